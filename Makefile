@@ -1,0 +1,51 @@
+# The two commands a new user needs: `make run` and `make test`.
+VENV ?= .venv
+PYTHON ?= python3
+PY := $(VENV)/bin/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test check install install-dev migrate seed worker clean
+
+$(VENV)/.runtime: requirements.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.dev: requirements-dev.txt $(VENV)/.runtime
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	touch $@
+
+install: $(VENV)/.runtime
+install-dev: $(VENV)/.dev
+
+var:
+	mkdir -p var/broker var/broker-processed var/mail
+
+migrate: install var
+	$(PY) manage.py migrate --noinput
+
+seed: migrate
+	$(PY) manage.py seed_demo
+
+## run: the UI, the API, a Celery worker and beat on http://$(HOST):$(PORT), with demo data.
+run: seed
+	@echo "Serving on http://$(HOST):$(PORT)/  (admin: /admin/, API: /api/v1/docs/)"
+	@trap 'kill 0' INT TERM EXIT; \
+	$(VENV)/bin/celery -A tracker worker --beat --loglevel=INFO --concurrency=2 \
+		--schedule=var/celerybeat-schedule & \
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+## test: the whole suite (set DATABASE_URL to PostgreSQL to run the PostgreSQL-only tests too).
+test: install-dev var
+	$(VENV)/bin/pytest
+
+## check: lint, formatting and migrations in step with the models.
+check: install-dev
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(PY) manage.py makemigrations --check --dry-run
+
+clean:
+	rm -rf var staticfiles

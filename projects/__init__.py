@@ -1,0 +1,1 @@
+"""The co-production tracker's domain: agreements, parties, funding, milestones and reports."""

@@ -1,0 +1,46 @@
+"""Who performs a write: a staff user, a partner organisation (through its API token), or the system."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AbstractBaseUser
+
+    from projects.models import Organization
+
+
+@dataclass(frozen=True)
+class Actor:
+    """The author recorded in history; partners act as their organisation, people as themselves."""
+
+    user: AbstractBaseUser | None = None
+    organization: Organization | None = None
+
+    @classmethod
+    def system(cls) -> Actor:
+        return cls()
+
+    @property
+    def is_internal(self) -> bool:
+        """People with an account work for the programme office and may read the whole portfolio."""
+        return self.user is not None
+
+    @property
+    def is_staff(self) -> bool:
+        """Programme managers (staff users) and the system may change anything."""
+        if self.user is not None:
+            return bool(self.user.is_staff)
+        return self.organization is None
+
+    @property
+    def is_partner(self) -> bool:
+        return self.user is None and self.organization is not None
+
+    def __str__(self) -> str:
+        if self.user is not None:
+            return self.user.get_username()
+        if self.organization is not None:
+            return self.organization.name
+        return "system"

@@ -1,0 +1,80 @@
+"""Enumerations of the domain; their values are the API and database contract."""
+
+from django.db import models
+
+
+class OrganizationKind(models.TextChoices):
+    GOVERNMENT = "government", "Government"
+    MINISTRY = "ministry", "Ministry"
+    ARMED_FORCE = "armed_force", "Armed force"
+    COMPANY = "company", "Company"
+    INTERNATIONAL_BODY = "international_body", "International body"
+    NGO = "ngo", "NGO"
+
+
+class AgreementKind(models.TextChoices):
+    CO_PRODUCTION = "co_production", "Co-production"
+    TRAINING = "training", "Training"
+    MAINTENANCE = "maintenance", "Maintenance"
+    TECHNOLOGY_TRANSFER = "technology_transfer", "Technology transfer"
+    JOINT_RND = "joint_rnd", "Joint R&D"
+    PROCUREMENT = "procurement", "Procurement"
+
+
+class AgreementStatus(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    NEGOTIATING = "negotiating", "Negotiating"
+    SIGNED = "signed", "Signed"
+    ACTIVE = "active", "Active"
+    SUSPENDED = "suspended", "Suspended"
+    COMPLETED = "completed", "Completed"
+    TERMINATED = "terminated", "Terminated"
+
+
+S = AgreementStatus
+ALLOWED_TRANSITIONS: dict[str, frozenset[str]] = {
+    S.DRAFT: frozenset({S.NEGOTIATING, S.TERMINATED}),
+    S.NEGOTIATING: frozenset({S.SIGNED, S.TERMINATED}),
+    S.SIGNED: frozenset({S.ACTIVE, S.SUSPENDED, S.TERMINATED}),
+    S.ACTIVE: frozenset({S.COMPLETED, S.SUSPENDED, S.TERMINATED}),
+    S.SUSPENDED: frozenset({S.SIGNED, S.ACTIVE, S.TERMINATED}),
+    S.COMPLETED: frozenset(),
+    S.TERMINATED: frozenset(),
+}
+# Statuses in which an agreement has been signed, so its signing date must be known.
+SIGNED_STATUSES = frozenset({S.SIGNED, S.ACTIVE, S.SUSPENDED, S.COMPLETED})
+del S
+
+
+class PartyRole(models.TextChoices):
+    LEAD = "lead", "Lead"
+    PRODUCER = "producer", "Producer"
+    TRAINER = "trainer", "Trainer"
+    RECIPIENT = "recipient", "Recipient"
+    FUNDER = "funder", "Funder"
+    SPONSOR = "sponsor", "Sponsor"
+    OBSERVER = "observer", "Observer"
+
+
+class CommitmentStatus(models.TextChoices):
+    PLEDGED = "pledged", "Pledged"
+    COMMITTED = "committed", "Committed"
+    CANCELLED = "cancelled", "Cancelled"
+
+
+class MilestoneStatus(models.TextChoices):
+    PLANNED = "planned", "Planned"
+    IN_PROGRESS = "in_progress", "In progress"
+    DONE = "done", "Done"
+    BLOCKED = "blocked", "Blocked"
+    CANCELLED = "cancelled", "Cancelled"
+
+
+# A milestone in one of these statuses is finished: it can no longer be overdue.
+CLOSED_MILESTONE_STATUSES = frozenset({MilestoneStatus.DONE, MilestoneStatus.CANCELLED})
+
+
+class Rag(models.TextChoices):
+    GREEN = "green", "Green"
+    AMBER = "amber", "Amber"
+    RED = "red", "Red"

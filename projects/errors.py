@@ -1,0 +1,40 @@
+"""The one error type the domain raises; the API and UI map its code to their own terms."""
+
+from enum import StrEnum
+
+
+class ErrorCode(StrEnum):
+    INVALID = "invalid"
+    NOT_FOUND = "not_found"
+    TRANSITION_NOT_ALLOWED = "transition_not_allowed"
+    NOT_COMMITTED = "not_committed"
+    OVER_DISBURSED = "over_disbursed"
+    COMMITMENT_HAS_DISBURSEMENTS = "commitment_has_disbursements"
+    CURRENCY_MISMATCH = "currency_mismatch"
+    MISSING_RATE = "missing_rate"
+    NOT_A_PARTY = "not_a_party"
+    DUPLICATE = "duplicate"
+    CONFLICT = "conflict"
+    PERMISSION_DENIED = "permission_denied"
+
+
+class DomainError(Exception):
+    """A business rule refused an operation; nothing was changed."""
+
+    def __init__(
+        self,
+        code: ErrorCode,
+        message: str,
+        *,
+        field: str | None = None,
+        errors: dict[str, list[str]] | None = None,
+    ):
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.field = field
+        # Every field's messages when validation found several ("__all__" for non-field ones).
+        self.errors = errors or ({field or "__all__": [message]})
+
+    def __repr__(self) -> str:
+        return f"DomainError({self.code!s}, {self.message!r}, field={self.field!r})"

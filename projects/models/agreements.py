@@ -1,0 +1,179 @@
+"""Joint production agreements, the organisations party to them, and their status changes."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Exists, F, OuterRef, Q
+
+from projects.choices import ALLOWED_TRANSITIONS, SIGNED_STATUSES, AgreementKind, AgreementStatus, PartyRole
+from projects.history import history_records
+from projects.models.base import CURRENCY_PATTERN, Timestamped, currency_field, money_field
+
+
+class PartyScopedQuerySet(models.QuerySet):
+    """Rows hanging off agreements, scoped to what an actor may see.
+
+    People with an account see everything; a partner organisation only what hangs off
+    agreements it is party to; anyone else nothing. `agreement_lookup` is the path from the row to its agreement.
+    """
+
+    agreement_lookup = "agreement"
+
+    def visible_to(self, actor):
+        if actor.is_internal:
+            return self
+        if actor.organization is None:
+            return self.none()
+        return self.filter(
+            Exists(
+                AgreementParty.objects.filter(
+                    agreement=OuterRef(self.agreement_lookup), organization=actor.organization
+                )
+            )
+        )
+
+
+class AgreementQuerySet(PartyScopedQuerySet):
+    agreement_lookup = "pk"
+
+
+class Agreement(Timestamped):
+    """One joint production agreement or programme, with its budget in its reporting currency."""
+
+    reference = models.CharField(max_length=40, unique=True, help_text="Human code, e.g. UA-GB-2025-007.")
+    title = models.CharField(max_length=250)
+    summary = models.TextField(blank=True)
+    kind = models.CharField(max_length=32, choices=AgreementKind.choices)
+    capabilities = models.ManyToManyField("projects.Capability", related_name="agreements", blank=True)
+    status = models.CharField(max_length=16, choices=AgreementStatus.choices, default=AgreementStatus.DRAFT)
+    signed_on = models.DateField(null=True, blank=True)
+    starts_on = models.DateField(null=True, blank=True)
+    ends_on = models.DateField(null=True, blank=True)
+    currency = currency_field()
+    budget = money_field(help_text="Funding required, in the agreement's currency.")
+    programme_manager = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="managed_agreements",
+    )
+    organizations = models.ManyToManyField(
+        "projects.Organization", through="projects.AgreementParty", related_name="agreements"
+    )
+
+    history = history_records(m2m_fields=[capabilities])
+    objects = AgreementQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["reference"]
+        indexes = [models.Index(fields=["status", "reference"], name="agreement_status_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=AgreementKind.values),
+                name="agreement_kind_valid",
+                violation_error_code="invalid",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=AgreementStatus.values),
+                name="agreement_status_valid",
+                violation_error_code="invalid",
+            ),
+            models.CheckConstraint(
+                condition=Q(budget__gte=0),
+                name="agreement_budget_not_negative",
+                violation_error_code="invalid",
+            ),
+            models.CheckConstraint(
+                condition=Q(currency__regex=CURRENCY_PATTERN),
+                name="agreement_currency_iso4217",
+                violation_error_code="invalid",
+            ),
+            models.CheckConstraint(
+                condition=Q(ends_on__isnull=True) | Q(starts_on__isnull=True) | Q(ends_on__gte=F("starts_on")),
+                name="agreement_ends_after_start",
+                violation_error_code="invalid",
+                violation_error_message="The end date cannot be before the start date.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status__in=SIGNED_STATUSES) | Q(signed_on__isnull=False),
+                name="agreement_signed_has_date",
+                violation_error_code="invalid",
+                violation_error_message="A signed agreement needs its signing date.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reference} {self.title}"
+
+    def allowed_transitions(self) -> list[str]:
+        return [s for s in AgreementStatus.values if s in ALLOWED_TRANSITIONS[self.status]]
+
+
+class AgreementParty(Timestamped):
+    """An organisation's role on an agreement; any role makes the organisation party to it."""
+
+    agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="parties")
+    organization = models.ForeignKey("projects.Organization", on_delete=models.PROTECT, related_name="parties")
+    role = models.CharField(max_length=16, choices=PartyRole.choices)
+
+    history = history_records()
+
+    class Meta:
+        ordering = ["agreement", "role", "organization"]
+        verbose_name_plural = "agreement parties"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["agreement", "organization", "role"],
+                name="party_role_unique",
+                violation_error_code="duplicate",
+                violation_error_message="This organisation already has this role on the agreement.",
+            ),
+            models.CheckConstraint(
+                condition=Q(role__in=PartyRole.values),
+                name="party_role_valid",
+                violation_error_code="invalid",
+            ),
+        ]
+        indexes = [models.Index(fields=["organization", "agreement"], name="party_org_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.organization} ({self.get_role_display()})"
+
+
+class StatusChange(models.Model):
+    """One status transition of an agreement: who moved it, when, from what, to what and why."""
+
+    agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="status_changes")
+    from_status = models.CharField(max_length=16, choices=AgreementStatus.choices)
+    to_status = models.CharField(max_length=16, choices=AgreementStatus.choices)
+    reason = models.TextField()
+    changed_at = models.DateTimeField(db_index=True)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    changed_by_organization = models.ForeignKey(
+        "projects.Organization", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-changed_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(from_status=F("to_status")),
+                name="status_change_moves",
+                violation_error_code="invalid",
+            ),
+            models.CheckConstraint(
+                condition=~Q(reason=""), name="status_change_has_reason", violation_error_code="invalid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.agreement.reference}: {self.from_status} → {self.to_status}"
+
+    def clean(self) -> None:
+        if self.to_status not in ALLOWED_TRANSITIONS.get(self.from_status, ()):
+            raise ValidationError({"to_status": f"{self.from_status} cannot move to {self.to_status}."})

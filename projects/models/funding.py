@@ -1,0 +1,128 @@
+"""Money toward agreements: commitments, the disbursements paid against them, and exchange rates."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import Q
+
+from projects.choices import CommitmentStatus
+from projects.history import history_records
+from projects.models.agreements import PartyScopedQuerySet
+from projects.models.base import CURRENCY_PATTERN, Timestamped, currency_field, money_field
+
+
+class FundingCommitment(Timestamped):
+    """Money a funder puts toward an agreement: a pledge (a promise) or a commitment (firm)."""
+
+    agreement = models.ForeignKey("projects.Agreement", on_delete=models.CASCADE, related_name="commitments")
+    funder = models.ForeignKey("projects.Organization", on_delete=models.PROTECT, related_name="commitments")
+    amount = money_field()
+    currency = currency_field()
+    status = models.CharField(max_length=16, choices=CommitmentStatus.choices, default=CommitmentStatus.PLEDGED)
+    pledged_on = models.DateField()
+    reference = models.CharField(max_length=80, blank=True)
+
+    history = history_records()
+    objects = PartyScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["agreement", "pledged_on", "pk"]
+        indexes = [models.Index(fields=["agreement", "status"], name="commitment_agreement_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(amount__gt=0),
+                name="commitment_amount_positive",
+                violation_error_code="invalid",
+                violation_error_message="The amount must be greater than zero.",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=CommitmentStatus.values),
+                name="commitment_status_valid",
+                violation_error_code="invalid",
+            ),
+            models.CheckConstraint(
+                condition=Q(currency__regex=CURRENCY_PATTERN),
+                name="commitment_currency_iso4217",
+                violation_error_code="invalid",
+            ),
+            models.UniqueConstraint(
+                fields=["agreement", "reference"],
+                condition=~Q(reference=""),
+                name="commitment_reference_unique",
+                violation_error_code="duplicate",
+                violation_error_message="This agreement already has a commitment with this reference.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.funder}: {self.amount} {self.currency} ({self.get_status_display()})"
+
+
+class DisbursementQuerySet(PartyScopedQuerySet):
+    agreement_lookup = "commitment__agreement"
+
+
+class Disbursement(Timestamped):
+    """Money actually paid against a committed commitment, in the commitment's currency."""
+
+    commitment = models.ForeignKey(FundingCommitment, on_delete=models.PROTECT, related_name="disbursements")
+    amount = money_field()
+    disbursed_on = models.DateField()
+    reference = models.CharField(max_length=80)
+
+    history = history_records()
+    objects = DisbursementQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["commitment", "disbursed_on", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(amount__gt=0),
+                name="disbursement_amount_positive",
+                violation_error_code="invalid",
+                violation_error_message="The amount must be greater than zero.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(reference=""), name="disbursement_has_reference", violation_error_code="invalid"
+            ),
+            models.UniqueConstraint(
+                fields=["commitment", "reference"],
+                name="disbursement_reference_unique",
+                violation_error_code="duplicate",
+                violation_error_message="This commitment already has a disbursement with this reference.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reference}: {self.amount}"
+
+
+class ExchangeRate(Timestamped):
+    """Value of one unit of `currency` in the portfolio's base currency, from `valid_on` on."""
+
+    currency = currency_field()
+    rate = models.DecimalField(max_digits=20, decimal_places=8)
+    valid_on = models.DateField()
+
+    history = history_records()
+
+    class Meta:
+        ordering = ["currency", "-valid_on"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(rate__gt=0), name="exchange_rate_positive", violation_error_code="invalid"
+            ),
+            models.CheckConstraint(
+                condition=Q(currency__regex=CURRENCY_PATTERN),
+                name="exchange_rate_currency_iso4217",
+                violation_error_code="invalid",
+            ),
+            models.UniqueConstraint(
+                fields=["currency", "valid_on"],
+                name="exchange_rate_unique_per_day",
+                violation_error_code="duplicate",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.currency} {self.rate} on {self.valid_on}"

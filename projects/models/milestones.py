@@ -1,0 +1,96 @@
+"""Milestones of an agreement, with an optional quantity to reach."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from projects.choices import CLOSED_MILESTONE_STATUSES, MilestoneStatus
+from projects.history import history_records
+from projects.models.agreements import PartyScopedQuerySet
+from projects.models.base import Timestamped
+
+
+class MilestoneQuerySet(PartyScopedQuerySet):
+    def open(self) -> MilestoneQuerySet:
+        return self.exclude(status__in=CLOSED_MILESTONE_STATUSES)
+
+    def overdue(self, today: date | None = None) -> MilestoneQuerySet:
+        return self.open().filter(due_on__lt=today or timezone.localdate())
+
+
+class Milestone(Timestamped):
+    """A dated deliverable of an agreement that one party organisation is responsible for."""
+
+    agreement = models.ForeignKey("projects.Agreement", on_delete=models.CASCADE, related_name="milestones")
+    title = models.CharField(max_length=250)
+    due_on = models.DateField()
+    status = models.CharField(max_length=16, choices=MilestoneStatus.choices, default=MilestoneStatus.PLANNED)
+    completed_on = models.DateField(null=True, blank=True)
+    responsible = models.ForeignKey(
+        "projects.Organization", on_delete=models.PROTECT, related_name="responsible_milestones"
+    )
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="owned_milestones",
+    )
+    unit = models.CharField(max_length=60, blank=True, help_text="What is counted, e.g. specialists trained.")
+    target_quantity = models.PositiveBigIntegerField(null=True, blank=True)
+    actual_quantity = models.PositiveBigIntegerField(null=True, blank=True)
+
+    history = history_records()
+    objects = MilestoneQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["due_on", "pk"]
+        indexes = [
+            models.Index(fields=["due_on", "status"], name="milestone_due_status_idx"),
+            models.Index(fields=["agreement", "due_on"], name="milestone_agreement_due_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=MilestoneStatus.values),
+                name="milestone_status_valid",
+                violation_error_code="invalid",
+            ),
+            models.CheckConstraint(
+                condition=(Q(status=MilestoneStatus.DONE) & Q(completed_on__isnull=False))
+                | (~Q(status=MilestoneStatus.DONE) & Q(completed_on__isnull=True)),
+                name="milestone_completed_on_iff_done",
+                violation_error_code="invalid",
+                violation_error_message="A milestone has a completion date exactly when it is done.",
+            ),
+            models.CheckConstraint(
+                condition=Q(target_quantity__isnull=True) | ~Q(unit=""),
+                name="milestone_target_has_unit",
+                violation_error_code="invalid",
+                violation_error_message="A target quantity needs a unit.",
+            ),
+            models.CheckConstraint(
+                condition=Q(actual_quantity__isnull=True) | Q(target_quantity__isnull=False),
+                name="milestone_actual_needs_target",
+                violation_error_code="invalid",
+                violation_error_message="An actual quantity needs a target quantity.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_overdue(self) -> bool:
+        return self.status not in CLOSED_MILESTONE_STATUSES and self.due_on < timezone.localdate()
+
+    @property
+    def progress(self) -> float | None:
+        """Share of the target reached, 0..1, when the milestone counts something."""
+        if not self.target_quantity:
+            return None
+        return min((self.actual_quantity or 0) / self.target_quantity, 1.0)

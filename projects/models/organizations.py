@@ -1,0 +1,53 @@
+"""Organisations that take part in agreements, and the capability taxonomy."""
+
+from django.db import models
+from django.db.models import Q
+
+from projects.choices import OrganizationKind
+from projects.history import history_records
+from projects.models.base import Timestamped
+
+
+class Organization(Timestamped):
+    """A government, ministry, armed force, company, international body or NGO."""
+
+    name = models.CharField(max_length=200, unique=True)
+    slug = models.SlugField(max_length=80, unique=True)
+    kind = models.CharField(max_length=32, choices=OrganizationKind.choices)
+    country = models.CharField(max_length=2, help_text="ISO 3166-1 alpha-2 code, e.g. UA, GB.")
+
+    history = history_records()
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=OrganizationKind.values),
+                name="organization_kind_valid",
+                violation_error_code="invalid",
+            ),
+            models.CheckConstraint(
+                condition=Q(country__regex=r"^[A-Z]{2}$"),
+                name="organization_country_iso2",
+                violation_error_code="invalid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Capability(Timestamped):
+    """One capability area of the editable taxonomy (strike drones, artillery, EW…)."""
+
+    name = models.CharField(max_length=120, unique=True)
+    slug = models.SlugField(max_length=80, unique=True)
+
+    history = history_records()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "capabilities"
+
+    def __str__(self) -> str:
+        return self.name

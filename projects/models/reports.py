@@ -1,0 +1,52 @@
+"""Periodic status reports on an agreement."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from projects.choices import Rag
+from projects.history import history_records
+from projects.models.agreements import PartyScopedQuerySet
+from projects.models.base import Timestamped
+
+
+class StatusReport(Timestamped):
+    """A dated red/amber/green assessment of an agreement, by a person or a partner organisation."""
+
+    agreement = models.ForeignKey("projects.Agreement", on_delete=models.CASCADE, related_name="status_reports")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="status_reports",
+    )
+    author_organization = models.ForeignKey(
+        "projects.Organization",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="status_reports",
+        help_text="Set when a partner reports through the API.",
+    )
+    reported_on = models.DateField()
+    rag = models.CharField("RAG", max_length=8, choices=Rag.choices)
+    summary = models.TextField()
+    risks = models.TextField(blank=True)
+    next_steps = models.TextField(blank=True)
+
+    history = history_records()
+    objects = PartyScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-reported_on", "-pk"]
+        indexes = [models.Index(fields=["agreement", "-reported_on"], name="report_agreement_date_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(rag__in=Rag.values), name="report_rag_valid", violation_error_code="invalid"
+            ),
+            models.CheckConstraint(condition=~Q(summary=""), name="report_has_summary", violation_error_code="invalid"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.agreement.reference} {self.reported_on} ({self.rag})"

@@ -1,0 +1,158 @@
+"""Creating and changing agreements, their status and their parties."""
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from django.utils import timezone
+
+from projects.actors import Actor
+from projects.choices import ALLOWED_TRANSITIONS, AgreementStatus, PartyRole
+from projects.errors import DomainError, ErrorCode
+from projects.models import Agreement, AgreementParty, Capability, Organization, StatusChange
+from projects.services.service import (
+    apply_changes,
+    check_unchanged,
+    reject_unknown,
+    require_staff,
+    save_validated,
+    service,
+)
+
+EDITABLE_FIELDS = frozenset(
+    {
+        "reference",
+        "title",
+        "summary",
+        "kind",
+        "signed_on",
+        "starts_on",
+        "ends_on",
+        "currency",
+        "budget",
+        "programme_manager",
+    }
+)
+
+
+@service
+def create_agreement(
+    *,
+    actor: Actor,
+    reference: str,
+    title: str,
+    kind: str,
+    currency: str,
+    budget: Decimal,
+    capabilities: list[Capability] | None = None,
+    **fields,
+) -> Agreement:
+    """A new agreement starts as a draft; its status then moves only through `transition_agreement`."""
+    require_staff(actor, "create agreements")
+    reject_unknown(fields, EDITABLE_FIELDS)
+    agreement = Agreement(reference=reference, title=title, kind=kind, currency=currency, budget=budget, **fields)
+    save_validated(agreement)
+    if capabilities:
+        agreement.capabilities.set(capabilities)
+    return agreement
+
+
+@service
+def update_agreement(
+    *,
+    actor: Actor,
+    agreement_id: int,
+    expected_updated_at: datetime | None = None,
+    capabilities: list[Capability] | None = None,
+    **changes,
+) -> Agreement:
+    require_staff(actor, "edit agreements")
+    agreement = Agreement.objects.select_for_update().get(pk=agreement_id)
+    check_unchanged(agreement, expected_updated_at)
+    changed = apply_changes(agreement, changes, EDITABLE_FIELDS)
+    if changed:
+        save_validated(agreement, update_fields=changed)
+    if capabilities is not None and set(capabilities) != set(agreement.capabilities.all()):
+        agreement.capabilities.set(capabilities)
+        agreement.save(update_fields=["updated_at"])
+    return agreement
+
+
+@service
+def transition_agreement(
+    *,
+    actor: Actor,
+    agreement_id: int,
+    to_status: str,
+    reason: str,
+    effective_on: date | None = None,
+    expected_updated_at: datetime | None = None,
+) -> StatusChange:
+    """Move an agreement along its lifecycle, recording who moved it, when and why.
+
+    Signing without a known signing date takes `effective_on` (default today) as that date.
+    """
+    require_staff(actor, "change an agreement's status")
+    if to_status not in AgreementStatus.values:
+        raise DomainError(ErrorCode.INVALID, f"Unknown status {to_status!r}.", field="to_status")
+    reason = (reason or "").strip()
+    if not reason:
+        raise DomainError(ErrorCode.INVALID, "Give a reason for the status change.", field="reason")
+    agreement = Agreement.objects.select_for_update().get(pk=agreement_id)
+    check_unchanged(agreement, expected_updated_at)
+    if to_status not in ALLOWED_TRANSITIONS[agreement.status]:
+        allowed = ", ".join(agreement.allowed_transitions()) or "none (it is final)"
+        raise DomainError(
+            ErrorCode.TRANSITION_NOT_ALLOWED,
+            f"An agreement cannot move from {agreement.status} to {to_status}; allowed: {allowed}.",
+            field="to_status",
+        )
+    change = StatusChange(
+        agreement=agreement,
+        from_status=agreement.status,
+        to_status=to_status,
+        reason=reason,
+        changed_at=timezone.now(),
+        changed_by=actor.user,
+        changed_by_organization=actor.organization,
+    )
+    agreement.status = to_status
+    changed = ["status"]
+    if to_status == AgreementStatus.SIGNED and agreement.signed_on is None:
+        agreement.signed_on = effective_on or timezone.localdate()
+        changed.append("signed_on")
+    agreement._change_reason = reason
+    save_validated(agreement, update_fields=changed)
+    change.save()
+    return change
+
+
+@service
+def add_party(*, actor: Actor, agreement_id: int, organization_id: int, role: str) -> AgreementParty:
+    require_staff(actor, "change an agreement's parties")
+    agreement = Agreement.objects.get(pk=agreement_id)
+    party = AgreementParty(agreement=agreement, organization=Organization.objects.get(pk=organization_id), role=role)
+    save_validated(party)
+    return party
+
+
+@service
+def remove_party(*, actor: Actor, party_id: int) -> None:
+    """Remove one role; an organisation's last role goes only if nothing on the agreement depends on it."""
+    require_staff(actor, "change an agreement's parties")
+    party = AgreementParty.objects.select_related("agreement", "organization").get(pk=party_id)
+    agreement, organization = party.agreement, party.organization
+    other_roles = agreement.parties.filter(organization=organization).exclude(pk=party.pk)
+    if not other_roles.exists():
+        if agreement.milestones.filter(responsible=organization).exists():
+            raise DomainError(
+                ErrorCode.CONFLICT,
+                f"{organization} is responsible for milestones of this agreement; reassign them first.",
+            )
+        if agreement.commitments.filter(funder=organization).exists():
+            raise DomainError(
+                ErrorCode.CONFLICT,
+                f"{organization} has funding commitments on this agreement; it stays a party.",
+            )
+    elif party.role == PartyRole.FUNDER and agreement.commitments.filter(funder=organization).exists():
+        raise DomainError(ErrorCode.CONFLICT, f"{organization} has funding commitments; it keeps the funder role.")
+    party.delete()

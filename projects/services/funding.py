@@ -1,0 +1,140 @@
+"""Funding: commitments and their status, disbursements against them, exchange rates."""
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from django.db.models import Sum
+
+from projects.actors import Actor
+from projects.choices import CommitmentStatus, PartyRole
+from projects.errors import DomainError, ErrorCode
+from projects.models import (
+    Agreement,
+    AgreementParty,
+    Disbursement,
+    ExchangeRate,
+    FundingCommitment,
+    Organization,
+)
+from projects.services.service import apply_changes, check_unchanged, require_staff, save_validated, service
+
+# Commitment status moves: a pledge becomes firm or is withdrawn; firm money can still be cancelled.
+COMMITMENT_MOVES = {
+    CommitmentStatus.PLEDGED: frozenset({CommitmentStatus.COMMITTED, CommitmentStatus.CANCELLED}),
+    CommitmentStatus.COMMITTED: frozenset({CommitmentStatus.CANCELLED}),
+    CommitmentStatus.CANCELLED: frozenset(),
+}
+
+
+@service
+def record_commitment(
+    *,
+    actor: Actor,
+    agreement_id: int,
+    funder_id: int,
+    amount: Decimal,
+    currency: str,
+    pledged_on: date,
+    status: str = CommitmentStatus.PLEDGED,
+    reference: str = "",
+) -> FundingCommitment:
+    """Record a pledge or commitment; the funder becomes a party with the funder role if it is not one."""
+    require_staff(actor, "record funding commitments")
+    if status == CommitmentStatus.CANCELLED:
+        raise DomainError(ErrorCode.INVALID, "A new commitment cannot start cancelled.", field="status")
+    agreement = Agreement.objects.get(pk=agreement_id)
+    funder = Organization.objects.get(pk=funder_id)
+    commitment = FundingCommitment(
+        agreement=agreement,
+        funder=funder,
+        amount=amount,
+        currency=currency,
+        status=status,
+        pledged_on=pledged_on,
+        reference=reference,
+    )
+    save_validated(commitment)
+    if not AgreementParty.objects.filter(agreement=agreement, organization=funder, role=PartyRole.FUNDER).exists():
+        save_validated(AgreementParty(agreement=agreement, organization=funder, role=PartyRole.FUNDER))
+    return commitment
+
+
+def disbursed_total(commitment: FundingCommitment) -> Decimal:
+    return commitment.disbursements.aggregate(total=Sum("amount"))["total"] or Decimal("0")
+
+
+@service
+def update_commitment(
+    *,
+    actor: Actor,
+    commitment_id: int,
+    expected_updated_at: datetime | None = None,
+    status: str | None = None,
+    **changes,
+) -> FundingCommitment:
+    """Change a commitment's terms or status; money already disbursed is never left uncovered."""
+    require_staff(actor, "change funding commitments")
+    commitment = FundingCommitment.objects.select_for_update().get(pk=commitment_id)
+    check_unchanged(commitment, expected_updated_at)
+    if status is not None and status != commitment.status:
+        if status not in COMMITMENT_MOVES.get(commitment.status, ()):
+            raise DomainError(
+                ErrorCode.TRANSITION_NOT_ALLOWED,
+                f"A {commitment.status} commitment cannot become {status}.",
+                field="status",
+            )
+        if status == CommitmentStatus.CANCELLED and commitment.disbursements.exists():
+            raise DomainError(
+                ErrorCode.COMMITMENT_HAS_DISBURSEMENTS,
+                "Money has been disbursed against this commitment; it cannot be cancelled.",
+                field="status",
+            )
+        changes["status"] = status
+    changed = apply_changes(commitment, changes, frozenset({"amount", "pledged_on", "reference", "status"}))
+    if "amount" in changed and commitment.amount < disbursed_total(commitment):
+        raise DomainError(
+            ErrorCode.OVER_DISBURSED, "The amount cannot fall below what has been disbursed.", field="amount"
+        )
+    if changed:
+        save_validated(commitment, update_fields=changed)
+    return commitment
+
+
+@service
+def record_disbursement(
+    *, actor: Actor, commitment_id: int, amount: Decimal, disbursed_on: date, reference: str
+) -> Disbursement:
+    """Record money paid against a firm commitment, never beyond it, even under concurrent writers.
+
+    A partner may record disbursements only against its own commitments.
+    """
+    # Lock the commitment: two payments at once could both pass the ceiling check.
+    commitment = FundingCommitment.objects.select_for_update().get(pk=commitment_id)
+    if not actor.is_staff and (actor.organization is None or actor.organization.pk != commitment.funder_id):
+        raise DomainError(ErrorCode.PERMISSION_DENIED, "Only the funder can record disbursements of its commitment.")
+    if commitment.status != CommitmentStatus.COMMITTED:
+        raise DomainError(ErrorCode.NOT_COMMITTED, "Only committed funds can be disbursed.", field="commitment")
+    if amount is not None and disbursed_total(commitment) + amount > commitment.amount:
+        remaining = commitment.amount - disbursed_total(commitment)
+        raise DomainError(
+            ErrorCode.OVER_DISBURSED,
+            f"This exceeds the commitment: {remaining} {commitment.currency} remain to be disbursed.",
+            field="amount",
+        )
+    disbursement = Disbursement(commitment=commitment, amount=amount, disbursed_on=disbursed_on, reference=reference)
+    save_validated(disbursement)
+    return disbursement
+
+
+@service
+def set_exchange_rate(*, actor: Actor, currency: str, rate: Decimal, valid_on: date) -> ExchangeRate:
+    """Set the rate of a currency for a day, replacing that day's rate if there is one."""
+    require_staff(actor, "set exchange rates")
+    existing = ExchangeRate.objects.select_for_update().filter(currency=currency, valid_on=valid_on).first()
+    if existing is not None:
+        if apply_changes(existing, {"rate": rate}, frozenset({"rate"})):
+            save_validated(existing, update_fields=["rate"])
+        return existing
+    exchange_rate = ExchangeRate(currency=currency, rate=rate, valid_on=valid_on)
+    save_validated(exchange_rate)
+    return exchange_rate

@@ -1,0 +1,111 @@
+"""Planning milestones and recording their progress."""
+
+from datetime import date, datetime
+
+from django.utils import timezone
+
+from projects.actors import Actor
+from projects.choices import MilestoneStatus
+from projects.errors import DomainError, ErrorCode
+from projects.models import Agreement, Milestone
+from projects.services.service import (
+    apply_changes,
+    check_unchanged,
+    reject_unknown,
+    require_staff,
+    save_validated,
+    service,
+)
+
+PLAN_FIELDS = frozenset({"title", "due_on", "responsible", "owner", "unit", "target_quantity"})
+PROGRESS_FIELDS = frozenset({"status", "actual_quantity", "completed_on"})
+
+
+def ensure_party(agreement: Agreement, organization_id: int) -> None:
+    if not agreement.parties.filter(organization_id=organization_id).exists():
+        raise DomainError(
+            ErrorCode.NOT_A_PARTY,
+            "The responsible organisation must be a party to the agreement.",
+            field="responsible",
+        )
+
+
+@service
+def create_milestone(*, actor: Actor, agreement_id: int, title: str, due_on: date, responsible, **fields) -> Milestone:
+    require_staff(actor, "plan milestones")
+    reject_unknown(fields, PLAN_FIELDS | PROGRESS_FIELDS)
+    agreement = Agreement.objects.get(pk=agreement_id)
+    ensure_party(agreement, responsible.pk)
+    milestone = Milestone(agreement=agreement, title=title, due_on=due_on, responsible=responsible, **fields)
+    if milestone.status == MilestoneStatus.DONE and milestone.completed_on is None:
+        milestone.completed_on = timezone.localdate()
+    save_validated(milestone)
+    return milestone
+
+
+@service
+def update_milestone(
+    *, actor: Actor, milestone_id: int, expected_updated_at: datetime | None = None, **changes
+) -> Milestone:
+    """Change a milestone's plan and progress (programme managers)."""
+    require_staff(actor, "re-plan milestones")
+    milestone = Milestone.objects.select_for_update().select_related("agreement").get(pk=milestone_id)
+    check_unchanged(milestone, expected_updated_at)
+    progress = {name: changes.pop(name) for name in PROGRESS_FIELDS & set(changes)}
+    changed = apply_changes(milestone, changes, PLAN_FIELDS)
+    if "responsible" in changed:
+        ensure_party(milestone.agreement, milestone.responsible_id)
+    changed += apply_progress(milestone, **progress)
+    if changed:
+        save_validated(milestone, update_fields=changed)
+    return milestone
+
+
+@service
+def update_milestone_progress(
+    *, actor: Actor, milestone_id: int, expected_updated_at: datetime | None = None, **progress
+) -> Milestone:
+    """Record progress: programme managers on any milestone, a partner on those it is responsible for."""
+    milestone = Milestone.objects.select_for_update().get(pk=milestone_id)
+    if not actor.is_staff and (actor.organization is None or actor.organization.pk != milestone.responsible_id):
+        raise DomainError(
+            ErrorCode.PERMISSION_DENIED,
+            "Only the organisation responsible for this milestone can record its progress.",
+        )
+    check_unchanged(milestone, expected_updated_at)
+    reject_unknown(progress, PROGRESS_FIELDS)
+    changed = apply_progress(milestone, **progress)
+    if changed:
+        save_validated(milestone, update_fields=changed)
+    return milestone
+
+
+def complete_milestone(
+    *, actor: Actor, milestone_id: int, completed_on: date | None = None, actual_quantity: int | None = None
+) -> Milestone:
+    """Mark a milestone done (today unless a date is given), with the quantity reached if it counts one."""
+    progress = {"status": MilestoneStatus.DONE, "completed_on": completed_on or timezone.localdate()}
+    if actual_quantity is not None:
+        progress["actual_quantity"] = actual_quantity
+    return update_milestone_progress(actor=actor, milestone_id=milestone_id, **progress)
+
+
+def apply_progress(milestone: Milestone, **progress) -> list[str]:
+    """Apply status, quantity and completion date, keeping `completed_on` set exactly when done."""
+    status = progress.get("status", milestone.status)
+    if status not in MilestoneStatus.values:
+        raise DomainError(ErrorCode.INVALID, f"Unknown milestone status {status!r}.", field="status")
+    completed_on = progress.get("completed_on", milestone.completed_on)
+    if status == MilestoneStatus.DONE:
+        completed_on = completed_on or timezone.localdate()
+        if completed_on > timezone.localdate():
+            raise DomainError(ErrorCode.INVALID, "A milestone cannot be completed in the future.", field="completed_on")
+    elif "completed_on" in progress and progress["completed_on"] is not None:
+        raise DomainError(ErrorCode.INVALID, "Only a done milestone has a completion date.", field="completed_on")
+    else:
+        completed_on = None
+    return apply_changes(
+        milestone,
+        {**progress, "status": status, "completed_on": completed_on},
+        PROGRESS_FIELDS,
+    )

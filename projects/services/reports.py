@@ -1,0 +1,38 @@
+"""Status reports on agreements."""
+
+from datetime import date
+
+from projects.actors import Actor
+from projects.errors import DomainError, ErrorCode
+from projects.models import Agreement, StatusReport
+from projects.services.service import save_validated, service
+
+
+@service
+def post_status_report(
+    *,
+    actor: Actor,
+    agreement_id: int,
+    reported_on: date,
+    rag: str,
+    summary: str,
+    risks: str = "",
+    next_steps: str = "",
+) -> StatusReport:
+    """Programme managers report on any agreement; a partner on agreements it is party to."""
+    agreement = Agreement.objects.get(pk=agreement_id)
+    is_party = actor.is_partner and Agreement.objects.visible_to(actor).filter(pk=agreement.pk).exists()
+    if not (actor.is_staff or is_party):
+        raise DomainError(ErrorCode.PERMISSION_DENIED, "Only parties to the agreement can report on it.")
+    report = StatusReport(
+        agreement=agreement,
+        author=actor.user,
+        author_organization=actor.organization,
+        reported_on=reported_on,
+        rag=rag,
+        summary=summary,
+        risks=risks,
+        next_steps=next_steps,
+    )
+    save_validated(report)
+    return report

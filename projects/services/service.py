@@ -1,0 +1,94 @@
+"""The frame every public service runs in: one outermost transaction, acting as the caller."""
+
+import functools
+from collections.abc import Callable
+from datetime import datetime
+from typing import ParamSpec, TypeVar
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, models, transaction
+
+from projects.actors import Actor
+from projects.errors import DomainError, ErrorCode
+from projects.history import acting_as
+
+P = ParamSpec("P")
+R = TypeVar("R")
+DUPLICATE_CODES = frozenset({"unique", "duplicate", "unique_together"})
+
+
+def service(func: Callable[P, R]) -> Callable[P, R]:
+    """Run `func` in a durable transaction with history attributed to its `actor` keyword.
+
+    Durable, so the service is the outermost block and its `on_commit` hooks fire when it returns.
+    """
+
+    @functools.wraps(func)
+    def run(*args: P.args, **kwargs: P.kwargs) -> R:
+        actor = kwargs.get("actor")
+        if not isinstance(actor, Actor):
+            raise TypeError(f"{func.__name__} needs actor=Actor(...)")
+        with transaction.atomic(durable=True), acting_as(actor):
+            return func(*args, **kwargs)
+
+    return run
+
+
+def require_staff(actor: Actor, doing: str) -> None:
+    if not actor.is_staff:
+        raise DomainError(ErrorCode.PERMISSION_DENIED, f"Only programme managers can {doing}.")
+
+
+def check_unchanged(instance: models.Model, expected_updated_at: datetime | None) -> None:
+    """Optimistic concurrency: refuse to write over a change the caller has not seen."""
+    if expected_updated_at is not None and instance.updated_at != expected_updated_at:
+        raise DomainError(
+            ErrorCode.CONFLICT,
+            f"This {instance._meta.verbose_name} was changed by someone else meanwhile; reload it and try again.",
+        )
+
+
+def save_validated(instance: models.Model, *, update_fields: list[str] | None = None) -> None:
+    """Validate against field rules, `clean()` and constraints, then save; failures become DomainError."""
+    try:
+        instance.full_clean()
+    except ValidationError as exc:
+        raise validation_failure(exc) from exc
+    try:
+        with transaction.atomic():
+            if update_fields is not None:
+                instance.save(update_fields=[*update_fields, "updated_at"])
+            else:
+                instance.save()
+    except IntegrityError as exc:  # a concurrent writer won a uniqueness race after full_clean
+        raise DomainError(ErrorCode.CONFLICT, "This conflicts with a change saved meanwhile.") from exc
+
+
+def validation_failure(exc: ValidationError) -> DomainError:
+    """One DomainError carrying every field's messages; duplicates get their own code."""
+    codes = {error.code for errors in exc.error_dict.values() for error in errors}
+    errors = {field: messages for field, messages in exc.message_dict.items()}
+    field, messages = next(iter(errors.items()))
+    return DomainError(
+        ErrorCode.DUPLICATE if codes & DUPLICATE_CODES else ErrorCode.INVALID,
+        " ".join(messages),
+        field=None if field == "__all__" else field,
+        errors=errors,
+    )
+
+
+def reject_unknown(fields: dict, editable: frozenset[str]) -> None:
+    unknown = set(fields) - editable
+    if unknown:
+        raise DomainError(ErrorCode.INVALID, f"These fields cannot be set here: {', '.join(sorted(unknown))}.")
+
+
+def apply_changes(instance: models.Model, changes: dict, editable: frozenset[str]) -> list[str]:
+    """Set the allowed fields that differ; return their names. Unknown fields are refused."""
+    reject_unknown(changes, editable)
+    changed = []
+    for name, value in changes.items():
+        if getattr(instance, name) != value:
+            setattr(instance, name, value)
+            changed.append(name)
+    return changed

@@ -1,0 +1,65 @@
+"""Test settings and shared fixtures.
+
+Unit tests run tasks eagerly on kombu's in-memory broker. Tests marked `postgres` need real
+PostgreSQL commits or locks: they are skipped on SQLite locally but fail in CI (CI=true), where a
+missing service must never pass for a green run.
+"""
+
+import os
+
+import pytest
+from django.db import connection
+
+from projects.actors import Actor
+from tests.factories import OrganizationFactory, StaffUserFactory
+from tracker.celery import app as celery_app
+
+IN_CI = os.environ.get("CI", "").lower() == "true"
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _eager_celery_on_memory_broker():
+    celery_app.conf.update(broker_url="memory://", task_always_eager=True, task_eager_propagates=True)
+
+
+@pytest.fixture(autouse=True)
+def _test_settings(settings, tmp_path):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    settings.BASE_CURRENCY = "EUR"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+def pytest_sessionstart(session):
+    if IN_CI and not os.environ.get("DATABASE_URL", "").startswith("postgres"):
+        raise pytest.UsageError("CI=true needs DATABASE_URL pointing at PostgreSQL.")
+
+
+@pytest.fixture(autouse=True)
+def _require_postgres(request):
+    if request.node.get_closest_marker("postgres") and connection.vendor != "postgresql":
+        if IN_CI:
+            pytest.fail("This test needs PostgreSQL, and CI must provide it.")
+        pytest.skip("needs PostgreSQL (set DATABASE_URL=postgres://...)")
+
+
+@pytest.fixture
+def staff_user(db):
+    return StaffUserFactory(username="manager")
+
+
+@pytest.fixture
+def staff(staff_user) -> Actor:
+    return Actor(user=staff_user)
+
+
+@pytest.fixture
+def partner_org(db):
+    return OrganizationFactory(name="Partner Works", slug="partner-works")
+
+
+@pytest.fixture
+def partner(partner_org) -> Actor:
+    return Actor(organization=partner_org)

@@ -1,0 +1,8 @@
+"""Root URLs: admin, the UI, the API and health checks."""
+
+from django.contrib import admin
+from django.urls import path
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+]
