@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "import_export",
     "django_celery_beat",
     "projects",
+    "projects.notifications",
 ]
 
 MIDDLEWARE = [
@@ -161,6 +162,18 @@ CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=240
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_TIMEZONE = TIME_ZONE
+if not CELERY_BROKER_URL.startswith("filesystem://"):
+    # e.g. {"visibility_timeout": 3600} on Redis: how long an unacknowledged task waits before redelivery.
+    CELERY_BROKER_TRANSPORT_OPTIONS = env.json("CELERY_BROKER_TRANSPORT_OPTIONS", default={})
+
+# Reminders and digests (projects.notifications); reminder rules themselves are rows editable in the admin.
+NOTIFICATIONS_DUE_SOON_DAYS = env.int("NOTIFICATIONS_DUE_SOON_DAYS", default=14)
+# Deliveries left pending by a failed run are retried by the next runs for this many days, then expire.
+NOTIFICATIONS_CATCH_UP_DAYS = env.int("NOTIFICATIONS_CATCH_UP_DAYS", default=3)
+# Per-message retries on SMTP and network errors: exponential backoff with jitter, capped.
+NOTIFICATIONS_MAX_RETRIES = env.int("NOTIFICATIONS_MAX_RETRIES", default=8)
+NOTIFICATIONS_RETRY_BACKOFF_MAX = env.int("NOTIFICATIONS_RETRY_BACKOFF_MAX", default=600)
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
 
 REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],

@@ -1,8 +1,12 @@
 """Root URLs: admin, the UI, the API and health checks."""
 
 from django.contrib import admin
-from django.urls import path
+from django.urls import include, path
+
+from projects.notifications import views as notification_views
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("digests/", include("projects.notifications.urls")),
+    path("unsubscribe/<str:token>/", notification_views.unsubscribe, name="unsubscribe"),
 ]

@@ -1,0 +1,41 @@
+"""Admin for contacts, preferences and reminder rules; the delivery log is read-only."""
+
+from django.contrib import admin
+
+from projects.notifications.models import Contact, Delivery, Recipient, ReminderRule
+
+
+@admin.register(Contact)
+class ContactAdmin(admin.ModelAdmin):
+    list_display = ["name", "email", "organization"]
+    list_select_related = ["organization"]
+    search_fields = ["name", "email", "organization__name"]
+
+
+@admin.register(Recipient)
+class RecipientAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "digest_frequency", "reminders_enabled"]
+    list_select_related = ["user", "contact"]
+    list_filter = ["digest_frequency", "reminders_enabled"]
+    search_fields = ["user__username", "user__email", "contact__name", "contact__email"]
+    raw_id_fields = ["user", "contact"]
+
+
+@admin.register(ReminderRule)
+class ReminderRuleAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "kind", "days", "active"]
+    list_editable = ["active"]
+
+
+@admin.register(Delivery)
+class DeliveryAdmin(admin.ModelAdmin):
+    list_display = ["kind", "recipient", "on_date", "period", "status", "subject", "attempts", "sent_at"]
+    list_filter = ["kind", "status", "period"]
+    list_select_related = ["recipient__user", "recipient__contact"]
+    date_hierarchy = "on_date"
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False

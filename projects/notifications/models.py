@@ -1,0 +1,181 @@
+"""Contacts, recipients' preferences, reminder rules and the delivery log that makes sending exactly-once."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from projects.models.base import Timestamped
+
+
+class DigestFrequency(models.TextChoices):
+    DAILY = "daily", "Daily"
+    WEEKLY = "weekly", "Weekly"
+    OFF = "off", "Off"
+
+
+class DeliveryKind(models.TextChoices):
+    REMINDER = "reminder", "Milestone reminder"
+    DIGEST = "digest", "Status digest"
+
+
+class DeliveryStatus(models.TextChoices):
+    PENDING = "pending", "Pending"
+    SENT = "sent", "Sent"
+    SKIPPED = "skipped", "Skipped"
+    EXPIRED = "expired", "Expired"
+
+
+class ReminderRuleKind(models.TextChoices):
+    BEFORE_DUE = "before_due", "Days before the due date"
+    OVERDUE = "overdue", "Repeat while overdue, every N days"
+
+
+class Contact(Timestamped):
+    """A person at an organisation who hears about its agreements by e-mail; contacts have no login."""
+
+    organization = models.ForeignKey("projects.Organization", on_delete=models.CASCADE, related_name="contacts")
+    name = models.CharField(max_length=200)
+    email = models.EmailField()
+
+    class Meta:
+        ordering = ["organization", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "email"],
+                name="contact_email_unique_per_organization",
+                violation_error_code="duplicate",
+                violation_error_message="This organisation already has a contact with this e-mail address.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} <{self.email}> ({self.organization})"
+
+
+class Recipient(models.Model):
+    """One addressee (a user or a contact) and what they chose to receive."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="notification_prefs"
+    )
+    contact = models.OneToOneField(Contact, null=True, blank=True, on_delete=models.CASCADE, related_name="recipient")
+    digest_frequency = models.CharField(max_length=8, choices=DigestFrequency.choices, default=DigestFrequency.WEEKLY)
+    reminders_enabled = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(user__isnull=False, contact__isnull=True) | Q(user__isnull=True, contact__isnull=False),
+                name="recipient_is_user_or_contact",
+                violation_error_code="invalid",
+                violation_error_message="A recipient is either a user or a contact.",
+            ),
+            models.CheckConstraint(
+                condition=Q(digest_frequency__in=DigestFrequency.values),
+                name="recipient_digest_frequency_valid",
+                violation_error_code="invalid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} <{self.email}>"
+
+    @property
+    def name(self) -> str:
+        if self.contact_id:
+            return self.contact.name
+        return self.user.get_full_name() or self.user.get_username()
+
+    @property
+    def email(self) -> str:
+        return self.contact.email if self.contact_id else self.user.email
+
+
+class ReminderRule(models.Model):
+    """When milestone reminders go out: N days before the due date (0 = on it), or every N days while overdue."""
+
+    kind = models.CharField(max_length=16, choices=ReminderRuleKind.choices)
+    days = models.PositiveSmallIntegerField()
+    active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["kind", "-days"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "days"], name="reminder_rule_unique", violation_error_code="duplicate"
+            ),
+            models.CheckConstraint(
+                condition=Q(kind=ReminderRuleKind.BEFORE_DUE) | Q(days__gt=0),
+                name="reminder_rule_overdue_interval_positive",
+                violation_error_code="invalid",
+                violation_error_message="An overdue reminder repeats every one day or more.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        if self.kind == ReminderRuleKind.OVERDUE:
+            return f"every {self.days} days while overdue"
+        if self.days == 0:
+            return "on the due date"
+        return f"{self.days} day{'s' if self.days > 1 else ''} before the due date"
+
+
+class Delivery(models.Model):
+    """One reminder or digest owed to one recipient; the unique keys make a second send impossible.
+
+    A reminder is keyed by (recipient, milestone, due date, day it fires), a digest by (recipient,
+    frequency, first day of its period). A row is written `pending` when planned and turns `sent`
+    in the same transaction that hands the message to the mail server.
+    """
+
+    recipient = models.ForeignKey(Recipient, on_delete=models.CASCADE, related_name="deliveries")
+    kind = models.CharField(max_length=8, choices=DeliveryKind.choices)
+    milestone = models.ForeignKey(
+        "projects.Milestone", null=True, blank=True, on_delete=models.CASCADE, related_name="deliveries"
+    )
+    due_on = models.DateField(null=True, blank=True, help_text="The milestone's due date the reminder is about.")
+    period = models.CharField(max_length=16, help_text="Digest frequency, or the reminder rule that fired.")
+    on_date = models.DateField(help_text="Reminder: the day it fires. Digest: the first day of its period.")
+    status = models.CharField(max_length=8, choices=DeliveryStatus.choices, default=DeliveryStatus.PENDING)
+    subject = models.CharField(max_length=250, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name_plural = "deliveries"
+        indexes = [models.Index(fields=["status", "kind", "created_at"], name="delivery_pending_idx")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["recipient", "milestone", "due_on", "on_date"],
+                condition=Q(kind=DeliveryKind.REMINDER),
+                name="delivery_reminder_once",
+                violation_error_code="duplicate",
+            ),
+            models.UniqueConstraint(
+                fields=["recipient", "period", "on_date"],
+                condition=Q(kind=DeliveryKind.DIGEST),
+                name="delivery_digest_once_per_period",
+                violation_error_code="duplicate",
+            ),
+            models.CheckConstraint(
+                condition=Q(kind=DeliveryKind.DIGEST, milestone__isnull=True, due_on__isnull=True)
+                | Q(kind=DeliveryKind.REMINDER, milestone__isnull=False, due_on__isnull=False),
+                name="delivery_subject_matches_kind",
+                violation_error_code="invalid",
+            ),
+            models.CheckConstraint(
+                condition=Q(status=DeliveryStatus.SENT, sent_at__isnull=False)
+                | (~Q(status=DeliveryStatus.SENT) & Q(sent_at__isnull=True)),
+                name="delivery_sent_at_iff_sent",
+                violation_error_code="invalid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} for {self.recipient_id} on {self.on_date} ({self.status})"

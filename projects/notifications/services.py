@@ -1,0 +1,50 @@
+"""Writes on contacts and recipients' preferences."""
+
+from __future__ import annotations
+
+from projects.actors import Actor
+from projects.errors import DomainError, ErrorCode
+from projects.models import Organization
+from projects.notifications.models import Contact, DigestFrequency, Recipient
+from projects.services.service import require_staff, save_validated, service
+
+
+@service
+def add_contact(
+    *, actor: Actor, organization_id: int, name: str, email: str, digest_frequency: str = DigestFrequency.WEEKLY
+) -> Contact:
+    """A contact hears about every agreement their organisation is party to, from the next run on."""
+    require_staff(actor, "add contacts")
+    contact = Contact(organization=Organization.objects.get(pk=organization_id), name=name, email=email)
+    save_validated(contact)
+    recipient = Recipient(contact=contact, digest_frequency=digest_frequency)
+    save_validated(recipient)
+    return contact
+
+
+@service
+def set_preferences(
+    *, actor: Actor, recipient_id: int, digest_frequency: str | None = None, reminders_enabled: bool | None = None
+) -> Recipient:
+    """Staff change anyone's preferences; a user their own (contacts use the links in their e-mails)."""
+    recipient = Recipient.objects.select_for_update().get(pk=recipient_id)
+    if not actor.is_staff and not (actor.user is not None and actor.user.pk == recipient.user_id):
+        raise DomainError(ErrorCode.PERMISSION_DENIED, "You can only change your own e-mail preferences.")
+    changed = []
+    if digest_frequency is not None and digest_frequency != recipient.digest_frequency:
+        recipient.digest_frequency = digest_frequency
+        changed.append("digest_frequency")
+    if reminders_enabled is not None and reminders_enabled != recipient.reminders_enabled:
+        recipient.reminders_enabled = reminders_enabled
+        changed.append("reminders_enabled")
+    if changed:
+        recipient.full_clean()
+        recipient.save(update_fields=changed)
+    return recipient
+
+
+def unsubscribe(*, recipient_id: int, topic: str) -> Recipient:
+    """What a signed unsubscribe link does: turn one topic off (idempotent, so a second click is harmless)."""
+    if topic == "digest":
+        return set_preferences(actor=Actor.system(), recipient_id=recipient_id, digest_frequency=DigestFrequency.OFF)
+    return set_preferences(actor=Actor.system(), recipient_id=recipient_id, reminders_enabled=False)

@@ -1,0 +1,54 @@
+"""Unsubscribe pages reached from e-mails (no login: the signed token authorises) and the staff digest preview."""
+
+from __future__ import annotations
+
+from django.contrib.admin.views.decorators import staff_member_required
+from django.core import signing
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods
+
+from projects.notifications import emails
+from projects.notifications.digests import build_digest, digest_since
+from projects.notifications.models import DigestFrequency, Recipient
+from projects.notifications.services import unsubscribe as unsubscribe_recipient
+from projects.notifications.unsubscribe import read_unsubscribe_token
+
+TOPIC_NAMES = {"reminders": "milestone reminders", "digest": "the status digest"}
+
+
+# Mail clients send RFC 8058 one-click POSTs without a CSRF token; the signature is what authorises.
+@csrf_exempt
+@require_http_methods(["GET", "POST"])
+def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
+    """GET asks for confirmation (link scanners fetch links and must not unsubscribe anyone); POST applies it."""
+    try:
+        recipient_id, topic = read_unsubscribe_token(token)
+        recipient = Recipient.objects.select_related("user", "contact").get(pk=recipient_id)
+    except (signing.BadSignature, Recipient.DoesNotExist):
+        return render(request, "notifications/unsubscribe_invalid.html", status=400)
+    context = {"recipient": recipient, "topic": TOPIC_NAMES[topic]}
+    if request.method == "POST":
+        unsubscribe_recipient(recipient_id=recipient.pk, topic=topic)
+        return render(request, "notifications/unsubscribed.html", context)
+    return render(request, "notifications/unsubscribe.html", context)
+
+
+@staff_member_required
+def digest_preview(request: HttpRequest, recipient_id: int) -> HttpResponse:
+    """The digest this recipient would get now (HTML, or the text part with ?format=text); sends nothing."""
+    recipient = get_object_or_404(Recipient.objects.select_related("user", "contact"), pk=recipient_id)
+    frequency = request.GET.get("frequency", recipient.digest_frequency)
+    if frequency not in (DigestFrequency.DAILY, DigestFrequency.WEEKLY):
+        frequency = DigestFrequency.WEEKLY
+    until = timezone.now()
+    digest = build_digest(recipient, since=digest_since(recipient, frequency, until), until=until)
+    if digest.is_empty:
+        return render(request, "notifications/digest_empty.html", {"recipient": recipient, "digest": digest})
+    message = emails.digest_message(digest, frequency)
+    if request.GET.get("format") == "text":
+        return HttpResponse(message.body, content_type="text/plain; charset=utf-8")
+    html, _ = message.alternatives[0]
+    return HttpResponse(html)

@@ -1,0 +1,137 @@
+"""Status digests: what they say, that empty ones are not sent, once per period, in constant queries."""
+
+import datetime
+from decimal import Decimal
+
+from django.core import mail
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from projects.actors import Actor
+from projects.choices import AgreementStatus, CommitmentStatus, MilestoneStatus, Rag
+from projects.notifications import emails
+from projects.notifications.delivery import plan_digests
+from projects.notifications.digests import build_digest
+from projects.notifications.models import Delivery, DeliveryStatus, DigestFrequency, Recipient
+from projects.services.agreements import transition_agreement
+from tests.factories import (
+    AgreementFactory,
+    CommitmentFactory,
+    DisbursementFactory,
+    MilestoneFactory,
+    StaffUserFactory,
+    StatusReportFactory,
+)
+
+DAY = datetime.timedelta(days=1)
+
+
+def busy_week(programme):
+    """A week's worth of news on the programme's agreement."""
+    agreement, producer, today = programme.agreement, programme.producer, programme.today
+    transition_agreement(
+        actor=Actor(user=programme.manager),
+        agreement_id=agreement.pk,
+        to_status=AgreementStatus.SUSPENDED,
+        reason="Export licence under review",
+    )
+    MilestoneFactory(
+        agreement=agreement,
+        responsible=producer,
+        title="Test range certified",
+        status=MilestoneStatus.DONE,
+        completed_on=today,
+        due_on=today,
+    )
+    MilestoneFactory(agreement=agreement, responsible=producer, title="Operators trained", due_on=today - 3 * DAY)
+    commitment = CommitmentFactory(
+        agreement=agreement, amount=Decimal("250000.00"), funder__name="UK Ministry of Defence", funder__slug="uk-mod"
+    )
+    DisbursementFactory(commitment=commitment, amount=Decimal("50000.00"), disbursed_on=today)
+    StatusReportFactory(
+        agreement=agreement,
+        author=programme.manager,
+        rag=Rag.AMBER,
+        reported_on=today,
+        summary="Line running at 60% of plan.",
+    )
+
+
+def test_digest_reports_each_agreements_news_with_a_portfolio_headline(programme, django_capture_on_commit_callbacks):
+    busy_week(programme)
+    Recipient.objects.filter(contact=programme.contact).update(digest_frequency=DigestFrequency.DAILY)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        plan_digests(DigestFrequency.WEEKLY, programme.today)
+
+    assert sorted(m.to[0] for m in mail.outbox) == [
+        "Oleh Owner <oleh@mod.example>",
+        "Petra Manager <petra@mod.example>",
+    ]
+    message = next(m for m in mail.outbox if "petra" in m.to[0])
+    assert message.subject == f"Weekly digest {programme.today:%d %b %Y}: 1 agreement with news, 1 milestone overdue"
+    text = message.body
+    for expected in [
+        "YOUR PORTFOLIO: 1 agreement, 1 with news; 1 milestone overdue, 1 due in the next 14 days.",
+        "Budget 1,000,000.00 EUR, committed 250,000.00, funding gap 750,000.00 EUR (75% unfunded).",
+        "== UA-GB-2026-001 Interceptor drone co-production (Suspended, AMBER)",
+        "Active -> Suspended on",
+        "Export licence under review",
+        "Overdue:\n  - Operators trained",
+        "Due in the next 14 days:\n  - First 1,000 interceptors delivered",
+        "Completed:\n  - Test range certified",
+        "New funding:\n  - UK Ministry of Defence: 250,000.00 EUR (committed)",
+        "New disbursements:\n  - UK Ministry of Defence: 50,000.00 EUR",
+        "Funding gap: 750,000.00 EUR (75% of the budget unfunded)",
+        "Latest status report",
+        "Line running at 60% of plan.",
+    ]:
+        assert expected in text, expected
+    html, _ = message.alternatives[0]
+    assert "Operators trained" in html and "AMBER" in html and "750,000.00" in html
+    assert "<link" not in html and "<img" not in html and "<style" not in html  # inline styles, no external assets
+    assert message.extra_headers["List-Unsubscribe"].startswith("<http://127.0.0.1:8000/unsubscribe/")
+
+
+def test_empty_digests_are_not_sent(programme, django_capture_on_commit_callbacks):
+    programme.milestone.due_on = programme.today + 30 * DAY  # nothing due soon, nothing new
+    programme.milestone.save(update_fields=["due_on"])
+    with django_capture_on_commit_callbacks(execute=True):
+        plan_digests(DigestFrequency.WEEKLY, programme.today)
+    assert mail.outbox == []
+    assert set(Delivery.objects.values_list("status", flat=True)) == {DeliveryStatus.SKIPPED}
+
+
+def test_one_digest_per_period_and_none_for_recipients_who_turned_it_off(programme, django_capture_on_commit_callbacks):
+    Recipient.objects.filter(contact=programme.contact).update(digest_frequency=DigestFrequency.OFF)
+    with django_capture_on_commit_callbacks(execute=True):
+        plan_digests(DigestFrequency.WEEKLY, programme.today)
+    assert len(mail.outbox) == 2 and "olena" not in " ".join(m.to[0] for m in mail.outbox)
+    with django_capture_on_commit_callbacks(execute=True):
+        plan_digests(DigestFrequency.WEEKLY, programme.today)  # beat fired twice
+    assert len(mail.outbox) == 2
+
+
+def digest_queries(recipient, agreements: int, today) -> int:
+    for n in range(agreements):
+        agreement = AgreementFactory(status=AgreementStatus.ACTIVE, signed_on=today, programme_manager=recipient.user)
+        MilestoneFactory(agreement=agreement, due_on=today + 3 * DAY)
+        MilestoneFactory(agreement=agreement, due_on=today - 3 * DAY, owner=recipient.user)
+        MilestoneFactory(agreement=agreement, due_on=today, status=MilestoneStatus.DONE, completed_on=today)
+        commitment = CommitmentFactory(agreement=agreement, status=CommitmentStatus.COMMITTED)
+        DisbursementFactory(commitment=commitment)
+        CommitmentFactory(agreement=agreement, status=CommitmentStatus.PLEDGED, funder=commitment.funder)
+        StatusReportFactory(agreement=agreement, rag=Rag.RED if n % 2 else Rag.GREEN)
+    with CaptureQueriesContext(connection) as queries:
+        now = timezone.now()
+        digest = build_digest(recipient, since=now - 7 * DAY, until=now)
+        message = emails.digest_message(digest, DigestFrequency.WEEKLY)
+    assert len(digest.sections) == agreements and message.subject
+    return len(queries)
+
+
+def test_a_digest_of_50_agreements_costs_the_same_queries_as_one_of_2(db):
+    today = timezone.localdate()
+    small, large = (Recipient.objects.create(user=StaffUserFactory()) for _ in range(2))
+    assert digest_queries(small, 2, today) == digest_queries(large, 50, today) == 11

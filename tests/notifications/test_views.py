@@ -1,0 +1,76 @@
+"""Unsubscribe links work without logging in and change only what they say; the digest preview is staff-only."""
+
+from django.core import mail
+
+from projects.notifications.delivery import plan_reminders
+from projects.notifications.models import DigestFrequency, Recipient
+from projects.notifications.unsubscribe import unsubscribe_url
+from tests.factories import UserFactory
+
+
+def path_of(url: str) -> str:
+    return url.removeprefix("http://127.0.0.1:8000")
+
+
+def test_unsubscribe_link_asks_then_turns_the_digest_off_without_login(client, programme):
+    recipient = Recipient.objects.get(contact=programme.contact)
+    url = path_of(unsubscribe_url(recipient.pk, "digest"))
+
+    page = client.get(url)
+    recipient.refresh_from_db()
+    assert page.status_code == 200 and "Stop the status digest?" in page.content.decode()
+    assert recipient.digest_frequency == DigestFrequency.WEEKLY  # link scanners fetch links: GET changes nothing
+
+    done = client.post(url)
+    recipient.refresh_from_db()
+    assert done.status_code == 200 and "You are unsubscribed" in done.content.decode()
+    assert recipient.digest_frequency == DigestFrequency.OFF and recipient.reminders_enabled
+    assert client.post(url).status_code == 200  # a second click is harmless
+
+
+def test_one_click_unsubscribe_from_the_list_unsubscribe_header(client, programme, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        plan_reminders(programme.today)
+    message = next(m for m in mail.outbox if "olena" in m.to[0])
+    header_url = message.extra_headers["List-Unsubscribe"].strip("<>")
+
+    response = client.post(path_of(header_url), {"List-Unsubscribe": "One-Click"})
+
+    assert response.status_code == 200
+    assert not Recipient.objects.get(contact=programme.contact).reminders_enabled
+    assert Recipient.objects.get(user=programme.manager).reminders_enabled
+
+
+def test_a_tampered_unsubscribe_link_is_refused_and_changes_nothing(client, programme):
+    recipient = Recipient.objects.get(contact=programme.contact)
+    url = path_of(unsubscribe_url(recipient.pk, "reminders"))
+    response = client.post(url[:-3] + "xx/")
+    assert response.status_code == 400 and "not valid" in response.content.decode()
+    recipient.refresh_from_db()
+    assert recipient.reminders_enabled
+
+
+def test_staff_preview_a_recipients_digest_others_are_sent_to_login(client, programme):
+    recipient = Recipient.objects.get(contact=programme.contact)
+    url = f"/digests/preview/{recipient.pk}/"
+
+    assert client.get(url).status_code == 302
+    client.force_login(UserFactory())
+    assert client.get(url).status_code == 302
+
+    client.force_login(programme.manager)
+    page = client.get(url)
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "UA-GB-2026-001 Interceptor drone co-production" in html and "First 1,000 interceptors delivered" in html
+    text = client.get(url, {"format": "text"})
+    assert text["Content-Type"].startswith("text/plain") and "Due in the next 14 days:" in text.content.decode()
+    assert mail.outbox == []
+
+
+def test_preview_says_when_nothing_would_be_sent(client, programme):
+    programme.milestone.due_on = programme.today.replace(year=programme.today.year + 1)
+    programme.milestone.save(update_fields=["due_on"])
+    client.force_login(programme.manager)
+    page = client.get(f"/digests/preview/{Recipient.objects.get(contact=programme.contact).pk}/")
+    assert page.status_code == 200 and "empty digests are not sent" in page.content.decode()
