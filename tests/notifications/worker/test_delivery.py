@@ -1,0 +1,122 @@
+"""Reminders and digests through a real worker, real Redis and a real SMTP server: sent exactly once,
+whatever fails on the way."""
+
+import datetime
+import time
+from collections import Counter
+
+import pytest
+
+from projects.notifications.delivery import plan_digests, plan_reminders
+from projects.notifications.models import Delivery, DeliveryStatus, DigestFrequency
+from projects.tasks import send_reminders
+from tests.factories import MilestoneFactory
+from tests.notifications.test_digests import busy_week
+
+pytestmark = [pytest.mark.broker, pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+DAY = datetime.timedelta(days=1)
+
+
+def more_milestones(programme, count: int, days_ahead: int = 7) -> None:
+    """Milestones that each fire a reminder to the manager, the owner and the producer's contact."""
+    for n in range(count):
+        MilestoneFactory(
+            agreement=programme.agreement,
+            responsible=programme.producer,
+            owner=programme.owner,
+            title=f"Batch {n + 1} delivered",
+            due_on=programme.today + days_ahead * DAY,
+        )
+
+
+def assert_each_once(messages, expected: int) -> None:
+    ids = Counter(m["Message-ID"] for m in messages)
+    assert len(messages) == expected and all(n == 1 for n in ids.values()), ids.most_common(3)
+    deadline = time.monotonic() + 10  # the worker commits `sent` just after the server accepts the message
+    while Delivery.objects.exclude(status=DeliveryStatus.SENT).exists() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert set(Delivery.objects.values_list("status", flat=True)) == {DeliveryStatus.SENT}
+    assert Delivery.objects.count() == expected
+
+
+def settle(sink, seconds: float = 1.5) -> int:
+    """Give late or duplicate tasks time to show up."""
+    time.sleep(seconds)
+    return sink.count()
+
+
+def test_worker_sends_reminders_and_digests_to_the_smtp_server(programme, live, worker):
+    busy_week(programme)
+
+    plan_reminders(programme.today)
+    plan_digests(DigestFrequency.WEEKLY, programme.today)
+    messages = live.wait_for(6, timeout=30, worker=worker)
+
+    by_subject = {}
+    for message in messages:
+        by_subject.setdefault(message["Subject"], set()).add(message["To"])
+    reminder = "[UA-GB-2026-001] Milestone due in 14 days: First 1,000 interceptors delivered"
+    digest = f"Weekly digest {programme.today:%d %b %Y}: 1 agreement with news, 1 milestone overdue"
+    everyone = {
+        "Petra Manager <petra@mod.example>",
+        "Oleh Owner <oleh@mod.example>",
+        "Olena Koval <olena@drone-works.example>",
+    }
+    assert by_subject == {reminder: everyone, digest: everyone}
+
+    to_olena = [m for m in messages if "olena" in m["To"]]
+    text = {m["Subject"]: m.get_body(("plain",)).get_content().replace("\r\n", "\n") for m in to_olena}
+    assert "Responsible: Kyiv Drone Works (owner: Oleh Owner)" in text[reminder]
+    assert f"Due:         {programme.milestone.due_on:%-d %B %Y}" in text[reminder]
+    assert "Overdue:\n  - Operators trained" in text[digest]
+    assert "Funding gap: 750,000.00 EUR (75% of the budget unfunded)" in text[digest]
+    html = next(m for m in to_olena if m["Subject"] == digest).get_body(("html",)).get_content()
+    assert "Line running at 60% of plan." in html
+    assert all(m["List-Unsubscribe"].strip().startswith("<http://127.0.0.1:8000/unsubscribe/") for m in messages)
+    assert_each_once(messages, 6)
+
+
+def test_smtp_server_refusing_for_a_while_delays_messages_but_loses_and_doubles_none(programme, live, worker):
+    more_milestones(programme, 3)
+    live.refusals_left = 10  # the first ten attempts get "451 try again later"
+
+    plan_reminders(programme.today)
+    messages = live.wait_for(12, timeout=60, worker=worker)
+
+    assert live.refused == 10
+    assert_each_once(messages, 12)
+    retried = Delivery.objects.filter(attempts__gt=1)
+    assert retried.exists() and "451" in retried.first().last_error
+    assert settle(live) == 12
+
+
+def test_worker_killed_mid_batch_and_restarted_sends_every_message_exactly_once(programme, live, worker):
+    more_milestones(programme, 10)  # 33 reminders
+    live.delay = 0.05
+
+    plan_reminders(programme.today)
+    live.wait_for(6, timeout=30, worker=worker)
+    # Kill while all four pool processes are in an SMTP conversation, before the server accepted their message.
+    live.hold(senders=4)
+    worker.kill()
+    live.release()
+    assert live.count() < 33
+    assert Delivery.objects.filter(status=DeliveryStatus.PENDING).exists()
+
+    worker.start()  # the broker hands back the tasks the dead worker held, once their visibility timeout passes
+    messages = live.wait_for(33, timeout=60, worker=worker)
+    plan_reminders(programme.today)  # and the next run finds nothing left to send
+    assert settle(live) == 33
+    assert_each_once(messages, 33)
+
+
+def test_reminder_task_run_twice_at_once_for_the_same_day_sends_no_duplicates(programme, live, worker):
+    more_milestones(programme, 5)  # 18 reminders
+    live.delay = 0.05
+
+    first, second = send_reminders.delay(programme.today.isoformat()), send_reminders.delay(programme.today.isoformat())
+
+    messages = live.wait_for(18, timeout=30, worker=worker)
+    assert settle(live) == 18
+    assert_each_once(messages, 18)
+    assert first.id != second.id
