@@ -100,6 +100,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
             "max_size": env.int("DATABASE_POOL_MAX_SIZE", default=10),
             "timeout": env.int("DATABASE_POOL_TIMEOUT", default=10),
         }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The worker and the web server write at once under `make run`: take the write lock when a transaction
+    # starts (waiting for it) instead of failing to upgrade a read lock halfway through.
+    DATABASES["default"].setdefault("OPTIONS", {}).update({"transaction_mode": "IMMEDIATE", "timeout": 20})
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Services open durable transactions; they cannot nest inside a per-request one.
 ATOMIC_REQUESTS = False
