@@ -1,0 +1,169 @@
+"""Agreement status transitions: only the lifecycle's moves, each recorded with who, when and why."""
+
+import datetime
+from itertools import product
+
+import pytest
+from django.utils import timezone
+
+from projects.actors import Actor
+from projects.choices import ALLOWED_TRANSITIONS, SIGNED_STATUSES, AgreementStatus
+from projects.errors import DomainError, ErrorCode
+from projects.models import Agreement, StatusChange
+from projects.services.agreements import transition_agreement, update_agreement
+from tests.factories import TODAY, AgreementFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+ALL_MOVES = list(product(AgreementStatus.values, repeat=2))
+ALLOWED = [(a, b) for a, b in ALL_MOVES if b in ALLOWED_TRANSITIONS[a]]
+REFUSED = [(a, b) for a, b in ALL_MOVES if b not in ALLOWED_TRANSITIONS[a]]
+
+
+def agreement_in(status: str) -> Agreement:
+    return AgreementFactory(status=status, signed_on=TODAY if status in SIGNED_STATUSES else None)
+
+
+def test_lifecycle_has_the_designed_moves():
+    assert len(ALLOWED) == 13
+    assert ("draft", "negotiating") in ALLOWED and ("negotiating", "signed") in ALLOWED
+    assert ("active", "completed") in ALLOWED and ("suspended", "active") in ALLOWED
+    assert all((status, "terminated") in ALLOWED for status in ("draft", "negotiating", "signed", "active"))
+
+
+@pytest.mark.parametrize(("from_status", "to_status"), ALLOWED)
+def test_allowed_transition_moves_the_agreement_and_records_who_when_why(staff, staff_user, from_status, to_status):
+    agreement = agreement_in(from_status)
+    before = timezone.now()
+
+    change = transition_agreement(
+        actor=staff, agreement_id=agreement.pk, to_status=to_status, reason="  Board decision 12/2026.  "
+    )
+
+    agreement.refresh_from_db()
+    assert agreement.status == to_status
+    assert (change.from_status, change.to_status) == (from_status, to_status)
+    assert change.reason == "Board decision 12/2026."
+    assert change.changed_by == staff_user and change.changed_by_organization is None
+    assert before <= change.changed_at <= timezone.now()
+    assert list(agreement.status_changes.all()) == [change]
+    latest = agreement.history.first()
+    assert (latest.status, latest.history_user, latest.history_change_reason) == (
+        to_status,
+        staff_user,
+        "Board decision 12/2026.",
+    )
+
+
+@pytest.mark.parametrize(("from_status", "to_status"), REFUSED)
+def test_refused_transition_raises_and_changes_nothing(staff, from_status, to_status):
+    agreement = agreement_in(from_status)
+
+    with pytest.raises(DomainError) as refused:
+        transition_agreement(actor=staff, agreement_id=agreement.pk, to_status=to_status, reason="Try it.")
+
+    assert refused.value.code == ErrorCode.TRANSITION_NOT_ALLOWED and refused.value.field == "to_status"
+    unchanged = Agreement.objects.get(pk=agreement.pk)
+    assert (unchanged.status, unchanged.updated_at) == (from_status, agreement.updated_at)
+    assert not StatusChange.objects.exists()
+    assert agreement.history.count() == 1
+
+
+def test_signing_records_the_signing_date_given_or_today(staff):
+    given = AgreementFactory(status="negotiating", signed_on=None)
+    today = AgreementFactory(status="negotiating", signed_on=None)
+
+    transition_agreement(actor=staff, agreement_id=given.pk, to_status="signed", reason="Signed.", effective_on=TODAY)
+    transition_agreement(actor=staff, agreement_id=today.pk, to_status="signed", reason="Signed.")
+
+    assert Agreement.objects.get(pk=given.pk).signed_on == TODAY
+    assert Agreement.objects.get(pk=today.pk).signed_on == timezone.localdate()
+
+
+def test_resuming_a_suspended_agreement_keeps_its_signing_date(staff):
+    agreement = AgreementFactory(status="suspended", signed_on=TODAY)
+
+    transition_agreement(
+        actor=staff,
+        agreement_id=agreement.pk,
+        to_status="signed",
+        reason="Resumed.",
+        effective_on=TODAY + datetime.timedelta(days=10),
+    )
+
+    assert Agreement.objects.get(pk=agreement.pk).signed_on == TODAY
+
+
+@pytest.mark.parametrize("reason", ["", "   ", None])
+def test_transition_needs_a_reason(staff, reason):
+    agreement = AgreementFactory()
+
+    with pytest.raises(DomainError) as refused:
+        transition_agreement(actor=staff, agreement_id=agreement.pk, to_status="negotiating", reason=reason)
+
+    assert (refused.value.code, refused.value.field) == (ErrorCode.INVALID, "reason")
+    assert Agreement.objects.get(pk=agreement.pk).status == "draft" and not StatusChange.objects.exists()
+    transition_agreement(actor=staff, agreement_id=agreement.pk, to_status="negotiating", reason="Talks opened.")
+    assert Agreement.objects.get(pk=agreement.pk).status == "negotiating"
+
+
+def test_transition_to_an_unknown_status_is_invalid(staff):
+    agreement = AgreementFactory()
+
+    with pytest.raises(DomainError) as refused:
+        transition_agreement(actor=staff, agreement_id=agreement.pk, to_status="archived", reason="Tidy up.")
+
+    assert (refused.value.code, refused.value.field) == (ErrorCode.INVALID, "to_status")
+    assert Agreement.objects.get(pk=agreement.pk).status == "draft"
+
+
+def test_only_programme_managers_and_the_system_change_status(staff, partner):
+    agreement = AgreementFactory()
+    colleague = Actor(user=UserFactory(is_staff=False))
+
+    for outsider in (partner, colleague):
+        with pytest.raises(DomainError) as refused:
+            transition_agreement(actor=outsider, agreement_id=agreement.pk, to_status="negotiating", reason="Go.")
+        assert refused.value.code == ErrorCode.PERMISSION_DENIED
+    assert Agreement.objects.get(pk=agreement.pk).status == "draft" and not StatusChange.objects.exists()
+
+    transition_agreement(actor=staff, agreement_id=agreement.pk, to_status="negotiating", reason="Go.")
+    change = transition_agreement(
+        actor=Actor.system(), agreement_id=agreement.pk, to_status="terminated", reason="Expired."
+    )
+    assert change.changed_by is None and Agreement.objects.get(pk=agreement.pk).status == "terminated"
+
+
+def test_transition_over_an_unseen_change_is_a_conflict(staff):
+    agreement = AgreementFactory()
+    seen = agreement.updated_at
+    update_agreement(actor=staff, agreement_id=agreement.pk, title="Renamed meanwhile")
+
+    with pytest.raises(DomainError) as refused:
+        transition_agreement(
+            actor=staff, agreement_id=agreement.pk, to_status="negotiating", reason="Go.", expected_updated_at=seen
+        )
+
+    assert refused.value.code == ErrorCode.CONFLICT
+    current = Agreement.objects.get(pk=agreement.pk)
+    assert current.status == "draft" and not StatusChange.objects.exists()
+    transition_agreement(
+        actor=staff,
+        agreement_id=agreement.pk,
+        to_status="negotiating",
+        reason="Go.",
+        expected_updated_at=current.updated_at,
+    )
+    assert Agreement.objects.get(pk=agreement.pk).status == "negotiating"
+
+
+def test_update_over_an_unseen_change_is_a_conflict(staff):
+    agreement = AgreementFactory(title="Original")
+    seen = agreement.updated_at
+    update_agreement(actor=staff, agreement_id=agreement.pk, title="First edit", expected_updated_at=seen)
+
+    with pytest.raises(DomainError) as refused:
+        update_agreement(actor=staff, agreement_id=agreement.pk, title="Second edit", expected_updated_at=seen)
+
+    assert refused.value.code == ErrorCode.CONFLICT
+    assert Agreement.objects.get(pk=agreement.pk).title == "First edit"
