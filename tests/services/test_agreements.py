@@ -1,6 +1,7 @@
 """Agreement status transitions: only the lifecycle's moves, each recorded with who, when and why."""
 
 import datetime
+from decimal import Decimal
 from itertools import product
 
 import pytest
@@ -10,8 +11,22 @@ from projects.actors import Actor
 from projects.choices import ALLOWED_TRANSITIONS, SIGNED_STATUSES, AgreementStatus
 from projects.errors import DomainError, ErrorCode
 from projects.models import Agreement, StatusChange
-from projects.services.agreements import transition_agreement, update_agreement
-from tests.factories import TODAY, AgreementFactory, UserFactory
+from projects.services.agreements import (
+    add_party,
+    create_agreement,
+    remove_party,
+    transition_agreement,
+    update_agreement,
+)
+from tests.factories import (
+    TODAY,
+    AgreementFactory,
+    CommitmentFactory,
+    MilestoneFactory,
+    OrganizationFactory,
+    PartyFactory,
+    UserFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -167,3 +182,87 @@ def test_update_over_an_unseen_change_is_a_conflict(staff):
 
     assert refused.value.code == ErrorCode.CONFLICT
     assert Agreement.objects.get(pk=agreement.pk).title == "First edit"
+
+
+def test_status_is_not_editable_outside_transitions(staff):
+    agreement = AgreementFactory()
+
+    with pytest.raises(DomainError) as refused:
+        update_agreement(actor=staff, agreement_id=agreement.pk, status="active")
+
+    assert refused.value.code == ErrorCode.INVALID and "status" in refused.value.message
+    assert Agreement.objects.get(pk=agreement.pk).status == "draft"
+
+
+def test_invalid_agreement_is_refused_with_every_field_error_and_nothing_saved(staff):
+    terms = {"actor": staff, "reference": "UA-PL-2026-001", "title": "Artillery shells", "kind": "co_production"}
+
+    with pytest.raises(DomainError) as refused:
+        create_agreement(
+            currency="zl", budget=Decimal("-1"), starts_on=TODAY, ends_on=TODAY - datetime.timedelta(days=1), **terms
+        )
+
+    assert refused.value.code == ErrorCode.INVALID
+    assert "The end date cannot be before the start date." in refused.value.errors["__all__"]
+    assert not Agreement.objects.exists()
+    create_agreement(currency="PLN", budget=Decimal("0"), starts_on=TODAY, ends_on=TODAY, **terms)
+    assert Agreement.objects.get().reference == "UA-PL-2026-001"
+
+
+def test_duplicate_reference_is_refused_as_duplicate(staff):
+    AgreementFactory(reference="UA-GB-2025-007")
+    terms = {"actor": staff, "title": "Copy", "kind": "training", "currency": "GBP", "budget": Decimal("1")}
+
+    with pytest.raises(DomainError) as refused:
+        create_agreement(reference="UA-GB-2025-007", **terms)
+
+    assert (refused.value.code, refused.value.field) == (ErrorCode.DUPLICATE, "reference")
+    create_agreement(reference="UA-GB-2025-008", **terms)
+
+
+def test_an_organisation_holds_each_role_once(staff):
+    agreement, organization = AgreementFactory(), OrganizationFactory()
+    add_party(actor=staff, agreement_id=agreement.pk, organization_id=organization.pk, role="producer")
+
+    with pytest.raises(DomainError) as refused:
+        add_party(actor=staff, agreement_id=agreement.pk, organization_id=organization.pk, role="producer")
+
+    assert refused.value.code == ErrorCode.DUPLICATE
+    add_party(actor=staff, agreement_id=agreement.pk, organization_id=organization.pk, role="trainer")
+    assert sorted(agreement.parties.values_list("role", flat=True)) == ["producer", "trainer"]
+
+
+def test_party_with_milestones_or_funding_cannot_be_removed(staff):
+    milestone = MilestoneFactory()
+    commitment = CommitmentFactory(agreement=milestone.agreement)
+    responsible = milestone.agreement.parties.get(organization=milestone.responsible)
+    funder = milestone.agreement.parties.get(organization=commitment.funder)
+    bystander = PartyFactory(agreement=milestone.agreement, role="observer")
+
+    for party in (responsible, funder):
+        with pytest.raises(DomainError) as refused:
+            remove_party(actor=staff, party_id=party.pk)
+        assert refused.value.code == ErrorCode.CONFLICT
+    remove_party(actor=staff, party_id=bystander.pk)
+
+    assert set(milestone.agreement.parties.all()) == {responsible, funder}
+
+
+def test_partner_cannot_create_or_edit_agreements(partner):
+    agreement = AgreementFactory(title="Original")
+
+    for write in (
+        lambda: create_agreement(
+            actor=partner, reference="X-1", title="Mine", kind="training", currency="EUR", budget=Decimal("1")
+        ),
+        lambda: update_agreement(actor=partner, agreement_id=agreement.pk, title="Mine"),
+        lambda: add_party(
+            actor=partner, agreement_id=agreement.pk, organization_id=partner.organization.pk, role="lead"
+        ),
+    ):
+        with pytest.raises(DomainError) as refused:
+            write()
+        assert refused.value.code == ErrorCode.PERMISSION_DENIED
+
+    assert list(Agreement.objects.values_list("title", flat=True)) == ["Original"]
+    assert not agreement.parties.exists()
