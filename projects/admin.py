@@ -46,6 +46,11 @@ class ServiceAdmin(SimpleHistoryAdmin):
             self.message_user(request, exc.message, messages.ERROR)
             return HttpResponseRedirect(request.get_full_path())
 
+    def get_inline_instances(self, request, obj=None):
+        """Read-only inlines list existing rows; a new record has none."""
+        inlines = super().get_inline_instances(request, obj)
+        return inlines if obj is not None else [i for i in inlines if not isinstance(i, ReadOnlyInline)]
+
     def save_model(self, request, obj, form, change):
         saved = self.save_through_service(actor_of(request), obj, form, change)
         obj.pk = saved.pk
