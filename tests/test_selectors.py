@@ -247,6 +247,14 @@ def assert_portfolio_is_exact_sum_of_agreements(spec) -> None:
             own = funding_summary(agreement, currency=BASE, as_of=TODAY)
             alone = portfolio_funding(Agreement.objects.filter(pk=agreement.pk), as_of=TODAY).total
             assert portfolio.by_agreement[agreement.pk] == own == alone
+            # In another currency than the base: the budget comes back unchanged, the rest is rounded
+            # once, to the cent (in the base currency the figures stay exact).
+            local = funding_summary(agreement, as_of=TODAY)
+            assert local.budget == agreement.budget
+            if agreement.currency != BASE:
+                for name in ("pledged", "committed", "disbursed"):
+                    cents = round(expected[agreement.pk][name] / to_base[agreement.currency] * 100)
+                    assert Fraction(getattr(local, name)) == Fraction(cents, 100)
         for name in ("budget", "pledged", "committed", "disbursed"):
             exact_total = sum(money[name] for money in expected.values())
             assert Fraction(getattr(portfolio.total, name)) == exact_total
