@@ -11,7 +11,14 @@ from projects.models import Agreement, AgreementParty, Milestone, Organization
 from projects.services.agreements import create_agreement, remove_party, transition_agreement, update_agreement
 from projects.services.funding import record_disbursement
 from projects.services.milestones import update_milestone_progress
-from tests.factories import TODAY, AgreementFactory, CommitmentFactory, MilestoneFactory, PartyFactory
+from tests.factories import (
+    TODAY,
+    AgreementFactory,
+    CapabilityFactory,
+    CommitmentFactory,
+    MilestoneFactory,
+    PartyFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -105,3 +112,16 @@ def test_plain_bulk_writes_skip_history_which_is_why_the_helpers_are_needed():
 
     assert Agreement.history.filter(reference="BULK-1").count() == 0
     assert Agreement.history.count() == 1
+
+
+def test_capability_changes_are_recorded_with_the_actor(staff, staff_user):
+    agreement = AgreementFactory()
+    drones, artillery = CapabilityFactory(name="Strike drones"), CapabilityFactory(name="Artillery")
+    before = agreement.history.first()
+
+    update_agreement(actor=staff, agreement_id=agreement.pk, capabilities=[drones, artillery])
+
+    latest = agreement.history.first()
+    assert latest.history_user == staff_user
+    assert {row.capability for row in latest.capabilities.all()} == {drones, artillery}
+    assert "capabilities" in latest.diff_against(before).changed_fields
