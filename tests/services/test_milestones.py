@@ -177,3 +177,18 @@ def test_stale_progress_update_is_a_conflict(staff):
 
     assert refused.value.code == ErrorCode.CONFLICT
     assert Milestone.objects.get(pk=milestone.pk).actual_quantity == 10
+
+
+def test_milestone_cannot_be_created_as_completed_in_the_future(staff):
+    agreement = AgreementFactory()
+    party = PartyFactory(agreement=agreement).organization
+    plan = {"actor": staff, "agreement_id": agreement.pk, "title": "Kick-off", "due_on": TODAY, "responsible": party}
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+
+    with pytest.raises(DomainError) as refused:
+        create_milestone(status="done", completed_on=tomorrow, **plan)
+
+    assert (refused.value.code, refused.value.field) == (ErrorCode.INVALID, "completed_on")
+    assert not Milestone.objects.exists()
+    create_milestone(status="done", completed_on=TODAY, **plan)
+    assert Milestone.objects.get().completed_on == TODAY
