@@ -213,30 +213,58 @@ def test_exchange_rate_for_a_day_is_replaced_not_duplicated(staff):
     assert ExchangeRate.objects.get().rate == Decimal("1.18")
 
 
-@pytest.mark.postgres
-def test_concurrent_disbursements_beyond_the_commitment_let_exactly_one_through(transactional_db):
-    """Two payments of 60 against 100 at the same moment: the commitment lock lets only one pass."""
-    commitment = CommitmentFactory(amount=Decimal("100.00"))
-    system = Actor.system()
-    start = threading.Barrier(2)
+def run_at_once(*calls) -> list[object]:
+    """Run each call in its own thread (own database connection), released together; return outcomes."""
+    start = threading.Barrier(len(calls))
     outcomes: list[object] = []
 
-    def pay(reference: str) -> None:
+    def run(call) -> None:
         try:
             start.wait(timeout=10)
-            outcomes.append(disburse(system, commitment, "60.00", reference))
+            outcomes.append(call())
         except DomainError as exc:
             outcomes.append(exc)
         finally:
             connection.close()
 
-    threads = [threading.Thread(target=pay, args=(f"PAY-{n}",)) for n in (1, 2)]
+    threads = [threading.Thread(target=run, args=(call,)) for call in calls]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join(timeout=30)
+    assert len(outcomes) == len(calls)
+    return outcomes
+
+
+@pytest.mark.postgres
+def test_concurrent_disbursements_beyond_the_commitment_let_exactly_one_through(transactional_db):
+    """Two payments of 60 against 100 at the same moment: the commitment lock lets only one pass."""
+    commitment = CommitmentFactory(amount=Decimal("100.00"))
+    system = Actor.system()
+
+    outcomes = run_at_once(
+        lambda: disburse(system, commitment, "60.00", "PAY-1"),
+        lambda: disburse(system, commitment, "60.00", "PAY-2"),
+    )
 
     refusals = [outcome for outcome in outcomes if isinstance(outcome, DomainError)]
-    assert len(outcomes) == 2 and len(refusals) == 1
-    assert refusals[0].code == ErrorCode.OVER_DISBURSED
+    assert [refusal.code for refusal in refusals] == [ErrorCode.OVER_DISBURSED]
     assert disbursed(commitment) == Decimal("60.00") and commitment.disbursements.count() == 1
+
+
+@pytest.mark.postgres
+def test_cutting_a_commitment_while_it_is_paid_never_leaves_money_uncovered(transactional_db):
+    """A cut to 50 and a payment of 60 against 100 at once: whichever comes second is refused."""
+    commitment = CommitmentFactory(amount=Decimal("100.00"))
+    system = Actor.system()
+
+    outcomes = run_at_once(
+        lambda: disburse(system, commitment, "60.00"),
+        lambda: update_commitment(actor=system, commitment_id=commitment.pk, amount=Decimal("50.00")),
+    )
+
+    refusals = [outcome for outcome in outcomes if isinstance(outcome, DomainError)]
+    assert [refusal.code for refusal in refusals] == [ErrorCode.OVER_DISBURSED]
+    commitment.refresh_from_db()
+    assert disbursed(commitment) <= commitment.amount
+    assert (commitment.amount, disbursed(commitment)) in {(Decimal("100.00"), Decimal("60.00")), (Decimal("50.00"), 0)}
