@@ -9,7 +9,8 @@ import datetime
 from decimal import Decimal
 
 import pytest
-from django.db import IntegrityError, transaction
+from django.apps import apps
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from projects.models import Agreement, Disbursement, ExchangeRate, Milestone, StatusChange
@@ -129,36 +130,48 @@ def test_database_refuses_negative_milestone_quantities():
         MilestoneFactory(unit="specialists trained", target_quantity=-1)
 
 
-# (first row, valid neighbour built from it, duplicate of it)
+# (first row, valid neighbour built from it, duplicate of it, "model.field" or constraint name)
 UNIQUES = [
     pytest.param(
         lambda: AgreementFactory(reference="UA-GB-2025-007"),
         lambda first: AgreementFactory(reference="UA-GB-2025-008"),
         lambda first: AgreementFactory(reference=first.reference),
+        "agreement.reference",
         id="agreement-reference",
     ),
     pytest.param(
         lambda: OrganizationFactory(name="Airbus", slug="airbus"),
         lambda first: OrganizationFactory(name="Airbus Defence", slug="airbus-defence"),
         lambda first: OrganizationFactory(name=first.name, slug="airbus-2"),
+        "organization.name",
         id="organization-name",
     ),
     pytest.param(
         lambda: OrganizationFactory(name="Airbus", slug="airbus"),
         lambda first: OrganizationFactory(name="Airbus Defence", slug="airbus-defence"),
         lambda first: OrganizationFactory(name="Airbus 2", slug=first.slug),
+        "organization.slug",
         id="organization-slug",
     ),
     pytest.param(
         lambda: CapabilityFactory(name="Strike drones", slug="strike-drones"),
         lambda first: CapabilityFactory(name="Interceptor drones", slug="interceptor-drones"),
         lambda first: CapabilityFactory(name=first.name, slug="strike-drones-2"),
+        "capability.name",
         id="capability-name",
+    ),
+    pytest.param(
+        lambda: CapabilityFactory(name="Strike drones", slug="strike-drones"),
+        lambda first: CapabilityFactory(name="Interceptor drones", slug="interceptor-drones"),
+        lambda first: CapabilityFactory(name="Strike drones 2", slug=first.slug),
+        "capability.slug",
+        id="capability-slug",
     ),
     pytest.param(
         lambda: PartyFactory(role="producer"),
         lambda first: PartyFactory(agreement=first.agreement, organization=first.organization, role="trainer"),
         lambda first: PartyFactory(agreement=first.agreement, organization=first.organization, role=first.role),
+        "party_role_unique",
         id="party-role-per-agreement",
     ),
     pytest.param(
@@ -170,12 +183,14 @@ UNIQUES = [
             CommitmentFactory(agreement=first.agreement, reference=""),
         ),
         lambda first: CommitmentFactory(agreement=first.agreement, reference=first.reference),
+        "commitment_reference_unique",
         id="commitment-reference-per-agreement",
     ),
     pytest.param(
         lambda: DisbursementFactory(reference="PAY-1"),
         lambda first: DisbursementFactory(reference=first.reference),
         lambda first: DisbursementFactory(commitment=first.commitment, reference=first.reference),
+        "disbursement_reference_unique",
         id="disbursement-reference-per-commitment",
     ),
     pytest.param(
@@ -183,18 +198,41 @@ UNIQUES = [
         lambda first: (exchange_rate(currency="GBP", valid_on=TODAY + datetime.timedelta(days=1)),
                        exchange_rate(currency="USD", valid_on=TODAY)),
         lambda first: exchange_rate(currency="GBP", valid_on=TODAY, rate=Decimal("1.18")),
+        "exchange_rate_unique_per_day",
         id="exchange-rate-per-currency-and-day",
     ),
 ]  # fmt: skip
 
 
-@pytest.mark.parametrize(("first", "valid", "duplicate"), UNIQUES)
-def test_database_refuses_duplicate_of_unique_value(first, valid, duplicate):
+def unique_violation(covers: str) -> str:
+    """What the database names in its refusal; SQLite names columns, not constraints."""
+    if "." in covers:
+        model, field = covers.split(".")
+        return rf"projects_{model}[._]{field}"
+    return covers if connection.vendor == "postgresql" else "UNIQUE constraint failed"
+
+
+@pytest.mark.parametrize(("first", "valid", "duplicate", "covers"), UNIQUES)
+def test_database_refuses_duplicate_of_unique_value(first, valid, duplicate, covers):
     row = first()
     with transaction.atomic():
         valid(row)
-    with pytest.raises(IntegrityError), transaction.atomic():
+    with pytest.raises(IntegrityError, match=unique_violation(covers)), transaction.atomic():
         duplicate(row)
+
+
+def test_every_database_rule_of_the_domain_has_a_case_above():
+    """A constraint added later without a test here fails this test."""
+    rules = set()
+    for model in apps.get_app_config("projects").get_models():
+        if model.__module__.startswith("projects.models"):
+            rules |= {constraint.name for constraint in model._meta.constraints}
+            rules |= {
+                f"{model._meta.model_name}.{f.name}" for f in model._meta.fields if f.unique and not f.primary_key
+            }
+    covered = {case.values[3] for case in CHECKS + UNIQUES}
+
+    assert rules - covered == set()
 
 
 # Queryset updates skip validation and signals: the constraints still hold.
