@@ -266,3 +266,15 @@ def test_partner_cannot_create_or_edit_agreements(partner):
 
     assert list(Agreement.objects.values_list("title", flat=True)) == ["Original"]
     assert not agreement.parties.exists()
+
+
+def test_signed_agreement_keeps_its_signing_date(staff):
+    agreement = AgreementFactory(status="active", signed_on=TODAY)
+
+    with pytest.raises(DomainError) as refused:
+        update_agreement(actor=staff, agreement_id=agreement.pk, signed_on=None)
+
+    assert refused.value.code == ErrorCode.INVALID
+    assert Agreement.objects.get(pk=agreement.pk).signed_on == TODAY
+    update_agreement(actor=staff, agreement_id=agreement.pk, signed_on=TODAY - datetime.timedelta(days=3))
+    assert Agreement.objects.get(pk=agreement.pk).signed_on == TODAY - datetime.timedelta(days=3)

@@ -202,6 +202,15 @@ def test_only_programme_managers_change_commitments(staff, partner, partner_org)
     assert FundingCommitment.objects.get(pk=commitment.pk).status == CommitmentStatus.PLEDGED
 
 
+def test_only_programme_managers_set_exchange_rates(staff, partner):
+    with pytest.raises(DomainError) as refused:
+        set_exchange_rate(actor=partner, currency="GBP", rate=Decimal("9.99"), valid_on=TODAY)
+
+    assert refused.value.code == ErrorCode.PERMISSION_DENIED and not ExchangeRate.objects.exists()
+    set_exchange_rate(actor=staff, currency="GBP", rate=Decimal("1.17"), valid_on=TODAY)
+    assert ExchangeRate.objects.get().rate == Decimal("1.17")
+
+
 def test_exchange_rate_for_a_day_is_replaced_not_duplicated(staff):
     set_exchange_rate(actor=staff, currency="GBP", rate=Decimal("1.17"), valid_on=TODAY)
     set_exchange_rate(actor=staff, currency="GBP", rate=Decimal("1.18"), valid_on=TODAY)
