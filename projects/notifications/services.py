@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
+
 from projects.actors import Actor
 from projects.errors import DomainError, ErrorCode
 from projects.models import Organization
 from projects.notifications.models import Contact, DigestFrequency, Recipient
-from projects.services.service import require_staff, save_validated, service
+from projects.services.service import require_staff, save_validated, service, validation_failure
 
 
 @service
@@ -38,7 +40,10 @@ def set_preferences(
         recipient.reminders_enabled = reminders_enabled
         changed.append("reminders_enabled")
     if changed:
-        recipient.full_clean()
+        try:
+            recipient.full_clean()
+        except ValidationError as exc:
+            raise validation_failure(exc) from exc
         recipient.save(update_fields=changed)
     return recipient
 
