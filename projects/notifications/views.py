@@ -1,4 +1,5 @@
-"""Unsubscribe pages reached from e-mails (no login: the signed token authorises) and the staff digest preview."""
+"""The e-mail preferences page reached from every e-mail (no login: the signed token authorises it) and the
+staff digest preview."""
 
 from __future__ import annotations
 
@@ -10,9 +11,12 @@ from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
+from projects.actors import Actor
 from projects.notifications import emails
 from projects.notifications.digests import build_digest, digest_since
+from projects.notifications.forms import PreferencesForm
 from projects.notifications.models import DigestFrequency, Recipient
+from projects.notifications.services import set_preferences
 from projects.notifications.services import unsubscribe as unsubscribe_recipient
 from projects.notifications.unsubscribe import read_unsubscribe_token
 
@@ -23,17 +27,28 @@ TOPIC_NAMES = {"reminders": "milestone reminders", "digest": "the status digest"
 @csrf_exempt
 @require_http_methods(["GET", "POST"])
 def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
-    """GET asks for confirmation (link scanners fetch links and must not unsubscribe anyone); POST applies it."""
+    """GET asks for confirmation and offers every preference (link scanners fetch links and must not
+    unsubscribe anyone); a bare POST, the button or a mail client's one-click, turns the link's topic off.
+    """
     try:
         recipient_id, topic = read_unsubscribe_token(token)
         recipient = Recipient.objects.select_related("user", "contact").get(pk=recipient_id)
     except (signing.BadSignature, Recipient.DoesNotExist):
         return render(request, "notifications/unsubscribe_invalid.html", status=400)
     context = {"recipient": recipient, "topic": TOPIC_NAMES[topic]}
+    if request.method == "POST" and "digest_frequency" in request.POST:
+        form = PreferencesForm(request.POST)
+        if form.is_valid():
+            set_preferences(actor=Actor.system(), recipient_id=recipient.pk, **form.cleaned_data)
+            return render(request, "notifications/preferences_saved.html", {**context, **form.cleaned_data})
+        return render(request, "notifications/unsubscribe.html", {**context, "form": form}, status=400)
     if request.method == "POST":
         unsubscribe_recipient(recipient_id=recipient.pk, topic=topic)
         return render(request, "notifications/unsubscribed.html", context)
-    return render(request, "notifications/unsubscribe.html", context)
+    form = PreferencesForm(
+        initial={"digest_frequency": recipient.digest_frequency, "reminders_enabled": recipient.reminders_enabled}
+    )
+    return render(request, "notifications/unsubscribe.html", {**context, "form": form})
 
 
 @staff_member_required

@@ -74,3 +74,18 @@ def test_preview_says_when_nothing_would_be_sent(client, programme):
     client.force_login(programme.manager)
     page = client.get(f"/digests/preview/{Recipient.objects.get(contact=programme.contact).pk}/")
     assert page.status_code == 200 and "empty digests are not sent" in page.content.decode()
+
+
+def test_the_link_also_lets_a_contact_choose_a_daily_digest_and_no_reminders(client, programme):
+    recipient = Recipient.objects.get(contact=programme.contact)
+    url = path_of(unsubscribe_url(recipient.pk, "reminders"))
+    assert 'value="weekly" selected' in client.get(url).content.decode()
+
+    refused = client.post(url, {"digest_frequency": "hourly"})
+    recipient.refresh_from_db()
+    assert refused.status_code == 400 and recipient.digest_frequency == DigestFrequency.WEEKLY
+
+    saved = client.post(url, {"digest_frequency": "daily"})
+    recipient.refresh_from_db()
+    assert saved.status_code == 200 and "Preferences saved" in saved.content.decode()
+    assert (recipient.digest_frequency, recipient.reminders_enabled) == (DigestFrequency.DAILY, False)
