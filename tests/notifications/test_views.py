@@ -1,11 +1,13 @@
 """Unsubscribe links work without logging in and change only what they say; the digest preview is staff-only."""
 
 from django.core import mail
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from projects.notifications.delivery import plan_reminders
 from projects.notifications.models import DigestFrequency, Recipient
 from projects.notifications.unsubscribe import unsubscribe_url
-from tests.factories import UserFactory
+from tests.factories import AgreementFactory, MilestoneFactory, UserFactory
 
 
 def path_of(url: str) -> str:
@@ -89,3 +91,18 @@ def test_the_link_also_lets_a_contact_choose_a_daily_digest_and_no_reminders(cli
     recipient.refresh_from_db()
     assert saved.status_code == 200 and "Preferences saved" in saved.content.decode()
     assert (recipient.digest_frequency, recipient.reminders_enabled) == (DigestFrequency.DAILY, False)
+
+
+def test_the_preview_costs_the_same_queries_for_two_agreements_as_for_twenty(client, programme):
+    recipient = Recipient.objects.get(contact=programme.contact)
+    client.force_login(programme.manager)
+
+    def preview_queries(agreements: int) -> int:
+        while Recipient.objects.get(pk=recipient.pk).contact.organization.agreements.count() < agreements:
+            agreement = AgreementFactory(status=programme.agreement.status, signed_on=programme.today)
+            MilestoneFactory(agreement=agreement, responsible=programme.producer, due_on=programme.today)
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(f"/digests/preview/{recipient.pk}/").status_code == 200
+        return len(queries)
+
+    assert preview_queries(2) == preview_queries(20)
