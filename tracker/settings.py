@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "import_export",
     "django_celery_beat",
     "projects",
+    "projects.web",
 ]
 
 MIDDLEWARE = [
@@ -193,3 +194,7 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
 }
+
+# Web UI: failed sign-ins allowed per username and per address before a pause (see projects/web/throttling.py).
+LOGIN_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
+LOGIN_FAILURE_WINDOW_SECONDS = env.int("LOGIN_FAILURE_WINDOW_SECONDS", default=900)
