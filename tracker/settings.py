@@ -194,6 +194,7 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
 }
+SIMPLE_HISTORY_REVERT_DISABLED = True  # reverting would bypass the services
 
 # Web UI: failed sign-ins allowed per username and per address before a pause (see projects/web/throttling.py).
 LOGIN_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
