@@ -12,7 +12,7 @@ from django.db.models import Count, IntegerField, OuterRef, Prefetch, QuerySet, 
 from django.db.models.functions import Coalesce
 
 from projects.choices import AgreementStatus, Rag
-from projects.models import Agreement, AgreementParty, FundingCommitment, Milestone, StatusChange, StatusReport
+from projects.models import Agreement, AgreementParty, FundingCommitment, Milestone, StatusReport
 
 NO_REPORT = "none"
 DUE_SOON_DAYS = 30
@@ -88,5 +88,4 @@ def agreement_page_queryset() -> QuerySet[Agreement]:
         ),
         Prefetch("milestones", queryset=Milestone.objects.select_related("responsible", "owner")),
         Prefetch("status_reports", queryset=StatusReport.objects.select_related("author", "author_organization")),
-        Prefetch("status_changes", queryset=StatusChange.objects.select_related("changed_by")),
     )

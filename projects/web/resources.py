@@ -7,6 +7,8 @@ real run rolls back entirely if any row is refused, so a file is imported comple
 
 from __future__ import annotations
 
+import decimal
+
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db import transaction
 from import_export import fields, resources, widgets
@@ -38,6 +40,16 @@ class LookupWidget(widgets.ForeignKeyWidget):
             return super().clean(value, row, **kwargs)
         except ObjectDoesNotExist:
             raise ValueError(f"No {self.model._meta.verbose_name} with {self.field} “{value}”.") from None
+
+
+class AmountWidget(widgets.DecimalWidget):
+    """A decimal amount; text that is no number is a row error like any other."""
+
+    def clean(self, value, row=None, **kwargs):
+        try:
+            return super().clean(value, row, **kwargs)
+        except decimal.InvalidOperation:
+            raise ValueError(f"“{value}” is not a number.") from None
 
 
 class CapabilitiesWidget(widgets.Widget):
@@ -81,6 +93,7 @@ class ServiceResource(resources.ModelResource):
 class AgreementResource(ServiceResource):
     """Agreements by reference: a known reference updates that agreement, a new one creates a draft."""
 
+    budget = fields.Field(attribute="budget", column_name="budget", widget=AmountWidget())
     capabilities = fields.Field(attribute="capabilities", column_name="capabilities", widget=CapabilitiesWidget())
     status = fields.Field(attribute="status", column_name="status", readonly=True)
     latest_rag = fields.Field(attribute="latest_rag", column_name="latest_rag", readonly=True)
@@ -154,6 +167,7 @@ class CommitmentResource(ServiceResource):
         attribute="agreement", column_name="agreement", widget=LookupWidget(Agreement, field="reference")
     )
     funder = fields.Field(attribute="funder", column_name="funder", widget=LookupWidget(Organization, field="slug"))
+    amount = fields.Field(attribute="amount", column_name="amount", widget=AmountWidget())
 
     class Meta:
         model = FundingCommitment
