@@ -18,10 +18,18 @@ class AgreementFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(choices=AgreementStatus.choices, empty_label="Any status")
     kind = django_filters.ChoiceFilter(choices=AgreementKind.choices, empty_label="Any kind")
     capability = django_filters.ModelChoiceFilter(
-        queryset=Capability.objects.all(), to_field_name="slug", method="with_capability", empty_label="Any capability"
+        queryset=Capability.objects.all(),
+        to_field_name="slug",
+        method="with_capability",
+        label="Capability",
+        empty_label="Any capability",
     )
     party = django_filters.ModelChoiceFilter(
-        queryset=Organization.objects.all(), to_field_name="slug", method="with_party", empty_label="Any party"
+        queryset=Organization.objects.all(),
+        to_field_name="slug",
+        method="with_party",
+        label="Party",
+        empty_label="Any party",
     )
     country = django_filters.ChoiceFilter(method="with_country", label="Party country", empty_label="Any country")
     rag = django_filters.ChoiceFilter(
