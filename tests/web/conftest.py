@@ -1,5 +1,7 @@
 """Fixtures of the web UI tests: the demo portfolio, signed-in clients for each role."""
 
+from io import StringIO
+
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
@@ -26,14 +28,18 @@ def _fast_password_hashing(settings):
 @pytest.fixture
 def demo(db):
     """The demo portfolio of `seed_demo`, with its logins manager, viewer and admin."""
-    call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    call_command("seed_demo", stdout=StringIO())
+
+
+def signed_in(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
 
 
 @pytest.fixture
 def manager_client(staff_user) -> Client:
-    client = Client()
-    client.force_login(staff_user)
-    return client
+    return signed_in(staff_user)
 
 
 @pytest.fixture
@@ -43,13 +49,9 @@ def viewer(db):
 
 @pytest.fixture
 def viewer_client(viewer) -> Client:
-    client = Client()
-    client.force_login(viewer)
-    return client
+    return signed_in(viewer)
 
 
 @pytest.fixture
 def demo_manager_client(demo) -> Client:
-    client = Client()
-    client.force_login(get_user_model().objects.get(username="manager"))
-    return client
+    return signed_in(get_user_model().objects.get(username="manager"))
