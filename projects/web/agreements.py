@@ -98,11 +98,22 @@ class AgreementDetailView(LoginRequiredMixin, DetailView):
             "disbursed_share": _share(summary.disbursed, summary.budget) if summary else None,
             "commitments": commitments,
             "timeline": milestone_timeline(agreement, list(agreement.milestones.all()), today),
-            "changes": agreement_changes(agreement),
+            **shown_changes(agreement_changes(agreement), everything=self.request.GET.get("history") == "all"),
             "can_edit": can_edit(self.request.user),
             "transition_form": TransitionForm(agreement=agreement) if agreement.allowed_transitions() else None,
         }
         return context
+
+
+HISTORY_SHOWN = 30
+
+
+def shown_changes(changes: list, *, everything: bool) -> dict:
+    """The latest changes, or all of them on request: an active agreement's history grows long."""
+    return {
+        "changes": changes if everything else changes[:HISTORY_SHOWN],
+        "hidden_changes": 0 if everything else max(len(changes) - HISTORY_SHOWN, 0),
+    }
 
 
 def _share(part, whole) -> float:

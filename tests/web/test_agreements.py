@@ -142,3 +142,16 @@ def test_overdue_milestones_are_marked_on_the_timeline(manager_client, portfolio
 
 def test_unknown_agreement_is_404(manager_client, db):
     assert manager_client.get(reverse("agreement", args=[999999])).status_code == 404
+
+
+def test_a_long_history_shows_the_latest_changes_first_and_the_rest_on_request(manager_client, staff):
+    milestone = MilestoneFactory(unit="drones", target_quantity=100)
+    for quantity in range(1, 36):
+        update_milestone_progress(actor=staff, milestone_id=milestone.pk, actual_quantity=quantity)
+    url = reverse("agreement", args=[milestone.agreement_id])
+    latest = manager_client.get(url)
+    assert len(latest.context["changes"]) == 30
+    assert [(f.old, f.new) for f in latest.context["changes"][0].fields] == [(34, 35)]
+    assert latest.context["hidden_changes"] > 0
+    everything = manager_client.get(url + "?history=all")
+    assert len(everything.context["changes"]) == 30 + latest.context["hidden_changes"]

@@ -129,3 +129,16 @@ def test_viewers_cannot_import(viewer_client):
     response = upload(viewer_client, "agreements", "agreements.csv", AGREEMENTS_CSV.encode())
     assert response.status_code == 403
     assert not Agreement.objects.exists()
+
+
+def test_a_file_near_the_size_limit_survives_the_round_trip_of_its_confirmation(manager_client):
+    header = "reference,title,kind,currency,budget,summary\n"
+    rows = "".join(f"UA-BIG-{n:03d},Programme {n},co_production,EUR,{n}.00,{'x' * 14_000}\n" for n in range(1, 101))
+    content = (header + rows).encode()
+    assert 1_400_000 < len(content) < 1_500_000
+    preview = upload(manager_client, "agreements", "big.csv", content)
+    assert not preview.context["failed"]
+    done = confirm(manager_client, "agreements", preview)
+    assert "Imported 100 agreements from big.csv." in done.content.decode()
+    too_big = upload(manager_client, "agreements", "bigger.csv", content + b"x" * 100_000)
+    assert "larger than 1.5 MB" in too_big.content.decode()
