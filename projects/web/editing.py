@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.views.generic import FormView
 
 from projects.choices import MilestoneStatus
@@ -41,9 +42,10 @@ class ServiceFormView(ManagerRequiredMixin, FormView):
     title = ""
     submit_label = "Save"
 
-    def setup(self, request, *args, **kwargs):
-        super().setup(request, *args, **kwargs)
-        self.record = self.get_record()
+    @cached_property
+    def record(self):
+        """Loaded after the sign-in and role checks, so the anonymous learn nothing from a 404."""
+        return self.get_record()
 
     def get_record(self):
         return get_object_or_404(Agreement, pk=self.kwargs["pk"])

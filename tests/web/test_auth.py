@@ -94,3 +94,10 @@ def test_password_change(client, db):
     )
     assert b"Your password has been changed" in response.content
     assert Client().login(username="olena", password="another long passphrase")
+
+
+def test_the_anonymous_are_sent_to_sign_in_whether_or_not_a_record_exists(client, db):
+    agreement = AgreementFactory()
+    for pk in [agreement.pk, 999999]:
+        response = client.get(reverse("agreement-edit", args=[pk]))
+        assert response.status_code == 302 and response.url.startswith(reverse("login"))
