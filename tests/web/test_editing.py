@@ -12,6 +12,7 @@ from django.utils import timezone
 from projects.choices import AgreementStatus, CommitmentStatus, MilestoneStatus, PartyRole
 from projects.models import Agreement, Disbursement, FundingCommitment, Milestone, StatusChange, StatusReport
 from projects.services.agreements import update_agreement
+from projects.services.funding import update_commitment
 from tests.factories import (
     AgreementFactory,
     CapabilityFactory,
@@ -217,3 +218,25 @@ def test_forms_need_the_csrf_token(staff_user):
     assert response.status_code == 403
     agreement.refresh_from_db()
     assert agreement.status == AgreementStatus.DRAFT
+
+
+def test_a_pledge_becomes_firm_and_a_stale_edit_of_it_is_refused(manager_client, staff):
+    commitment = CommitmentFactory(status=CommitmentStatus.PLEDGED, amount=Decimal("1000.00"))
+    url = reverse("commitment-edit", args=[commitment.pk])
+    form = manager_client.get(url).context["form"]
+    shown_at = form["expected_updated_at"].value()
+    data = {
+        "amount": "1200.00",
+        "status": "committed",
+        "pledged_on": commitment.pledged_on.isoformat(),
+        "reference": commitment.reference,
+        "expected_updated_at": shown_at,
+    }
+    assert manager_client.post(url, data).status_code == 302
+    commitment.refresh_from_db()
+    assert (commitment.status, commitment.amount) == (CommitmentStatus.COMMITTED, Decimal("1200.00"))
+    update_commitment(actor=staff, commitment_id=commitment.pk, reference="CHANGED")
+    stale = manager_client.post(url, {**data, "amount": "900.00"})
+    assert "changed by someone else meanwhile" in stale.content.decode()
+    commitment.refresh_from_db()
+    assert commitment.amount == Decimal("1200.00")
