@@ -1,12 +1,15 @@
 """Sign-in, throttling of failed sign-ins, password change and reset, and pages closed to the anonymous."""
 
+import os
 import re
 
 import pytest
 from django.core import mail
+from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
 
+from tests.conftest import IN_CI
 from tests.factories import AgreementFactory, UserFactory
 
 PASSWORD = "correct horse battery staple"
@@ -101,3 +104,23 @@ def test_the_anonymous_are_sent_to_sign_in_whether_or_not_a_record_exists(client
     for pk in [agreement.pk, 999999]:
         response = client.get(reverse("agreement-edit", args=[pk]))
         assert response.status_code == 302 and response.url.startswith(reverse("login"))
+
+
+def test_throttling_counts_are_shared_through_a_redis_cache(db, settings):
+    """With several server processes the counts must live in a shared cache (CACHE_URL=redis://…)."""
+    url = os.environ.get("TEST_REDIS_URL")
+    if not url:
+        if IN_CI:
+            pytest.fail("CI must provide TEST_REDIS_URL.")
+        pytest.skip("needs Redis (set TEST_REDIS_URL)")
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}}
+    settings.LOGIN_FAILURE_LIMIT = 2
+    cache.clear()
+    UserFactory(username="olena")
+    try:
+        for address in ["10.0.0.1", "10.0.0.2"]:  # two addresses, as if behind two server processes
+            Client(REMOTE_ADDR=address).post(reverse("login"), {"username": "olena", "password": "wrong"})
+        refused = Client(REMOTE_ADDR="10.0.0.3").post(reverse("login"), {"username": "olena", "password": PASSWORD})
+        assert b"Too many failed sign-in attempts" in refused.content
+    finally:
+        cache.clear()
