@@ -6,9 +6,11 @@ record compared in memory (`diff_against`), so a page's query count does not gro
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from django.apps import apps
 from django.db.models import Model, QuerySet
 
 from projects.models import (
@@ -94,9 +96,21 @@ def _agreement_of(record) -> int | None:
     return record.agreement_id
 
 
+def _capabilities(records: list) -> dict[int, str]:
+    """Each agreement version's capabilities, in one query (the library's m2m diff queries per version)."""
+    through = apps.get_model("projects", "HistoricalAgreement_capabilities")
+    names = defaultdict(list)
+    versions = [r.history_id for r in records if r.instance_type is Agreement]
+    rows = through.objects.filter(history_id__in=versions).order_by("capability__name")
+    for history_id, name in rows.values_list("history_id", "capability__name"):
+        names[history_id].append(name)
+    return {version: ", ".join(names[version]) or "—" for version in versions}
+
+
 def _changes(records: list) -> list[Change]:
     """Readable changes from history rows, each compared with the previous version of its record."""
     previous: dict[tuple, object] = {}
+    capabilities = _capabilities(records)
     changes = []
     for record in sorted(records, key=lambda r: (r.history_date, r.history_id)):
         key = (record.instance_type, record.id)
@@ -112,6 +126,12 @@ def _changes(records: list) -> list[Change]:
                 )
                 for c in delta.changes
             ]
+            if capabilities.get(record.history_id, "") != capabilities.get(before.history_id, ""):
+                old, new = capabilities[before.history_id], capabilities[record.history_id]
+                fields.append(FieldChange("capabilities", old, new))
+            if not fields and not record.history_change_reason:
+                previous[key] = record
+                continue  # a save that changed nothing shown (e.g. the timestamp after a capability change)
         previous[key] = record
         changes.append(
             Change(
@@ -129,7 +149,7 @@ def _changes(records: list) -> list[Change]:
 
 
 def agreement_changes(agreement: Agreement) -> list[Change]:
-    """Everything that happened to an agreement and what hangs off it, newest first (six queries)."""
+    """Everything that happened to an agreement and what hangs off it, newest first (seven queries)."""
     commitment_ids = FundingCommitment.history.filter(agreement_id=agreement.pk).values("id")
     records = [
         *_history(Agreement).filter(id=agreement.pk),
@@ -143,7 +163,7 @@ def agreement_changes(agreement: Agreement) -> list[Change]:
 
 
 def recent_changes(limit: int = 12) -> list[Change]:
-    """The latest changes across the portfolio, without field diffs (one query per tracked model)."""
+    """The latest changes across the portfolio (one query per tracked model, one for capabilities)."""
     records = [record for model in RELATED for record in _history(model).order_by("-history_date")[:limit]]
     records.sort(key=lambda r: (r.history_date, r.history_id), reverse=True)
     return _changes(records[:limit])

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from projects.choices import AgreementStatus, OrganizationKind, PartyRole, Rag
+from projects.services.agreements import update_agreement
 from projects.services.funding import record_disbursement
 from projects.services.milestones import update_milestone_progress
 from tests.factories import (
@@ -155,3 +156,15 @@ def test_a_long_history_shows_the_latest_changes_first_and_the_rest_on_request(m
     assert latest.context["hidden_changes"] > 0
     everything = manager_client.get(url + "?history=all")
     assert len(everything.context["changes"]) == 30 + latest.context["hidden_changes"]
+
+
+def test_capability_changes_show_in_the_history(manager_client, staff):
+    agreement = AgreementFactory()
+    drones, ew = CapabilityFactory(name="Strike drones"), CapabilityFactory(name="Electronic warfare")
+    update_agreement(actor=staff, agreement_id=agreement.pk, capabilities=[drones])
+    update_agreement(actor=staff, agreement_id=agreement.pk, capabilities=[drones, ew])
+    changes = manager_client.get(reverse("agreement", args=[agreement.pk])).context["changes"]
+    assert [(f.field, f.old, f.new) for f in changes[0].fields] == [
+        ("capabilities", "Strike drones", "Electronic warfare, Strike drones")
+    ]
+    assert [(f.field, f.old, f.new) for f in changes[1].fields] == [("capabilities", "—", "Strike drones")]

@@ -7,8 +7,10 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from projects.actors import Actor
 from projects.choices import Rag
 from projects.models import Capability
+from projects.services.agreements import update_agreement
 from tests.factories import (
     AgreementFactory,
     CapabilityFactory,
@@ -20,9 +22,9 @@ from tests.factories import (
 )
 
 # Session and user lookups of a signed-in request are included in each count.
-DASHBOARD_QUERIES = 18
+DASHBOARD_QUERIES = 19
 LIST_QUERIES = 13
-AGREEMENT_PAGE_QUERIES = 18
+AGREEMENT_PAGE_QUERIES = 19
 
 
 def add_children(agreement, n: int) -> None:
@@ -45,6 +47,9 @@ def grow_portfolio(agreements: int, children: int) -> list:
         agreement.capabilities.add(CapabilityFactory() if i % 2 else shared)
         add_children(agreement, children)
         created.append(agreement)
+    # The latest change is to an agreement, so recent changes include agreement versions (and their
+    # capabilities query) at every size.
+    update_agreement(actor=Actor.system(), agreement_id=created[0].pk, title="Renamed programme")
     return created
 
 
