@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "import_export",
     "django_celery_beat",
     "projects",
+    "projects.web",
     "projects.notifications",
 ]
 
@@ -214,3 +215,9 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
 }
 SIMPLE_HISTORY_REVERT_DISABLED = True  # reverting would bypass the services
+
+# Web UI: failed sign-ins allowed per username and per address before a pause (see projects/web/throttling.py).
+LOGIN_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
+LOGIN_FAILURE_WINDOW_SECONDS = env.int("LOGIN_FAILURE_WINDOW_SECONDS", default=900)
+# The cache holds sign-in throttling counts: per process by default; CACHE_URL=redis://… shares them.
+CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}

@@ -7,6 +7,8 @@ from projects.notifications import views as notification_views
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("", include("projects.web.urls")),
+    path("accounts/", include("django.contrib.auth.urls")),
     path("digests/", include("projects.notifications.urls")),
     path("unsubscribe/<str:token>/", notification_views.unsubscribe, name="unsubscribe"),
 ]

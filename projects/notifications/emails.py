@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
+from django.urls import reverse
 
 from projects.models import Milestone
 from projects.notifications.digests import Digest
@@ -13,10 +14,11 @@ from projects.notifications.unsubscribe import unsubscribe_url
 
 
 def agreement_link(agreement_id: int) -> str:
-    return f"{settings.SITE_URL}/agreements/{agreement_id}/"
+    return settings.SITE_URL + reverse("agreement", args=[agreement_id])
 
 
 def milestone_link(milestone: Milestone) -> str:
+    """The milestone's row on its agreement's page (the row carries this anchor)."""
     return f"{agreement_link(milestone.agreement_id)}#milestone-{milestone.pk}"
 
 
