@@ -106,3 +106,15 @@ def test_the_preview_costs_the_same_queries_for_two_agreements_as_for_twenty(cli
         return len(queries)
 
     assert preview_queries(2) == preview_queries(20)
+
+
+def test_a_reminders_link_opens_the_milestone_on_its_agreement_page(
+    client, programme, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        plan_reminders(programme.today)
+    link = next(line for line in mail.outbox[0].body.splitlines() if line.startswith("Open it: "))
+    path, anchor = path_of(link.removeprefix("Open it: ")).split("#")
+    client.force_login(programme.manager)
+    page = client.get(path)
+    assert page.status_code == 200 and f'id="{anchor}"' in page.content.decode()
