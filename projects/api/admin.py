@@ -32,6 +32,11 @@ class ApiTokenAdmin(admin.ModelAdmin):
     list_select_related = ["organization", "user"]
     actions = ["revoke"]
 
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        # The admin wraps this view in a transaction; the token service opens its own durable one,
+        # which cannot nest. Nothing else here writes, so the outer transaction is not needed.
+        return self._changeform_view(request, object_id, form_url, extra_context)
+
     def get_readonly_fields(self, request, obj=None):
         if obj is None:
             return ["last_used_at", "revoked_at"]
