@@ -4,8 +4,10 @@ PYTHON ?= python3
 PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
+VAR_DIR ?= var
+export VAR_DIR
 
-.PHONY: run test check install install-dev migrate seed worker clean
+.PHONY: run test check install install-dev dirs migrate seed clean
 
 $(VENV)/.runtime: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -20,10 +22,10 @@ $(VENV)/.dev: requirements-dev.txt $(VENV)/.runtime
 install: $(VENV)/.runtime
 install-dev: $(VENV)/.dev
 
-var:
-	mkdir -p var/broker var/broker-processed var/mail
+dirs:
+	mkdir -p $(VAR_DIR)/broker $(VAR_DIR)/broker-processed $(VAR_DIR)/mail
 
-migrate: install var
+migrate: install dirs
 	$(PY) manage.py migrate --noinput
 
 seed: migrate
@@ -32,13 +34,14 @@ seed: migrate
 ## run: the UI, the API, a Celery worker and beat on http://$(HOST):$(PORT), with demo data.
 run: seed
 	@echo "Serving on http://$(HOST):$(PORT)/  (admin: /admin/, API: /api/v1/docs/)"
+	@echo "Demo login: manager / tracker-demo (programme manager); viewer and admin have the same password."
 	@trap 'kill 0' INT TERM EXIT; \
 	$(VENV)/bin/celery -A tracker worker --beat --loglevel=INFO --concurrency=2 \
-		--schedule=var/celerybeat-schedule & \
+		--schedule=$(VAR_DIR)/celerybeat-schedule & \
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
 ## test: the whole suite (set DATABASE_URL to PostgreSQL to run the PostgreSQL-only tests too).
-test: install-dev var
+test: install-dev dirs
 	$(VENV)/bin/pytest
 
 ## check: lint, formatting and migrations in step with the models.
@@ -48,4 +51,4 @@ check: install-dev
 	$(PY) manage.py makemigrations --check --dry-run
 
 clean:
-	rm -rf var staticfiles
+	rm -rf $(VAR_DIR) staticfiles

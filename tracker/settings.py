@@ -227,3 +227,4 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
 }
+SIMPLE_HISTORY_REVERT_DISABLED = True  # reverting would bypass the services

@@ -1,0 +1,386 @@
+"""Django admin for every domain model; writes that carry business rules go through the services."""
+
+from django import forms
+from django.contrib import admin, messages
+from django.http import HttpResponseRedirect
+from django.shortcuts import get_object_or_404, render
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.html import format_html
+from simple_history.admin import SimpleHistoryAdmin
+
+from projects.actors import Actor
+from projects.choices import AgreementStatus, CommitmentStatus
+from projects.errors import DomainError
+from projects.models import (
+    Agreement,
+    AgreementParty,
+    Capability,
+    Disbursement,
+    ExchangeRate,
+    FundingCommitment,
+    Milestone,
+    Organization,
+    StatusChange,
+    StatusReport,
+)
+from projects.services import agreements, funding, milestones, reports
+
+
+def actor_of(request) -> Actor:
+    return Actor(user=request.user)
+
+
+class ServiceAdmin(SimpleHistoryAdmin):
+    """Saves through a service instead of `obj.save()`; a refused write is reported, nothing changes.
+
+    Subclasses define `save_through_service(actor, obj, form, change)` returning the saved row.
+
+    Services open their own durable transaction, so the admin's wrapping transaction is left out.
+    """
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return self._changeform_view(request, object_id, form_url, extra_context)
+        except DomainError as exc:
+            self.message_user(request, exc.message, messages.ERROR)
+            return HttpResponseRedirect(request.get_full_path())
+
+    def get_inline_instances(self, request, obj=None):
+        """Read-only inlines list existing rows; a new record has none."""
+        inlines = super().get_inline_instances(request, obj)
+        return inlines if obj is not None else [i for i in inlines if not isinstance(i, ReadOnlyInline)]
+
+    def save_model(self, request, obj, form, change):
+        saved = self.save_through_service(actor_of(request), obj, form, change)
+        obj.pk = saved.pk
+
+    @staticmethod
+    def changed(form, fields) -> dict:
+        return {name: form.cleaned_data[name] for name in form.changed_data if name in fields}
+
+
+class ReadOnlyInline(admin.TabularInline):
+    """Rows with rules of their own, shown here and edited on their own pages."""
+
+    extra = 0
+    can_delete = False
+    show_change_link = True
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Organization)
+class OrganizationAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "kind", "country", "updated_at"]
+    list_filter = ["kind", "country"]
+    search_fields = ["name", "slug"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(Capability)
+class CapabilityAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "slug"]
+    search_fields = ["name"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+class PartyInline(admin.TabularInline):
+    model = AgreementParty
+    extra = 1
+    autocomplete_fields = ["organization"]
+
+
+class CommitmentInline(ReadOnlyInline):
+    model = FundingCommitment
+    fields = ["funder", "amount", "currency", "status", "pledged_on", "reference"]
+    readonly_fields = fields
+
+
+class MilestoneInline(ReadOnlyInline):
+    model = Milestone
+    fields = ["title", "due_on", "status", "responsible", "completed_on", "target_quantity", "actual_quantity"]
+    readonly_fields = fields
+
+
+class TransitionForm(forms.Form):
+    to_status = forms.ChoiceField(label="New status")
+    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, agreement: Agreement, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["to_status"].choices = [
+            (status, AgreementStatus(status).label) for status in agreement.allowed_transitions()
+        ]
+
+
+@admin.register(Agreement)
+class AgreementAdmin(ServiceAdmin):
+    list_display = ["reference", "title", "kind", "status", "currency", "budget", "programme_manager", "updated_at"]
+    list_filter = ["status", "kind", "capabilities", "currency"]
+    search_fields = ["reference", "title", "parties__organization__name"]
+    filter_horizontal = ["capabilities"]
+    readonly_fields = ["status", "transition_link", "created_at", "updated_at"]
+    inlines = [PartyInline, CommitmentInline, MilestoneInline]
+    list_select_related = ["programme_manager"]
+    fieldsets = [
+        (None, {"fields": ["reference", "title", "summary", "kind", "capabilities"]}),
+        ("Status", {"fields": ["status", "transition_link", "signed_on", "starts_on", "ends_on"]}),
+        ("Money and people", {"fields": ["currency", "budget", "programme_manager"]}),
+        ("Record", {"fields": ["created_at", "updated_at"]}),
+    ]
+
+    @admin.display(description="Change status")
+    def transition_link(self, obj):
+        if obj.pk is None or not obj.allowed_transitions():
+            return "—"
+        return format_html(
+            '<a class="button" href="{}">Change status…</a>', reverse("admin:agreement-transition", args=[obj.pk])
+        )
+
+    def get_urls(self):
+        return [
+            path("<int:pk>/transition/", self.admin_site.admin_view(self.transition_view), name="agreement-transition"),
+            *super().get_urls(),
+        ]
+
+    def transition_view(self, request, pk: int):
+        agreement = get_object_or_404(Agreement, pk=pk)
+        if not self.has_change_permission(request, agreement):
+            return HttpResponseRedirect(reverse("admin:projects_agreement_change", args=[pk]))
+        form = TransitionForm(request.POST or None, agreement=agreement)
+        if request.method == "POST" and form.is_valid():
+            try:
+                agreements.transition_agreement(
+                    actor=actor_of(request),
+                    agreement_id=pk,
+                    to_status=form.cleaned_data["to_status"],
+                    reason=form.cleaned_data["reason"],
+                )
+            except DomainError as exc:
+                form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            else:
+                self.message_user(request, f"{agreement.reference} is now {form.cleaned_data['to_status']}.")
+                return HttpResponseRedirect(reverse("admin:projects_agreement_change", args=[pk]))
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"Change status of {agreement}",
+            "form": form,
+            "agreement": agreement,
+            "opts": self.opts,
+        }
+        return render(request, "admin/projects/agreement/transition.html", context)
+
+    def save_through_service(self, actor, obj, form, change):
+        fields = self.changed(form, agreements.EDITABLE_FIELDS)
+        capabilities = list(form.cleaned_data.get("capabilities") or [])
+        if change:
+            return agreements.update_agreement(actor=actor, agreement_id=obj.pk, capabilities=capabilities, **fields)
+        return agreements.create_agreement(actor=actor, capabilities=capabilities, **fields)
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not AgreementParty:
+            return super().save_formset(request, form, formset, change)
+        formset.save(commit=False)
+        actor = actor_of(request)
+        for party in formset.deleted_objects:
+            agreements.remove_party(actor=actor, party_id=party.pk)
+        for party in formset.new_objects:
+            agreements.add_party(
+                actor=actor, agreement_id=form.instance.pk, organization_id=party.organization_id, role=party.role
+            )
+        for party, _fields in formset.changed_objects:
+            party.save()
+
+
+@admin.register(AgreementParty)
+class AgreementPartyAdmin(SimpleHistoryAdmin):
+    list_display = ["agreement", "organization", "role"]
+    list_filter = ["role"]
+    search_fields = ["agreement__reference", "organization__name"]
+    list_select_related = ["agreement", "organization"]
+    autocomplete_fields = ["agreement", "organization"]
+
+
+class DisbursementInline(ReadOnlyInline):
+    model = Disbursement
+    fields = ["amount", "disbursed_on", "reference"]
+    readonly_fields = fields
+
+
+@admin.register(FundingCommitment)
+class FundingCommitmentAdmin(ServiceAdmin):
+    list_display = ["agreement", "funder", "amount", "currency", "status", "pledged_on", "reference"]
+    list_filter = ["status", "currency", "funder__country"]
+    search_fields = ["agreement__reference", "funder__name", "reference"]
+    list_select_related = ["agreement", "funder"]
+    autocomplete_fields = ["agreement", "funder"]
+    inlines = [DisbursementInline]
+    actions = ["confirm", "cancel"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["agreement", "funder", "currency"] if obj else []
+
+    def save_through_service(self, actor, obj, form, change):
+        if change:
+            return funding.update_commitment(
+                actor=actor, commitment_id=obj.pk, **self.changed(form, {"amount", "pledged_on", "reference", "status"})
+            )
+        data = form.cleaned_data
+        return funding.record_commitment(
+            actor=actor,
+            agreement_id=data["agreement"].pk,
+            funder_id=data["funder"].pk,
+            amount=data["amount"],
+            currency=data["currency"],
+            pledged_on=data["pledged_on"],
+            status=data["status"],
+            reference=data["reference"],
+        )
+
+    def _move(self, request, queryset, status: str) -> None:
+        for commitment in queryset:
+            try:
+                funding.update_commitment(actor=actor_of(request), commitment_id=commitment.pk, status=status)
+            except DomainError as exc:
+                self.message_user(request, f"{commitment}: {exc.message}", messages.ERROR)
+
+    @admin.action(description="Confirm selected pledges as firm commitments")
+    def confirm(self, request, queryset):
+        self._move(request, queryset, CommitmentStatus.COMMITTED)
+
+    @admin.action(description="Cancel selected commitments")
+    def cancel(self, request, queryset):
+        self._move(request, queryset, CommitmentStatus.CANCELLED)
+
+
+@admin.register(Disbursement)
+class DisbursementAdmin(ServiceAdmin):
+    list_display = ["reference", "commitment", "amount", "disbursed_on"]
+    list_filter = ["disbursed_on", "commitment__currency"]
+    search_fields = ["reference", "commitment__agreement__reference", "commitment__funder__name"]
+    list_select_related = ["commitment__agreement", "commitment__funder"]
+    autocomplete_fields = ["commitment"]
+
+    def has_change_permission(self, request, obj=None):
+        return obj is None and super().has_change_permission(request, obj)
+
+    def save_through_service(self, actor, obj, form, change):
+        data = form.cleaned_data
+        return funding.record_disbursement(
+            actor=actor,
+            commitment_id=data["commitment"].pk,
+            amount=data["amount"],
+            disbursed_on=data["disbursed_on"],
+            reference=data["reference"],
+        )
+
+
+@admin.register(ExchangeRate)
+class ExchangeRateAdmin(ServiceAdmin):
+    list_display = ["currency", "rate", "valid_on"]
+    list_filter = ["currency"]
+    date_hierarchy = "valid_on"
+
+    def save_through_service(self, actor, obj, form, change):
+        data = form.cleaned_data
+        return funding.set_exchange_rate(
+            actor=actor, currency=data["currency"], rate=data["rate"], valid_on=data["valid_on"]
+        )
+
+
+class OverdueFilter(admin.SimpleListFilter):
+    title = "overdue"
+    parameter_name = "overdue"
+
+    def lookups(self, request, model_admin):
+        return [("yes", "Overdue")]
+
+    def queryset(self, request, queryset):
+        return queryset.overdue() if self.value() == "yes" else queryset
+
+
+@admin.register(Milestone)
+class MilestoneAdmin(ServiceAdmin):
+    list_display = ["title", "agreement", "due_on", "status", "is_overdue", "responsible", "progress_display"]
+    list_filter = [OverdueFilter, "status", "due_on", "agreement__status"]
+    search_fields = ["title", "agreement__reference", "responsible__name"]
+    list_select_related = ["agreement", "responsible"]
+    autocomplete_fields = ["agreement", "responsible", "owner"]
+    actions = ["mark_done_today"]
+
+    @admin.display(boolean=True, description="Overdue")
+    def is_overdue(self, obj):
+        return obj.is_overdue
+
+    @admin.display(description="Progress")
+    def progress_display(self, obj):
+        if obj.target_quantity is None:
+            return "—"
+        return f"{obj.actual_quantity or 0:,} / {obj.target_quantity:,} {obj.unit}"
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["agreement"] if obj else []
+
+    def save_through_service(self, actor, obj, form, change):
+        fields = milestones.PLAN_FIELDS | milestones.PROGRESS_FIELDS
+        if change:
+            return milestones.update_milestone(actor=actor, milestone_id=obj.pk, **self.changed(form, fields))
+        data = form.cleaned_data
+        return milestones.create_milestone(
+            actor=actor,
+            agreement_id=data["agreement"].pk,
+            **{name: data[name] for name in fields if name in data},
+        )
+
+    @admin.action(description="Mark selected milestones done today")
+    def mark_done_today(self, request, queryset):
+        for milestone in queryset:
+            try:
+                milestones.complete_milestone(
+                    actor=actor_of(request), milestone_id=milestone.pk, completed_on=timezone.localdate()
+                )
+            except DomainError as exc:
+                self.message_user(request, f"{milestone}: {exc.message}", messages.ERROR)
+
+
+@admin.register(StatusReport)
+class StatusReportAdmin(ServiceAdmin):
+    list_display = ["agreement", "reported_on", "rag", "author", "author_organization"]
+    list_filter = ["rag", "reported_on"]
+    search_fields = ["agreement__reference", "summary"]
+    list_select_related = ["agreement", "author", "author_organization"]
+    autocomplete_fields = ["agreement"]
+    exclude = ["author", "author_organization"]
+
+    def has_change_permission(self, request, obj=None):
+        return obj is None and super().has_change_permission(request, obj)
+
+    def save_through_service(self, actor, obj, form, change):
+        data = form.cleaned_data
+        return reports.post_status_report(
+            actor=actor,
+            agreement_id=data["agreement"].pk,
+            **{name: data[name] for name in ["reported_on", "rag", "summary", "risks", "next_steps"]},
+        )
+
+
+@admin.register(StatusChange)
+class StatusChangeAdmin(admin.ModelAdmin):
+    list_display = ["agreement", "from_status", "to_status", "changed_at", "changed_by", "changed_by_organization"]
+    list_filter = ["to_status"]
+    search_fields = ["agreement__reference", "reason"]
+    list_select_related = ["agreement", "changed_by", "changed_by_organization"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -1,0 +1,31 @@
+from django.apps import apps
+from django.core.management import call_command
+
+from projects.choices import AgreementStatus, MilestoneStatus
+from projects.models import Agreement, Milestone
+from projects.selectors import portfolio_funding
+
+
+def row_counts() -> dict[str, int]:
+    return {model._meta.label: model.objects.count() for model in apps.get_app_config("projects").get_models()}
+
+
+def test_seed_demo_twice_leaves_the_same_rows(db):
+    call_command("seed_demo", verbosity=0)
+    first = row_counts()
+    call_command("seed_demo", verbosity=0)
+    assert row_counts() == first
+    assert first["projects.Agreement"] >= 8
+
+
+def test_seed_demo_portfolio_spans_statuses_currencies_and_milestone_states(db):
+    call_command("seed_demo", verbosity=0)
+    assert {AgreementStatus.DRAFT, AgreementStatus.ACTIVE, AgreementStatus.SUSPENDED, AgreementStatus.COMPLETED} <= set(
+        Agreement.objects.values_list("status", flat=True)
+    )
+    assert Milestone.objects.overdue().exists()
+    assert Milestone.objects.filter(status=MilestoneStatus.DONE, actual_quantity__gt=0).exists()
+    assert Agreement.objects.filter(reference="UA-GB-2025-007", parties__organization__slug="airbus-uk").exists()
+    funding = portfolio_funding()
+    assert len(funding.by_country) >= 5
+    assert 0 < funding.total.committed < funding.total.budget
