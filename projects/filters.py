@@ -25,7 +25,14 @@ from projects.models import (
 
 
 class IdFilter(filters.NumberFilter):
+    """A record id: a whole number in the database's range, so nonsense is a 400 and not a failed query."""
+
     field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", 2**63 - 1)
+        super().__init__(*args, **kwargs)
 
 
 class SyncFilterSet(filters.FilterSet):
