@@ -101,8 +101,8 @@ def delete_checked(model: type[models.Model], pk: int, expected_updated_at: date
     try:
         with transaction.atomic():
             instance.delete()
-    except (models.ProtectedError, models.RestrictedError) as exc:
-        kinds = sorted({obj._meta.verbose_name_plural for obj in exc.protected_objects})
+    except models.ProtectedError as exc:
+        kinds = sorted({str(obj._meta.verbose_name_plural) for obj in exc.protected_objects})
         raise DomainError(
             ErrorCode.CONFLICT,
             f"This {instance._meta.verbose_name} still has {', '.join(kinds)}; remove them first.",
