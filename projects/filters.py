@@ -6,10 +6,14 @@ References to other records are plain ids and slugs, never validated against the
 
 from __future__ import annotations
 
+from datetime import UTC
+
 import django_filters as filters
 from django import forms
+from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
+from django_filters.fields import IsoDateTimeField
 
 from projects.choices import AgreementKind, AgreementStatus, CommitmentStatus, MilestoneStatus, OrganizationKind, Rag
 from projects.models import (
@@ -35,10 +39,25 @@ class IdFilter(filters.NumberFilter):
         super().__init__(*args, **kwargs)
 
 
+class UtcDateTimeField(IsoDateTimeField):
+    """An ISO 8601 time turned into UTC here: the database refuses offsets beyond ±16 hours."""
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        try:
+            return None if value is None else value.astimezone(UTC)
+        except (OverflowError, ValueError):
+            raise ValidationError("This time is out of range.", code="invalid") from None
+
+
+class UtcDateTimeFilter(filters.IsoDateTimeFilter):
+    field_class = UtcDateTimeField
+
+
 class SyncFilterSet(filters.FilterSet):
     """`updated_after` lets a client fetch only what changed since its last sync."""
 
-    updated_after = filters.IsoDateTimeFilter(
+    updated_after = UtcDateTimeFilter(
         field_name="updated_at", lookup_expr="gt", label="Changed after this ISO 8601 time (incremental sync)."
     )
 

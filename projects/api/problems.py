@@ -9,7 +9,8 @@ from http import HTTPStatus
 
 from django.core.exceptions import ObjectDoesNotExist
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.http import Http404
+from django.http import Http404, JsonResponse
+from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions, status
 from rest_framework.views import exception_handler
 
@@ -117,3 +118,10 @@ class DomainProblem(exceptions.APIException):
         self.error = error
         self.status_code = STATUS_BY_CODE.get(error.code, status.HTTP_400_BAD_REQUEST)
         super().__init__(error.message, str(error.code))
+
+
+@csrf_exempt  # it changes nothing, and must answer every method with the problem shape
+def unknown_route(request, *args, **kwargs):
+    """A path under /api/v1/ that names no resource gets the same problem shape as every other error."""
+    body = problem(status.HTTP_404_NOT_FOUND, "not_found", "There is no such resource; see /api/v1/docs/.")
+    return JsonResponse(body, status=status.HTTP_404_NOT_FOUND, content_type=PROBLEM_CONTENT_TYPE)

@@ -1,9 +1,10 @@
 """Routes of /api/v1/: resources, their schema and the interactive docs."""
 
-from django.urls import path
+from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from projects.api import views
+from projects.api.problems import unknown_route
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
@@ -35,4 +36,5 @@ urlpatterns = [
     path("milestones/<int:pk>/", views.MilestoneDetail.as_view(), name="api-milestone"),
     path("status-reports/", views.StatusReportList.as_view(), name="api-status-reports"),
     path("status-reports/<int:pk>/", views.StatusReportDetail.as_view(), name="api-status-report"),
+    re_path(r"", unknown_route, name="api-unknown"),
 ]

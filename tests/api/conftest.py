@@ -20,6 +20,7 @@ from projects.models import (
     Organization,
     StatusReport,
 )
+from tests.conftest import IN_CI
 from tests.factories import (
     AgreementFactory,
     CapabilityFactory,
@@ -30,6 +31,8 @@ from tests.factories import (
     PartyFactory,
     StatusReportFactory,
 )
+
+__all__ = ["IN_CI", "PartnerWorld", "bearer", "partner_world"]
 
 
 @pytest.fixture(autouse=True)

@@ -140,6 +140,7 @@ def test_updated_after_returns_only_what_changed_since(portfolio, staff_api):
     [
         {"status": "nonsense"},
         {"updated_after": "yesterday"},
+        {"updated_after": "0001-01-01T00:00:00+05:00"},
         {"due_before": "2026-13-45"},
         {"agreement": "1.5"},
         {"agreement": "9" * 40},
