@@ -1,5 +1,7 @@
 """OpenAPI details drf-spectacular cannot infer: the bearer scheme, problem responses, concurrency headers."""
 
+import inspect
+
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.types import OpenApiTypes
@@ -63,6 +65,22 @@ ETAG = OpenApiParameter(
 
 
 class ApiSchema(AutoSchema):
+    """Reads the write shapes the views declare (`create_input`, `change_input`) and adds the protocol."""
+
+    def get_request_serializer(self):
+        if self.method == "POST" and getattr(self.view, "create_input", None) is not None:
+            return self.view.create_input
+        if self.method == "PATCH" and getattr(self.view, "change_input", None) is not None:
+            return self.view.change_input(partial=True)
+        return super().get_request_serializer()
+
+    def get_description(self):
+        """The view's own docstring: the ones views inherit explain the code, not the API."""
+        return inspect.cleandoc(type(self.view).__dict__.get("__doc__") or "")
+
+    def _is_create_operation(self):
+        return self.method == "POST" and getattr(self.view, "create_input", None) is not None
+
     def get_override_parameters(self):
         parameters = list(super().get_override_parameters())
         if self.method in ("PATCH", "PUT", "DELETE"):

@@ -2,6 +2,8 @@
 
 Every object is looked up through `projects.permissions` first (404 when it is not the caller's
 to see), then the token's scope is checked (403 for read tokens), then the service decides.
+Each view states which service creates, changes or removes its records; the mixins below run
+those steps in that order, with If-Match, Idempotency-Key and the ETag of the result.
 """
 
 from __future__ import annotations
@@ -22,14 +24,8 @@ from projects.api.preconditions import precondition, with_etag
 from projects.api.problems import PROBLEM_CONTENT_TYPE
 from projects.api.schema import ProblemOut
 from projects.changelog import agreement_history
-from projects.models import (
-    Agreement,
-    AgreementParty,
-    Disbursement,
-    FundingCommitment,
-    Milestone,
-    StatusReport,
-)
+from projects.models import Agreement as AgreementModel
+from projects.models import AgreementParty, Disbursement, FundingCommitment, Milestone, StatusReport
 from projects.selectors import funding_summary
 from projects.services import agreements, funding, milestones, organizations, reports
 from projects.services.milestones import PROGRESS_FIELDS
@@ -53,10 +49,21 @@ def valid(serializer_class, request, *, partial: bool = False) -> dict:
     return dict(data.validated_data)
 
 
+def sent(serializer_class, instance, status_code=status.HTTP_200_OK) -> Response:
+    """An object response, with the ETag a client sends back in If-Match."""
+    return with_etag(Response(serializer_class(instance).data, status=status_code), instance)
+
+
 class ListView(generics.ListAPIView):
-    """A paginated, filtered list of what the actor may see, in a stable order."""
+    """A paginated, filtered list of what the actor may see, in a stable order.
+
+    POST adds a record through `create()` with `create_input`: programme managers only, unless
+    `partners_create` says partners may (the service then decides on the object).
+    """
 
     pagination_class = Pages
+    create_input = None
+    partners_create = False
 
     def visible(self, actor):
         raise NotImplementedError
@@ -65,25 +72,57 @@ class ListView(generics.ListAPIView):
         queryset = self.visible(actor_of(self.request))
         return queryset.order_by(*queryset.model._meta.ordering, "pk")
 
+    def create(self, actor, data):
+        raise NotImplementedError
 
-def sent(serializer_class, instance, status_code=status.HTTP_200_OK) -> Response:
-    """An object response, with the ETag a client sends back in If-Match."""
-    return with_etag(Response(serializer_class(instance).data, status=status_code), instance)
+    @idempotent
+    def post(self, request):
+        (require_write if self.partners_create else require_staff)(request)
+        created = self.create(actor_of(request), valid(self.create_input, request))
+        return sent(self.serializer_class, created, status.HTTP_201_CREATED)
 
 
 class ObjectView(generics.GenericAPIView):
-    """One record, sent with its ETag."""
+    """One record, sent with its ETag; DELETE (programme managers only) through `remove()`."""
 
     sends_etag = True
 
     def fetch(self, actor, pk):
         raise NotImplementedError
 
-    def out(self, instance):
-        return sent(self.serializer_class, instance)
+    def remove(self, actor, instance, expected):
+        raise NotImplementedError
 
     def get(self, request, pk):
-        return self.out(self.fetch(actor_of(request), pk))
+        return sent(self.serializer_class, self.fetch(actor_of(request), pk))
+
+    def delete(self, request, pk):
+        actor = actor_of(request)
+        instance = self.fetch(actor, pk)
+        require_staff(request)
+        with precondition(request, instance) as expected:
+            self.remove(actor, instance, expected)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class ChangeableView(ObjectView):
+    """PATCH through `change()` with `change_input`: programme managers, or partners if `partners_change`
+    (the service then decides on the object)."""
+
+    change_input = None
+    partners_change = False
+
+    def change(self, actor, instance, expected, changes):
+        raise NotImplementedError
+
+    def patch(self, request, pk):
+        actor = actor_of(request)
+        instance = self.fetch(actor, pk)
+        (require_write if self.partners_change else require_staff)(request)
+        changes = valid(self.change_input, request, partial=True)
+        with precondition(request, instance) as expected:
+            self.change(actor, instance, expected, changes)
+        return sent(self.serializer_class, self.fetch(actor, pk))
 
 
 # Organisations and capabilities ------------------------------------------------------------
@@ -92,89 +131,57 @@ class ObjectView(generics.GenericAPIView):
 class OrganizationList(ListView):
     serializer_class = s.OrganizationOut
     filterset_class = filters.OrganizationFilter
+    create_input = s.OrganizationIn
 
     def visible(self, actor):
         return permissions.visible_organizations(actor)
 
-    @extend_schema(request=s.OrganizationIn, responses={201: s.OrganizationOut})
-    @idempotent
-    def post(self, request):
-        require_staff(request)
-        organization = organizations.create_organization(actor=actor_of(request), **valid(s.OrganizationIn, request))
-        return sent(s.OrganizationOut, organization, status.HTTP_201_CREATED)
+    def create(self, actor, data):
+        return organizations.create_organization(actor=actor, **data)
 
 
-class OrganizationDetail(ObjectView):
+class OrganizationDetail(ChangeableView):
     serializer_class = s.OrganizationOut
+    change_input = s.OrganizationIn
 
     def fetch(self, actor, pk):
         return permissions.access_organization(actor, pk)
 
-    @extend_schema(request=s.OrganizationIn(partial=True), responses={200: s.OrganizationOut})
-    def patch(self, request, pk):
-        actor = actor_of(request)
-        organization = self.fetch(actor, pk)
-        require_staff(request)
-        changes = valid(s.OrganizationIn, request, partial=True)
-        with precondition(request, organization) as expected:
-            organization = organizations.update_organization(
-                actor=actor, organization_id=organization.pk, expected_updated_at=expected, **changes
-            )
-        return self.out(organization)
+    def change(self, actor, organization, expected, changes):
+        organizations.update_organization(
+            actor=actor, organization_id=organization.pk, expected_updated_at=expected, **changes
+        )
 
-    @extend_schema(responses={204: None})
-    def delete(self, request, pk):
-        actor = actor_of(request)
-        organization = self.fetch(actor, pk)
-        require_staff(request)
-        with precondition(request, organization) as expected:
-            organizations.delete_organization(
-                actor=actor, organization_id=organization.pk, expected_updated_at=expected
-            )
-        return Response(status=204)
+    def remove(self, actor, organization, expected):
+        organizations.delete_organization(actor=actor, organization_id=organization.pk, expected_updated_at=expected)
 
 
 class CapabilityList(ListView):
     serializer_class = s.CapabilityOut
     filterset_class = filters.CapabilityFilter
+    create_input = s.CapabilityIn
 
     def visible(self, actor):
         return permissions.visible_capabilities(actor)
 
-    @extend_schema(request=s.CapabilityIn, responses={201: s.CapabilityOut})
-    @idempotent
-    def post(self, request):
-        require_staff(request)
-        capability = organizations.create_capability(actor=actor_of(request), **valid(s.CapabilityIn, request))
-        return sent(s.CapabilityOut, capability, status.HTTP_201_CREATED)
+    def create(self, actor, data):
+        return organizations.create_capability(actor=actor, **data)
 
 
-class CapabilityDetail(ObjectView):
+class CapabilityDetail(ChangeableView):
     serializer_class = s.CapabilityOut
+    change_input = s.CapabilityIn
 
     def fetch(self, actor, pk):
         return permissions.access_capability(actor, pk)
 
-    @extend_schema(request=s.CapabilityIn(partial=True), responses={200: s.CapabilityOut})
-    def patch(self, request, pk):
-        actor = actor_of(request)
-        capability = self.fetch(actor, pk)
-        require_staff(request)
-        changes = valid(s.CapabilityIn, request, partial=True)
-        with precondition(request, capability) as expected:
-            capability = organizations.update_capability(
-                actor=actor, capability_id=capability.pk, expected_updated_at=expected, **changes
-            )
-        return self.out(capability)
+    def change(self, actor, capability, expected, changes):
+        organizations.update_capability(
+            actor=actor, capability_id=capability.pk, expected_updated_at=expected, **changes
+        )
 
-    @extend_schema(responses={204: None})
-    def delete(self, request, pk):
-        actor = actor_of(request)
-        capability = self.fetch(actor, pk)
-        require_staff(request)
-        with precondition(request, capability) as expected:
-            organizations.delete_capability(actor=actor, capability_id=capability.pk, expected_updated_at=expected)
-        return Response(status=204)
+    def remove(self, actor, capability, expected):
+        organizations.delete_capability(actor=actor, capability_id=capability.pk, expected_updated_at=expected)
 
 
 # Agreements ------------------------------------------------------------------------------
@@ -183,7 +190,7 @@ class CapabilityDetail(ObjectView):
 def agreements_of(actor):
     """Agreements with their parties, capabilities and manager loaded in a fixed number of queries."""
     return (
-        Agreement.objects.visible_to(actor)
+        AgreementModel.objects.visible_to(actor)
         .select_related("programme_manager")
         .prefetch_related(
             "capabilities",
@@ -195,44 +202,28 @@ def agreements_of(actor):
 class AgreementList(ListView):
     serializer_class = s.AgreementOut
     filterset_class = filters.AgreementFilter
+    create_input = s.AgreementIn
 
     def visible(self, actor):
         return agreements_of(actor)
 
-    @extend_schema(request=s.AgreementIn, responses={201: s.AgreementOut})
-    @idempotent
-    def post(self, request):
-        require_staff(request)
-        actor = actor_of(request)
-        agreement = agreements.create_agreement(actor=actor, **valid(s.AgreementIn, request))
-        agreement = permissions.get_visible(agreements_of(actor), agreement.pk)
-        return sent(s.AgreementOut, agreement, status.HTTP_201_CREATED)
+    def create(self, actor, data):
+        agreement = agreements.create_agreement(actor=actor, **data)
+        return permissions.get_visible(agreements_of(actor), agreement.pk)
 
 
-class AgreementDetail(ObjectView):
+class AgreementDetail(ChangeableView):
     serializer_class = s.AgreementOut
+    change_input = s.AgreementIn
 
     def fetch(self, actor, pk):
         return permissions.get_visible(agreements_of(actor), pk)
 
-    @extend_schema(request=s.AgreementIn(partial=True), responses={200: s.AgreementOut})
-    def patch(self, request, pk):
-        actor = actor_of(request)
-        agreement = permissions.access_agreement(actor, pk)
-        require_staff(request)
-        changes = valid(s.AgreementIn, request, partial=True)
-        with precondition(request, agreement) as expected:
-            agreements.update_agreement(actor=actor, agreement_id=agreement.pk, expected_updated_at=expected, **changes)
-        return self.out(self.fetch(actor, pk))
+    def change(self, actor, agreement, expected, changes):
+        agreements.update_agreement(actor=actor, agreement_id=agreement.pk, expected_updated_at=expected, **changes)
 
-    @extend_schema(responses={204: None})
-    def delete(self, request, pk):
-        actor = actor_of(request)
-        agreement = permissions.access_agreement(actor, pk)
-        require_staff(request)
-        with precondition(request, agreement) as expected:
-            agreements.delete_agreement(actor=actor, agreement_id=agreement.pk, expected_updated_at=expected)
-        return Response(status=204)
+    def remove(self, actor, agreement, expected):
+        agreements.delete_agreement(actor=actor, agreement_id=agreement.pk, expected_updated_at=expected)
 
 
 class AgreementTransition(generics.GenericAPIView):
@@ -269,7 +260,7 @@ class AgreementParties(generics.GenericAPIView):
         party = agreements.add_party(
             actor=actor, agreement_id=agreement.pk, organization_id=organization.pk, role=data["role"]
         )
-        return Response(s.PartyOut(party).data, status=201)
+        return Response(s.PartyOut(party).data, status=status.HTTP_201_CREATED)
 
 
 class AgreementPartyDetail(generics.GenericAPIView):
@@ -281,10 +272,12 @@ class AgreementPartyDetail(generics.GenericAPIView):
         party = permissions.access_party(actor, permissions.access_agreement(actor, pk), party_pk)
         require_staff(request)
         agreements.remove_party(actor=actor, party_id=party.pk)
-        return Response(status=204)
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 class AgreementFundingSummary(generics.GenericAPIView):
+    """Budget against pledged, committed and disbursed money; the gap counts firm commitments only."""
+
     serializer_class = s.FundingSummaryOut
 
     @extend_schema(
@@ -296,10 +289,9 @@ class AgreementFundingSummary(generics.GenericAPIView):
         query = s.FundingSummaryQuery(data=request.query_params.dict())
         query.is_valid(raise_exception=True)
         summary = funding_summary(agreement, **query.validated_data).rounded()
-        as_of = query.validated_data.get("as_of")
         data = {
             "currency": summary.currency,
-            "as_of": as_of or timezone.localdate(),
+            "as_of": query.validated_data.get("as_of") or timezone.localdate(),
             "budget": summary.budget,
             "pledged": summary.pledged,
             "committed": summary.committed,
@@ -328,67 +320,45 @@ class AgreementHistory(generics.ListAPIView):
 class CommitmentList(ListView):
     serializer_class = s.CommitmentOut
     filterset_class = filters.CommitmentFilter
+    create_input = s.CommitmentIn
 
     def visible(self, actor):
         return FundingCommitment.objects.visible_to(actor).select_related("funder")
 
-    @extend_schema(request=s.CommitmentIn, responses={201: s.CommitmentOut})
-    @idempotent
-    def post(self, request):
-        require_staff(request)
-        actor = actor_of(request)
-        data = valid(s.CommitmentIn, request)
+    def create(self, actor, data):
         agreement = permissions.access_agreement(actor, data.pop("agreement"))
         funder = permissions.access_organization(actor, data.pop("funder"))
-        commitment = funding.record_commitment(actor=actor, agreement_id=agreement.pk, funder_id=funder.pk, **data)
-        return sent(s.CommitmentOut, commitment, status.HTTP_201_CREATED)
+        return funding.record_commitment(actor=actor, agreement_id=agreement.pk, funder_id=funder.pk, **data)
 
 
-class CommitmentDetail(ObjectView):
+class CommitmentDetail(ChangeableView):
     serializer_class = s.CommitmentOut
+    change_input = s.CommitmentUpdateIn
 
     def fetch(self, actor, pk):
         return permissions.access_commitment(actor, pk)
 
-    @extend_schema(request=s.CommitmentUpdateIn, responses={200: s.CommitmentOut})
-    def patch(self, request, pk):
-        actor = actor_of(request)
-        commitment = self.fetch(actor, pk)
-        require_staff(request)
-        changes = valid(s.CommitmentUpdateIn, request, partial=True)
-        with precondition(request, commitment) as expected:
-            commitment = funding.update_commitment(
-                actor=actor, commitment_id=commitment.pk, expected_updated_at=expected, **changes
-            )
-        return self.out(commitment)
+    def change(self, actor, commitment, expected, changes):
+        funding.update_commitment(actor=actor, commitment_id=commitment.pk, expected_updated_at=expected, **changes)
 
-    @extend_schema(responses={204: None})
-    def delete(self, request, pk):
-        actor = actor_of(request)
-        commitment = self.fetch(actor, pk)
-        require_staff(request)
-        with precondition(request, commitment) as expected:
-            funding.delete_commitment(actor=actor, commitment_id=commitment.pk, expected_updated_at=expected)
-        return Response(status=204)
+    def remove(self, actor, commitment, expected):
+        funding.delete_commitment(actor=actor, commitment_id=commitment.pk, expected_updated_at=expected)
 
 
 class DisbursementList(ListView):
+    """Programme managers record any disbursement; a partner only against commitments it funds."""
+
     serializer_class = s.DisbursementOut
     filterset_class = filters.DisbursementFilter
+    create_input = s.DisbursementIn
+    partners_create = True
 
     def visible(self, actor):
         return Disbursement.objects.visible_to(actor).select_related("commitment")
 
-    @extend_schema(request=s.DisbursementIn, responses={201: s.DisbursementOut})
-    @idempotent
-    def post(self, request):
-        """Staff, or a partner against its own commitments (as their funder)."""
-        require_write(request)
-        actor = actor_of(request)
-        data = valid(s.DisbursementIn, request)
+    def create(self, actor, data):
         commitment = permissions.access_commitment(actor, data.pop("commitment"))
-        disbursement = funding.record_disbursement(actor=actor, commitment_id=commitment.pk, **data)
-        return sent(s.DisbursementOut, disbursement, status.HTTP_201_CREATED)
+        return funding.record_disbursement(actor=actor, commitment_id=commitment.pk, **data)
 
 
 class DisbursementDetail(ObjectView):
@@ -397,14 +367,8 @@ class DisbursementDetail(ObjectView):
     def fetch(self, actor, pk):
         return permissions.access_disbursement(actor, pk)
 
-    @extend_schema(responses={204: None})
-    def delete(self, request, pk):
-        actor = actor_of(request)
-        disbursement = self.fetch(actor, pk)
-        require_staff(request)
-        with precondition(request, disbursement) as expected:
-            funding.delete_disbursement(actor=actor, disbursement_id=disbursement.pk, expected_updated_at=expected)
-        return Response(status=204)
+    def remove(self, actor, disbursement, expected):
+        funding.delete_disbursement(actor=actor, disbursement_id=disbursement.pk, expected_updated_at=expected)
 
 
 # Milestones and status reports -----------------------------------------------------------
@@ -413,70 +377,52 @@ class DisbursementDetail(ObjectView):
 class MilestoneList(ListView):
     serializer_class = s.MilestoneOut
     filterset_class = filters.MilestoneFilter
+    create_input = s.MilestoneIn
 
     def visible(self, actor):
         return Milestone.objects.visible_to(actor).select_related("responsible", "owner")
 
-    @extend_schema(request=s.MilestoneIn, responses={201: s.MilestoneOut})
-    @idempotent
-    def post(self, request):
-        require_staff(request)
-        actor = actor_of(request)
-        data = valid(s.MilestoneIn, request)
+    def create(self, actor, data):
         agreement = permissions.access_agreement(actor, data.pop("agreement"))
         data["responsible"] = permissions.access_organization(actor, data["responsible"])
-        milestone = milestones.create_milestone(actor=actor, agreement_id=agreement.pk, **data)
-        return sent(s.MilestoneOut, milestone, status.HTTP_201_CREATED)
+        return milestones.create_milestone(actor=actor, agreement_id=agreement.pk, **data)
 
 
-class MilestoneDetail(ObjectView):
+class MilestoneDetail(ChangeableView):
+    """Programme managers change anything; the responsible partner only status, actual_quantity, completed_on."""
+
     serializer_class = s.MilestoneOut
+    change_input = s.MilestoneUpdateIn
+    partners_change = True
 
     def fetch(self, actor, pk):
         return permissions.access_milestone(actor, pk)
 
-    @extend_schema(request=s.MilestoneUpdateIn, responses={200: s.MilestoneOut})
-    def patch(self, request, pk):
-        """Programme managers change anything; the responsible partner only status, actual_quantity, completed_on."""
-        actor = actor_of(request)
-        milestone = self.fetch(actor, pk)
-        require_write(request)
-        changes = valid(s.MilestoneUpdateIn, request, partial=True)
+    def change(self, actor, milestone, expected, changes):
         if "responsible" in changes:
             changes["responsible"] = permissions.access_organization(actor, changes["responsible"])
         progress_only = set(changes) <= PROGRESS_FIELDS
         update = milestones.update_milestone_progress if progress_only else milestones.update_milestone
-        with precondition(request, milestone) as expected:
-            milestone = update(actor=actor, milestone_id=milestone.pk, expected_updated_at=expected, **changes)
-        return self.out(milestone)
+        update(actor=actor, milestone_id=milestone.pk, expected_updated_at=expected, **changes)
 
-    @extend_schema(responses={204: None})
-    def delete(self, request, pk):
-        actor = actor_of(request)
-        milestone = self.fetch(actor, pk)
-        require_staff(request)
-        with precondition(request, milestone) as expected:
-            milestones.delete_milestone(actor=actor, milestone_id=milestone.pk, expected_updated_at=expected)
-        return Response(status=204)
+    def remove(self, actor, milestone, expected):
+        milestones.delete_milestone(actor=actor, milestone_id=milestone.pk, expected_updated_at=expected)
 
 
 class StatusReportList(ListView):
+    """Programme managers report on any agreement, a partner on agreements it is party to."""
+
     serializer_class = s.StatusReportOut
     filterset_class = filters.StatusReportFilter
+    create_input = s.StatusReportIn
+    partners_create = True
 
     def visible(self, actor):
         return StatusReport.objects.visible_to(actor).select_related("author", "author_organization")
 
-    @extend_schema(request=s.StatusReportIn, responses={201: s.StatusReportOut})
-    @idempotent
-    def post(self, request):
-        """Staff on any agreement, a partner on agreements it is party to."""
-        require_write(request)
-        actor = actor_of(request)
-        data = valid(s.StatusReportIn, request)
+    def create(self, actor, data):
         agreement = permissions.access_agreement(actor, data.pop("agreement"))
-        report = reports.post_status_report(actor=actor, agreement_id=agreement.pk, **data)
-        return sent(s.StatusReportOut, report, status.HTTP_201_CREATED)
+        return reports.post_status_report(actor=actor, agreement_id=agreement.pk, **data)
 
 
 class StatusReportDetail(ObjectView):
@@ -485,11 +431,5 @@ class StatusReportDetail(ObjectView):
     def fetch(self, actor, pk):
         return permissions.access_status_report(actor, pk)
 
-    @extend_schema(responses={204: None})
-    def delete(self, request, pk):
-        actor = actor_of(request)
-        report = self.fetch(actor, pk)
-        require_staff(request)
-        with precondition(request, report) as expected:
-            reports.delete_status_report(actor=actor, report_id=report.pk, expected_updated_at=expected)
-        return Response(status=204)
+    def remove(self, actor, report, expected):
+        reports.delete_status_report(actor=actor, report_id=report.pk, expected_updated_at=expected)
