@@ -41,32 +41,36 @@ class FundingSummary:
     @property
     def gap(self) -> Decimal:
         """What firm commitments leave unfunded; pledges are promises, not money."""
-        return self.budget - self.committed
+        return EXACT.subtract(self.budget, self.committed)
 
     @property
     def gap_if_pledges_honoured(self) -> Decimal:
-        return self.budget - self.committed - self.pledged
+        return EXACT.subtract(self.gap, self.pledged)
 
     @property
     def unfunded_share(self) -> Decimal | None:
         """The gap as a share of the budget (0..1, or beyond when over- or under-committed)."""
         if not self.budget:
             return None
-        return (self.gap / self.budget).quantize(Decimal("0.0001"))
+        return EXACT.divide(self.gap, self.budget).quantize(Decimal("0.0001"), context=EXACT)
 
     def __add__(self, other: FundingSummary) -> FundingSummary:
         if other.currency != self.currency:
             raise ValueError("Add summaries in the same currency only.")
         return FundingSummary(
             self.currency,
-            *(getattr(self, f.name) + getattr(other, f.name) for f in fields(self) if f.name != "currency"),
+            *(EXACT.add(getattr(self, f.name), getattr(other, f.name)) for f in fields(self) if f.name != "currency"),
         )
 
     def rounded(self) -> FundingSummary:
         """The same figures to the cent, for display."""
         return replace(
             self,
-            **{f.name: getattr(self, f.name).quantize(CENT) for f in fields(self) if f.name != "currency"},
+            **{
+                f.name: getattr(self, f.name).quantize(CENT, context=EXACT)
+                for f in fields(self)
+                if f.name != "currency"
+            },
         )
 
 
@@ -122,7 +126,7 @@ class Rates:
     def from_base(self, amount: Decimal, currency: str) -> Decimal:
         if currency == self.base:
             return amount
-        return EXACT.divide(amount, self.rate(currency)).quantize(CENT)
+        return EXACT.divide(amount, self.rate(currency)).quantize(CENT, context=EXACT)
 
 
 def _money_by_status(

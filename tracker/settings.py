@@ -20,8 +20,11 @@ DEBUG = env.bool("DEBUG", default=True)
 
 
 def required_in_production(name: str, development_default):
-    """Return the variable, or the development default only while DEBUG is on."""
-    if name in env.ENVIRON:
+    """Return the variable, or the development default only while DEBUG is on.
+
+    A blank value counts as missing: `SECRET_KEY=` from an unset template variable is no secret.
+    """
+    if env.ENVIRON.get(name, "").strip():
         return env.ENVIRON[name]
     if DEBUG:
         return development_default

@@ -37,9 +37,9 @@ def create_milestone(*, actor: Actor, agreement_id: int, title: str, due_on: dat
     reject_unknown(fields, PLAN_FIELDS | PROGRESS_FIELDS)
     agreement = Agreement.objects.get(pk=agreement_id)
     ensure_party(agreement, responsible.pk)
+    progress = {name: fields.pop(name) for name in PROGRESS_FIELDS & set(fields)}
     milestone = Milestone(agreement=agreement, title=title, due_on=due_on, responsible=responsible, **fields)
-    if milestone.status == MilestoneStatus.DONE and milestone.completed_on is None:
-        milestone.completed_on = timezone.localdate()
+    apply_progress(milestone, **progress)
     save_validated(milestone)
     return milestone
 

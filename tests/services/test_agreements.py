@@ -1,0 +1,280 @@
+"""Agreement status transitions: only the lifecycle's moves, each recorded with who, when and why."""
+
+import datetime
+from decimal import Decimal
+from itertools import product
+
+import pytest
+from django.utils import timezone
+
+from projects.actors import Actor
+from projects.choices import ALLOWED_TRANSITIONS, SIGNED_STATUSES, AgreementStatus
+from projects.errors import DomainError, ErrorCode
+from projects.models import Agreement, StatusChange
+from projects.services.agreements import (
+    add_party,
+    create_agreement,
+    remove_party,
+    transition_agreement,
+    update_agreement,
+)
+from tests.factories import (
+    TODAY,
+    AgreementFactory,
+    CommitmentFactory,
+    MilestoneFactory,
+    OrganizationFactory,
+    PartyFactory,
+    UserFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+ALL_MOVES = list(product(AgreementStatus.values, repeat=2))
+ALLOWED = [(a, b) for a, b in ALL_MOVES if b in ALLOWED_TRANSITIONS[a]]
+REFUSED = [(a, b) for a, b in ALL_MOVES if b not in ALLOWED_TRANSITIONS[a]]
+
+
+def agreement_in(status: str) -> Agreement:
+    return AgreementFactory(status=status, signed_on=TODAY if status in SIGNED_STATUSES else None)
+
+
+def test_lifecycle_has_the_designed_moves():
+    assert len(ALLOWED) == 13
+    assert ("draft", "negotiating") in ALLOWED and ("negotiating", "signed") in ALLOWED
+    assert ("active", "completed") in ALLOWED and ("suspended", "active") in ALLOWED
+    assert all((status, "terminated") in ALLOWED for status in ("draft", "negotiating", "signed", "active"))
+
+
+@pytest.mark.parametrize(("from_status", "to_status"), ALLOWED)
+def test_allowed_transition_moves_the_agreement_and_records_who_when_why(staff, staff_user, from_status, to_status):
+    agreement = agreement_in(from_status)
+    before = timezone.now()
+
+    change = transition_agreement(
+        actor=staff, agreement_id=agreement.pk, to_status=to_status, reason="  Board decision 12/2026.  "
+    )
+
+    agreement.refresh_from_db()
+    assert agreement.status == to_status
+    assert (change.from_status, change.to_status) == (from_status, to_status)
+    assert change.reason == "Board decision 12/2026."
+    assert change.changed_by == staff_user and change.changed_by_organization is None
+    assert before <= change.changed_at <= timezone.now()
+    assert list(agreement.status_changes.all()) == [change]
+    latest = agreement.history.first()
+    assert (latest.status, latest.history_user, latest.history_change_reason) == (
+        to_status,
+        staff_user,
+        "Board decision 12/2026.",
+    )
+
+
+@pytest.mark.parametrize(("from_status", "to_status"), REFUSED)
+def test_refused_transition_raises_and_changes_nothing(staff, from_status, to_status):
+    agreement = agreement_in(from_status)
+
+    with pytest.raises(DomainError) as refused:
+        transition_agreement(actor=staff, agreement_id=agreement.pk, to_status=to_status, reason="Try it.")
+
+    assert refused.value.code == ErrorCode.TRANSITION_NOT_ALLOWED and refused.value.field == "to_status"
+    unchanged = Agreement.objects.get(pk=agreement.pk)
+    assert (unchanged.status, unchanged.updated_at) == (from_status, agreement.updated_at)
+    assert not StatusChange.objects.exists()
+    assert agreement.history.count() == 1
+
+
+def test_signing_records_the_signing_date_given_or_today(staff):
+    given = AgreementFactory(status="negotiating", signed_on=None)
+    today = AgreementFactory(status="negotiating", signed_on=None)
+
+    transition_agreement(actor=staff, agreement_id=given.pk, to_status="signed", reason="Signed.", effective_on=TODAY)
+    transition_agreement(actor=staff, agreement_id=today.pk, to_status="signed", reason="Signed.")
+
+    assert Agreement.objects.get(pk=given.pk).signed_on == TODAY
+    assert Agreement.objects.get(pk=today.pk).signed_on == timezone.localdate()
+
+
+def test_resuming_a_suspended_agreement_keeps_its_signing_date(staff):
+    agreement = AgreementFactory(status="suspended", signed_on=TODAY)
+
+    transition_agreement(
+        actor=staff,
+        agreement_id=agreement.pk,
+        to_status="signed",
+        reason="Resumed.",
+        effective_on=TODAY + datetime.timedelta(days=10),
+    )
+
+    assert Agreement.objects.get(pk=agreement.pk).signed_on == TODAY
+
+
+@pytest.mark.parametrize("reason", ["", "   ", None])
+def test_transition_needs_a_reason(staff, reason):
+    agreement = AgreementFactory()
+
+    with pytest.raises(DomainError) as refused:
+        transition_agreement(actor=staff, agreement_id=agreement.pk, to_status="negotiating", reason=reason)
+
+    assert (refused.value.code, refused.value.field) == (ErrorCode.INVALID, "reason")
+    assert Agreement.objects.get(pk=agreement.pk).status == "draft" and not StatusChange.objects.exists()
+    transition_agreement(actor=staff, agreement_id=agreement.pk, to_status="negotiating", reason="Talks opened.")
+    assert Agreement.objects.get(pk=agreement.pk).status == "negotiating"
+
+
+def test_transition_to_an_unknown_status_is_invalid(staff):
+    agreement = AgreementFactory()
+
+    with pytest.raises(DomainError) as refused:
+        transition_agreement(actor=staff, agreement_id=agreement.pk, to_status="archived", reason="Tidy up.")
+
+    assert (refused.value.code, refused.value.field) == (ErrorCode.INVALID, "to_status")
+    assert Agreement.objects.get(pk=agreement.pk).status == "draft"
+
+
+def test_only_programme_managers_and_the_system_change_status(staff, partner):
+    agreement = AgreementFactory()
+    colleague = Actor(user=UserFactory(is_staff=False))
+
+    for outsider in (partner, colleague):
+        with pytest.raises(DomainError) as refused:
+            transition_agreement(actor=outsider, agreement_id=agreement.pk, to_status="negotiating", reason="Go.")
+        assert refused.value.code == ErrorCode.PERMISSION_DENIED
+    assert Agreement.objects.get(pk=agreement.pk).status == "draft" and not StatusChange.objects.exists()
+
+    transition_agreement(actor=staff, agreement_id=agreement.pk, to_status="negotiating", reason="Go.")
+    change = transition_agreement(
+        actor=Actor.system(), agreement_id=agreement.pk, to_status="terminated", reason="Expired."
+    )
+    assert change.changed_by is None and Agreement.objects.get(pk=agreement.pk).status == "terminated"
+
+
+def test_transition_over_an_unseen_change_is_a_conflict(staff):
+    agreement = AgreementFactory()
+    seen = agreement.updated_at
+    update_agreement(actor=staff, agreement_id=agreement.pk, title="Renamed meanwhile")
+
+    with pytest.raises(DomainError) as refused:
+        transition_agreement(
+            actor=staff, agreement_id=agreement.pk, to_status="negotiating", reason="Go.", expected_updated_at=seen
+        )
+
+    assert refused.value.code == ErrorCode.CONFLICT
+    current = Agreement.objects.get(pk=agreement.pk)
+    assert current.status == "draft" and not StatusChange.objects.exists()
+    transition_agreement(
+        actor=staff,
+        agreement_id=agreement.pk,
+        to_status="negotiating",
+        reason="Go.",
+        expected_updated_at=current.updated_at,
+    )
+    assert Agreement.objects.get(pk=agreement.pk).status == "negotiating"
+
+
+def test_update_over_an_unseen_change_is_a_conflict(staff):
+    agreement = AgreementFactory(title="Original")
+    seen = agreement.updated_at
+    update_agreement(actor=staff, agreement_id=agreement.pk, title="First edit", expected_updated_at=seen)
+
+    with pytest.raises(DomainError) as refused:
+        update_agreement(actor=staff, agreement_id=agreement.pk, title="Second edit", expected_updated_at=seen)
+
+    assert refused.value.code == ErrorCode.CONFLICT
+    assert Agreement.objects.get(pk=agreement.pk).title == "First edit"
+
+
+def test_status_is_not_editable_outside_transitions(staff):
+    agreement = AgreementFactory()
+
+    with pytest.raises(DomainError) as refused:
+        update_agreement(actor=staff, agreement_id=agreement.pk, status="active")
+
+    assert refused.value.code == ErrorCode.INVALID and "status" in refused.value.message
+    assert Agreement.objects.get(pk=agreement.pk).status == "draft"
+
+
+def test_invalid_agreement_is_refused_with_every_field_error_and_nothing_saved(staff):
+    terms = {"actor": staff, "reference": "UA-PL-2026-001", "title": "Artillery shells", "kind": "co_production"}
+
+    with pytest.raises(DomainError) as refused:
+        create_agreement(
+            currency="zl", budget=Decimal("-1"), starts_on=TODAY, ends_on=TODAY - datetime.timedelta(days=1), **terms
+        )
+
+    assert refused.value.code == ErrorCode.INVALID
+    assert "The end date cannot be before the start date." in refused.value.errors["__all__"]
+    assert not Agreement.objects.exists()
+    create_agreement(currency="PLN", budget=Decimal("0"), starts_on=TODAY, ends_on=TODAY, **terms)
+    assert Agreement.objects.get().reference == "UA-PL-2026-001"
+
+
+def test_duplicate_reference_is_refused_as_duplicate(staff):
+    AgreementFactory(reference="UA-GB-2025-007")
+    terms = {"actor": staff, "title": "Copy", "kind": "training", "currency": "GBP", "budget": Decimal("1")}
+
+    with pytest.raises(DomainError) as refused:
+        create_agreement(reference="UA-GB-2025-007", **terms)
+
+    assert (refused.value.code, refused.value.field) == (ErrorCode.DUPLICATE, "reference")
+    create_agreement(reference="UA-GB-2025-008", **terms)
+
+
+def test_an_organisation_holds_each_role_once(staff):
+    agreement, organization = AgreementFactory(), OrganizationFactory()
+    add_party(actor=staff, agreement_id=agreement.pk, organization_id=organization.pk, role="producer")
+
+    with pytest.raises(DomainError) as refused:
+        add_party(actor=staff, agreement_id=agreement.pk, organization_id=organization.pk, role="producer")
+
+    assert refused.value.code == ErrorCode.DUPLICATE
+    add_party(actor=staff, agreement_id=agreement.pk, organization_id=organization.pk, role="trainer")
+    assert sorted(agreement.parties.values_list("role", flat=True)) == ["producer", "trainer"]
+
+
+def test_party_with_milestones_or_funding_cannot_be_removed(staff):
+    milestone = MilestoneFactory()
+    commitment = CommitmentFactory(agreement=milestone.agreement)
+    responsible = milestone.agreement.parties.get(organization=milestone.responsible)
+    funder = milestone.agreement.parties.get(organization=commitment.funder)
+    bystander = PartyFactory(agreement=milestone.agreement, role="observer")
+
+    for party in (responsible, funder):
+        with pytest.raises(DomainError) as refused:
+            remove_party(actor=staff, party_id=party.pk)
+        assert refused.value.code == ErrorCode.CONFLICT
+    remove_party(actor=staff, party_id=bystander.pk)
+
+    assert set(milestone.agreement.parties.all()) == {responsible, funder}
+
+
+def test_partner_cannot_create_or_edit_agreements(partner):
+    agreement = AgreementFactory(title="Original")
+
+    for write in (
+        lambda: create_agreement(
+            actor=partner, reference="X-1", title="Mine", kind="training", currency="EUR", budget=Decimal("1")
+        ),
+        lambda: update_agreement(actor=partner, agreement_id=agreement.pk, title="Mine"),
+        lambda: add_party(
+            actor=partner, agreement_id=agreement.pk, organization_id=partner.organization.pk, role="lead"
+        ),
+    ):
+        with pytest.raises(DomainError) as refused:
+            write()
+        assert refused.value.code == ErrorCode.PERMISSION_DENIED
+
+    assert list(Agreement.objects.values_list("title", flat=True)) == ["Original"]
+    assert not agreement.parties.exists()
+
+
+def test_signed_agreement_keeps_its_signing_date(staff):
+    agreement = AgreementFactory(status="active", signed_on=TODAY)
+
+    with pytest.raises(DomainError) as refused:
+        update_agreement(actor=staff, agreement_id=agreement.pk, signed_on=None)
+
+    assert refused.value.code == ErrorCode.INVALID
+    assert Agreement.objects.get(pk=agreement.pk).signed_on == TODAY
+    update_agreement(actor=staff, agreement_id=agreement.pk, signed_on=TODAY - datetime.timedelta(days=3))
+    assert Agreement.objects.get(pk=agreement.pk).signed_on == TODAY - datetime.timedelta(days=3)

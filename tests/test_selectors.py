@@ -1,0 +1,309 @@
+"""Funding summaries: what counts as money, conversion through the base currency, exactness, query counts."""
+
+import datetime
+from dataclasses import fields
+from decimal import Decimal
+from fractions import Fraction
+
+import pytest
+from django.db import transaction
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
+
+from projects.errors import DomainError, ErrorCode
+from projects.models import Agreement
+from projects.selectors import FundingSummary, funding_summary, portfolio_funding
+from tests.factories import (
+    TODAY,
+    AgreementFactory,
+    CapabilityFactory,
+    CommitmentFactory,
+    DisbursementFactory,
+    ExchangeRateFactory,
+    OrganizationFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+BASE = "EUR"  # tests/conftest.py sets BASE_CURRENCY
+
+
+def rate(currency: str, value: str, valid_on: datetime.date = TODAY) -> None:
+    ExchangeRateFactory(currency=currency, rate=Decimal(value), valid_on=valid_on)
+
+
+def assert_all_decimal(summary) -> None:
+    values = [getattr(summary, f.name) for f in fields(summary) if f.name not in {"currency", "name"}]
+    assert all(type(value) is Decimal for value in values), values
+
+
+def test_gap_counts_firm_commitments_only_and_cancelled_money_nowhere():
+    agreement = AgreementFactory(budget=Decimal("1000000.00"))
+    CommitmentFactory(agreement=agreement, amount=Decimal("200000.00"), status="pledged")
+    firm = CommitmentFactory(agreement=agreement, amount=Decimal("300000.00"), status="committed")
+    DisbursementFactory(commitment=firm, amount=Decimal("100000.00"))
+    DisbursementFactory(commitment=firm, amount=Decimal("50000.00"))
+    CommitmentFactory(agreement=agreement, amount=Decimal("400000.00"), status="cancelled")
+
+    summary = funding_summary(agreement, as_of=TODAY)
+
+    assert summary == FundingSummary(
+        "EUR",
+        budget=Decimal("1000000.00"),
+        pledged=Decimal("200000.00"),
+        committed=Decimal("300000.00"),
+        disbursed=Decimal("150000.00"),
+    )
+    assert summary.gap == Decimal("700000.00")
+    assert summary.gap_if_pledges_honoured == Decimal("500000.00")
+    assert summary.unfunded_share == Decimal("0.7000")
+    assert_all_decimal(summary)
+
+
+def test_unfunded_share_is_unknown_without_a_budget_and_can_go_negative_when_overcommitted():
+    no_budget = AgreementFactory(budget=Decimal("0"))
+    over = AgreementFactory(budget=Decimal("100.00"))
+    CommitmentFactory(agreement=over, amount=Decimal("150.00"))
+
+    assert funding_summary(no_budget, as_of=TODAY).unfunded_share is None
+    assert funding_summary(over, as_of=TODAY).unfunded_share == Decimal("-0.5000")
+
+
+@pytest.mark.parametrize(
+    ("as_of", "expected"),
+    [
+        (datetime.date(2025, 12, 1), "1100.00"),
+        (datetime.date(2026, 1, 9), "1100.00"),
+        (datetime.date(2026, 1, 10), "1200.00"),
+        (datetime.date(2026, 1, 31), "1200.00"),
+        (datetime.date(2026, 2, 1), "1300.00"),
+    ],
+)
+def test_conversion_uses_the_latest_rate_on_or_before_the_date(as_of, expected):
+    rate("GBP", "1.10", datetime.date(2025, 12, 1))
+    rate("GBP", "1.20", datetime.date(2026, 1, 10))
+    rate("GBP", "1.30", datetime.date(2026, 2, 1))
+    rate("USD", "0.50", datetime.date(2026, 1, 20))  # another currency's newer rate changes nothing
+    agreement = AgreementFactory(currency="EUR")
+    CommitmentFactory(agreement=agreement, amount=Decimal("1000.00"), currency="GBP")
+
+    assert funding_summary(agreement, as_of=as_of).committed == Decimal(expected)
+    assert portfolio_funding(as_of=as_of).total.committed == Decimal(expected)
+
+
+def test_missing_rate_is_a_clear_error_not_zero():
+    rate("GBP", "1.17", datetime.date(2026, 1, 10))
+    agreement = AgreementFactory(currency="EUR")
+    CommitmentFactory(agreement=agreement, amount=Decimal("1000.00"), currency="GBP")
+    in_hryvnia = AgreementFactory(currency="UAH")
+
+    assert funding_summary(agreement, as_of=datetime.date(2026, 1, 10)).committed == Decimal("1170.00")
+    for read in (
+        lambda: funding_summary(agreement, as_of=datetime.date(2026, 1, 9)),
+        lambda: portfolio_funding(Agreement.objects.filter(pk=agreement.pk), as_of=datetime.date(2026, 1, 9)),
+        lambda: funding_summary(in_hryvnia, as_of=TODAY),
+        lambda: funding_summary(agreement, currency="PLN", as_of=TODAY),
+    ):
+        with pytest.raises(DomainError) as refused:
+            read()
+        assert refused.value.code == ErrorCode.MISSING_RATE
+        assert "No exchange rate for" in refused.value.message and "EUR" in refused.value.message
+
+
+def test_summary_in_another_currency_converts_through_the_base_and_rounds_once():
+    rate("USD", "0.93")
+    rate("GBP", "1.17")
+    agreement = AgreementFactory(currency="USD", budget=Decimal("1000.00"))
+    CommitmentFactory(agreement=agreement, amount=Decimal("500.00"), currency="USD")
+    CommitmentFactory(agreement=agreement, amount=Decimal("100.00"), currency="GBP")
+
+    in_dollars = funding_summary(agreement, as_of=TODAY)
+    in_euros = funding_summary(agreement, currency=BASE, as_of=TODAY)
+
+    # 100 GBP = 117 EUR = 125.806… USD: rounded once, after the sum.
+    assert (in_dollars.currency, in_dollars.budget, in_dollars.committed) == (
+        "USD",
+        Decimal("1000.00"),
+        Decimal("625.81"),
+    )
+    assert (in_euros.currency, in_euros.budget, in_euros.committed) == ("EUR", Decimal("930.00"), Decimal("582.00"))
+    assert in_euros.rounded().committed == Decimal("582.00")
+
+
+def test_portfolio_breaks_funding_down_by_agreement_capability_funder_and_country():
+    rate("GBP", "1.20")
+    drones, artillery = CapabilityFactory(name="Strike drones"), CapabilityFactory(name="Artillery")
+    uk = OrganizationFactory(name="UK MoD", country="GB", kind="ministry")
+    dk = OrganizationFactory(name="Danish MoD", country="DK", kind="ministry")
+    dk_fund = OrganizationFactory(name="Danish Fund", country="DK", kind="ngo")
+    first = AgreementFactory(budget=Decimal("1000.00"))
+    first.capabilities.set([drones, artillery])
+    second = AgreementFactory(budget=Decimal("500.00"), currency="GBP")
+    second.capabilities.set([drones])
+    uk_money = CommitmentFactory(agreement=first, funder=uk, amount=Decimal("100.00"), currency="GBP")
+    DisbursementFactory(commitment=uk_money, amount=Decimal("50.00"))
+    CommitmentFactory(agreement=first, funder=dk, amount=Decimal("300.00"), status="pledged")
+    CommitmentFactory(agreement=second, funder=dk_fund, amount=Decimal("200.00"), currency="GBP")
+    CommitmentFactory(agreement=second, funder=dk_fund, amount=Decimal("999.00"), status="cancelled")
+
+    portfolio = portfolio_funding(as_of=TODAY)
+
+    first_summary = FundingSummary("EUR", Decimal("1000.00"), Decimal("300.00"), Decimal("120.00"), Decimal("60.00"))
+    second_summary = FundingSummary("EUR", Decimal("600.00"), Decimal("0"), Decimal("240.00"), Decimal("0"))
+    assert portfolio.by_agreement == {first.pk: first_summary, second.pk: second_summary}
+    assert portfolio.total == first_summary + second_summary
+    assert portfolio.by_capability == {"Artillery": first_summary, "Strike drones": first_summary + second_summary}
+    assert {name: (f.pledged, f.committed, f.disbursed) for name, f in portfolio.by_funder.items()} == {
+        "Danish Fund": (0, Decimal("240.00"), 0),
+        "Danish MoD": (Decimal("300.00"), 0, 0),
+        "UK MoD": (0, Decimal("120.00"), Decimal("60.00")),
+    }
+    assert {code: (f.pledged, f.committed, f.disbursed) for code, f in portfolio.by_country.items()} == {
+        "DK": (Decimal("300.00"), Decimal("240.00"), 0),
+        "GB": (0, Decimal("120.00"), Decimal("60.00")),
+    }
+    assert portfolio.total.gap == Decimal("1240.00")
+
+
+def build_portfolio(size: int) -> None:
+    """`size` agreements in three currencies with capabilities, pledges, commitments and disbursements."""
+    rate("GBP", "1.17")
+    rate("USD", "0.93")
+    capabilities = [CapabilityFactory() for _ in range(3)]
+    funders = [OrganizationFactory(country=country) for country in ("GB", "DK", "US")]
+    for n in range(size):
+        agreement = AgreementFactory(currency=("EUR", "GBP", "USD")[n % 3])
+        agreement.capabilities.set(capabilities[: 1 + n % 3])
+        for funder, currency, status in zip(
+            funders, ("GBP", "EUR", "USD"), ("committed", "committed", "pledged"), strict=True
+        ):
+            commitment = CommitmentFactory(agreement=agreement, funder=funder, currency=currency, status=status)
+            if status == "committed":
+                DisbursementFactory(commitment=commitment)
+                DisbursementFactory(commitment=commitment)
+
+
+@pytest.mark.parametrize("size", [2, 30])
+def test_portfolio_funding_runs_a_constant_number_of_queries(size, django_assert_num_queries):
+    build_portfolio(size)
+
+    with django_assert_num_queries(5):
+        portfolio = portfolio_funding(as_of=TODAY)
+
+    assert len(portfolio.by_agreement) == size and len(portfolio.by_country) == 3
+    assert portfolio.total.disbursed == Decimal("10000.00") * 2 * (Decimal("1.17") + 1) * size
+
+
+def test_agreement_funding_summary_runs_three_queries(django_assert_num_queries):
+    build_portfolio(3)
+    agreement = Agreement.objects.last()
+
+    with django_assert_num_queries(3):
+        funding_summary(agreement, as_of=TODAY)
+
+
+# Property tests: the portfolio total is exactly the sum of the agreements' totals, all in Decimal.
+
+CURRENCIES = ("EUR", "GBP", "USD", "UAH")
+STATUSES = ("pledged", "committed", "cancelled")
+
+
+def portfolios(max_amount: str, max_rate: str):
+    money = st.decimals(min_value=Decimal("0.01"), max_value=Decimal(max_amount), places=2)
+    commitment = st.tuples(money, st.sampled_from(CURRENCIES), st.sampled_from(STATUSES), st.lists(money, max_size=2))
+    agreement = st.tuples(money, st.sampled_from(CURRENCIES), st.lists(commitment, max_size=3))
+    rates = st.fixed_dictionaries(
+        {c: st.decimals(min_value=Decimal("0.00000001"), max_value=Decimal(max_rate), places=8) for c in CURRENCIES[1:]}
+    )
+    return st.tuples(st.lists(agreement, min_size=1, max_size=4), rates)
+
+
+def assert_portfolio_is_exact_sum_of_agreements(spec) -> None:
+    agreements_spec, rates = spec
+    with transaction.atomic():
+        for currency, value in rates.items():
+            ExchangeRateFactory(currency=currency, rate=value, valid_on=TODAY)
+        to_base = {BASE: Fraction(1), **{currency: Fraction(value) for currency, value in rates.items()}}
+        funder = OrganizationFactory()
+        expected = {}
+        for budget, currency, commitments in agreements_spec:
+            agreement = AgreementFactory(budget=budget, currency=currency)
+            money = {"budget": Fraction(budget) * to_base[currency], "pledged": 0, "committed": 0, "disbursed": 0}
+            for amount, commitment_currency, status, payments in commitments:
+                commitment = CommitmentFactory(
+                    agreement=agreement, funder=funder, amount=amount, currency=commitment_currency, status=status
+                )
+                if status != "cancelled":
+                    money[status] += Fraction(amount) * to_base[commitment_currency]
+                if status == "committed":
+                    for payment in payments:
+                        DisbursementFactory(commitment=commitment, amount=payment)
+                        money["disbursed"] += Fraction(payment) * to_base[commitment_currency]
+            expected[agreement.pk] = money
+
+        portfolio = portfolio_funding(as_of=TODAY)
+
+        for agreement in Agreement.objects.all():
+            own = funding_summary(agreement, currency=BASE, as_of=TODAY)
+            alone = portfolio_funding(Agreement.objects.filter(pk=agreement.pk), as_of=TODAY).total
+            assert portfolio.by_agreement[agreement.pk] == own == alone
+            # In another currency than the base: the budget comes back unchanged, the rest is rounded
+            # once, to the cent (in the base currency the figures stay exact).
+            local = funding_summary(agreement, as_of=TODAY)
+            assert local.budget == agreement.budget
+            if agreement.currency != BASE:
+                for name in ("pledged", "committed", "disbursed"):
+                    cents = round(expected[agreement.pk][name] / to_base[agreement.currency] * 100)
+                    assert Fraction(getattr(local, name)) == Fraction(cents, 100)
+        for name in ("budget", "pledged", "committed", "disbursed"):
+            exact_total = sum(money[name] for money in expected.values())
+            assert Fraction(getattr(portfolio.total, name)) == exact_total
+            assert Fraction(sum(Fraction(getattr(s, name)) for s in portfolio.by_agreement.values())) == exact_total
+        assert Fraction(portfolio.total.gap) == sum(m["budget"] - m["committed"] for m in expected.values())
+        assert Fraction(portfolio.total.gap_if_pledges_honoured) == sum(
+            m["budget"] - m["committed"] - m["pledged"] for m in expected.values()
+        )
+        assert abs(Fraction(portfolio.total.rounded().committed) - Fraction(portfolio.total.committed)) <= Fraction(
+            1, 200
+        )
+        assert_all_decimal(portfolio.total)
+        for summary in [*portfolio.by_agreement.values(), *portfolio.by_capability.values()]:
+            assert_all_decimal(summary)
+        transaction.set_rollback(True)
+
+
+PROPERTY_SETTINGS = settings(
+    derandomize=True,
+    max_examples=30,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+
+
+@PROPERTY_SETTINGS
+@given(spec=portfolios(max_amount="1000000000.00", max_rate="1000"))
+def test_portfolio_total_is_exactly_the_sum_of_agreement_totals(db, spec):
+    assert_portfolio_is_exact_sum_of_agreements(spec)
+
+
+LARGEST = (
+    [(Decimal("9999999999999999.99"), "GBP", [(Decimal("9999999999999999.99"), "GBP", "committed", [])])],
+    {"GBP": Decimal("999999999999.99999999"), "USD": Decimal("0.00000001"), "UAH": Decimal("0.00000001")},
+)
+MIXED = (
+    [
+        (Decimal("9999999999999999.99"), "GBP", []),
+        (Decimal("1.01"), "USD", [(Decimal("0.01"), "UAH", "pledged", [])]),
+    ],
+    {"GBP": Decimal("999999999999.99999999"), "USD": Decimal("1.00000001"), "UAH": Decimal("0.00000001")},
+)
+
+
+@pytest.mark.postgres
+@PROPERTY_SETTINGS
+@given(spec=portfolios(max_amount="9999999999999999.99", max_rate="999999999999.99999999"))
+@example(spec=LARGEST)
+@example(spec=MIXED)
+def test_portfolio_total_stays_exact_up_to_the_largest_amounts_the_database_holds(db, spec):
+    """PostgreSQL sums numerics exactly (SQLite sums floats), so the conversion must stay exact too."""
+    assert_portfolio_is_exact_sum_of_agreements(spec)

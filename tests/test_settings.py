@@ -1,0 +1,72 @@
+"""With DEBUG off the process refuses to start without its production settings, and starts with them."""
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+PRODUCTION = {
+    "DEBUG": "false",
+    "SECRET_KEY": "k3y-for-the-settings-test-only-0f8a9c1d2e7b4a6c5d9e0f1a2b3c4d5e6f",
+    "ALLOWED_HOSTS": "tracker.example.org",
+    "SITE_URL": "https://tracker.example.org",
+    "BASE_CURRENCY": "EUR",
+}
+
+
+def start(tmp_path: Path, *options: str, **variables: str) -> subprocess.CompletedProcess:
+    """Run `manage.py check` in a clean environment holding only `variables` (and a scratch var dir)."""
+    env = {
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+        "VAR_DIR": str(tmp_path),
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'tracker.sqlite3'}",
+        **variables,
+    }
+    return subprocess.run(  # noqa: S603 - our own interpreter and manage.py
+        [sys.executable, "manage.py", "check", *options],
+        cwd=BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_production_settings_start(tmp_path):
+    started = start(tmp_path, **PRODUCTION)
+
+    assert started.returncode == 0, started.stderr
+    assert "no issues" in started.stdout
+
+
+def test_production_settings_pass_the_deploy_checks(tmp_path):
+    checked = start(tmp_path, "--deploy", **PRODUCTION)
+
+    # HSTS preload is a deliberate opt-in for the operator of the domain, so it is the one warning left.
+    assert set(re.findall(r"\((security\.\w+)\)", checked.stderr + checked.stdout)) <= {"security.W021"}
+    assert checked.returncode == 0, checked.stderr
+
+
+@pytest.mark.parametrize("name", ["SECRET_KEY", "ALLOWED_HOSTS", "SITE_URL", "BASE_CURRENCY"])
+@pytest.mark.parametrize("value", [None, "", "  "], ids=["unset", "empty", "blank"])
+def test_debug_off_refuses_to_start_without_a_production_setting(tmp_path, name, value):
+    variables = {**PRODUCTION}
+    if value is None:
+        del variables[name]
+    else:
+        variables[name] = value
+
+    refused = start(tmp_path, **variables)
+
+    assert refused.returncode != 0
+    assert f"ImproperlyConfigured: {name} must be set when DEBUG is off" in refused.stderr
+
+
+def test_debug_on_starts_with_development_defaults(tmp_path):
+    started = start(tmp_path, DEBUG="true")
+
+    assert started.returncode == 0, started.stderr
