@@ -29,7 +29,8 @@ def fingerprint(request) -> str:
 
 def claim(token: ApiToken, key: str, request_fingerprint: str) -> IdempotencyKey | None:
     """Claim the key for this request; return the stored first response if it has one."""
-    IdempotencyKey.objects.filter(token=token, key=key, created_at__lte=timezone.now() - IDEMPOTENCY_WINDOW).delete()
+    # Expired keys of this token go now: the table holds at most a day of each token's keys.
+    IdempotencyKey.objects.filter(token=token, created_at__lte=timezone.now() - IDEMPOTENCY_WINDOW).delete()
     try:
         with transaction.atomic():
             IdempotencyKey.objects.create(token=token, key=key, fingerprint=request_fingerprint)

@@ -87,7 +87,8 @@ class ApiSchema(AutoSchema):
             parameters.append(IF_MATCH)
         if self.method == "POST":
             parameters.append(IDEMPOTENCY_KEY)
-        if getattr(self.view, "sends_etag", False) and self.method != "DELETE":
+        creates = self.method == "POST" and getattr(self.view, "create_input", None) is not None
+        if creates or (getattr(self.view, "sends_etag", False) and self.method != "DELETE"):
             parameters.append(ETAG)
         return parameters
 

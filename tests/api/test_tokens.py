@@ -8,6 +8,7 @@ from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -180,3 +181,13 @@ def test_partner_actor_is_its_organisation(alpha, token_for):
     latest = alpha.milestone.history.latest()
     assert latest.history_organization == alpha.organization and latest.history_user is None
     assert Actor(organization=alpha.organization).is_partner
+
+
+def test_logged_in_people_use_the_browsable_api_through_their_session(client, staff_user, alpha):
+    client.force_login(staff_user)
+    page = client.get(reverse("api-agreements"), HTTP_ACCEPT="text/html")
+    assert page.status_code == 200 and b"UA-XX-2026" in page.content
+    csrf_checked = Client(enforce_csrf_checks=True)
+    csrf_checked.force_login(staff_user)
+    forged = csrf_checked.post(reverse("api-capabilities"), {"name": "EW", "slug": "ew"})
+    assert forged.status_code == 403 and "CSRF" in forged.json()["detail"]
