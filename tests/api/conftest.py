@@ -20,7 +20,6 @@ from projects.models import (
     Organization,
     StatusReport,
 )
-from tests.conftest import IN_CI
 from tests.factories import (
     AgreementFactory,
     CapabilityFactory,
@@ -31,8 +30,6 @@ from tests.factories import (
     PartyFactory,
     StatusReportFactory,
 )
-
-__all__ = ["IN_CI", "PartnerWorld", "bearer", "partner_world"]
 
 
 @pytest.fixture(autouse=True)

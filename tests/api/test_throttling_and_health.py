@@ -7,7 +7,8 @@ import os
 import pytest
 from django.urls import reverse
 
-from tests.api.conftest import IN_CI, bearer
+from tests.api.conftest import bearer
+from tests.conftest import IN_CI
 from tracker.celery import app as celery_app
 
 
