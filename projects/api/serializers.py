@@ -232,7 +232,9 @@ class FundingSummaryOut(serializers.Serializer):
     unfunded_share = serializers.DecimalField(max_digits=12, decimal_places=4, allow_null=True)
 
 
-class FundingSummaryQuery(In):
+class FundingSummaryQuery(serializers.Serializer):
+    """Query parameters; others (`format`, cache busters) are ignored as query strings usually are."""
+
     currency = currency(required=False)
     as_of = serializers.DateField(required=False)
 

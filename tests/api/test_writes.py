@@ -242,7 +242,9 @@ def test_funding_summary_counts_firm_commitments_in_the_gap(alpha, staff_api):
     assert summary["pledged"] == "200000.00" and summary["disbursed"] == "10000.00"
     assert summary["gap"] == "900000.00" and summary["gap_if_pledges_honoured"] == "700000.00"
     assert summary["unfunded_share"] == "0.9000"
-    missing = staff_api.get(reverse("api-agreement-funding-summary", args=[alpha.agreement.pk]), {"currency": "JPY"})
+    url = reverse("api-agreement-funding-summary", args=[alpha.agreement.pk])
+    assert staff_api.get(url, {"format": "json", "as_of": "2026-01-31"}).json()["as_of"] == "2026-01-31"
+    missing = staff_api.get(url, {"currency": "JPY"})
     assert missing.status_code == 409 and missing.json()["code"] == "missing_rate"
 
 
