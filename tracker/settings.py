@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "import_export",
     "django_celery_beat",
     "projects",
+    "projects.web",
     "projects.api",
 ]
 
@@ -184,8 +185,6 @@ REST_FRAMEWORK |= {
     "DEFAULT_THROTTLE_RATES": {"api": env.str("API_THROTTLE_RATE", default="600/minute")},
     "PAGE_SIZE": 50,
 }
-# Throttle counters; set CACHE_URL (e.g. redis://…) when several processes serve the API.
-CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
 SPECTACULAR_SETTINGS = {
     "TITLE": "Co-production tracker API",
     "VERSION": "1.0.0",
@@ -231,3 +230,9 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
 }
 SIMPLE_HISTORY_REVERT_DISABLED = True  # reverting would bypass the services
+
+# Web UI: failed sign-ins allowed per username and per address before a pause (see projects/web/throttling.py).
+LOGIN_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
+LOGIN_FAILURE_WINDOW_SECONDS = env.int("LOGIN_FAILURE_WINDOW_SECONDS", default=900)
+# The cache holds sign-in throttling counts: per process by default; CACHE_URL=redis://… shares them.
+CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}

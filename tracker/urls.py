@@ -7,6 +7,8 @@ from projects.api import health
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("", include("projects.web.urls")),
+    path("accounts/", include("django.contrib.auth.urls")),
 ]
 urlpatterns += [
     path("api/v1/", include("projects.api.urls")),

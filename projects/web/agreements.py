@@ -1,0 +1,123 @@
+"""Reading agreements: the filtered list, its export, and one agreement's page."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.http import Http404, HttpResponse
+from django.utils import timezone
+from django.views.generic import DetailView, ListView, View
+
+from projects.errors import DomainError
+from projects.selectors import funding_summary, portfolio_funding
+from projects.web.access import can_edit
+from projects.web.changes import agreement_changes
+from projects.web.filters import AgreementFilter
+from projects.web.forms import TransitionForm
+from projects.web.portfolio import agreement_page_queryset, agreement_rows
+from projects.web.resources import AgreementResource
+from projects.web.timeline import milestone_timeline
+
+EXPORT_TYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
+def filtered_agreements(request) -> AgreementFilter:
+    return AgreementFilter(request.GET or None, queryset=agreement_rows(timezone.localdate()), request=request)
+
+
+class AgreementListView(LoginRequiredMixin, ListView):
+    template_name = "projects/agreement_list.html"
+    paginate_by = 25
+    context_object_name = "agreements"
+
+    def get_queryset(self):
+        self.filterset = filtered_agreements(self.request)
+        return self.filterset.qs
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        page_ids = [agreement.pk for agreement in context["agreements"]]
+        try:
+            funding = portfolio_funding(agreement_rows(timezone.localdate()).filter(pk__in=page_ids)).by_agreement
+        except DomainError as exc:
+            funding, context["funding_error"] = {}, exc.message
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        sort_query = query.copy()
+        sort_query.pop("sort", None)
+        context |= {
+            "filter": self.filterset,
+            "rows": [(agreement, funding.get(agreement.pk)) for agreement in context["agreements"]],
+            "query": query.urlencode(),
+            "sort_query": sort_query.urlencode(),
+            "sort": self.request.GET.get("sort", ""),
+            "base_currency": settings.BASE_CURRENCY,
+        }
+        return context
+
+
+class AgreementExportView(LoginRequiredMixin, View):
+    """The filtered list as a spreadsheet, all pages, with exact figures."""
+
+    def get(self, request, file_type: str):
+        if file_type not in EXPORT_TYPES:
+            raise Http404
+        dataset = AgreementResource().export(queryset=filtered_agreements(request).qs)
+        response = HttpResponse(dataset.export(file_type), content_type=EXPORT_TYPES[file_type])
+        stamp = timezone.localdate().isoformat()
+        response["Content-Disposition"] = f'attachment; filename="agreements-{stamp}.{file_type}"'
+        return response
+
+
+class AgreementDetailView(LoginRequiredMixin, DetailView):
+    template_name = "projects/agreement_detail.html"
+    context_object_name = "agreement"
+
+    def get_queryset(self):
+        return agreement_page_queryset()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        agreement = self.object
+        today = timezone.localdate()
+        try:
+            summary = funding_summary(agreement, as_of=today)
+        except DomainError as exc:
+            summary, context["funding_error"] = None, exc.message
+        commitments = [
+            (commitment, sum((d.amount for d in commitment.disbursements.all()), 0))
+            for commitment in agreement.commitments.all()
+        ]
+        context |= {
+            "today": today,
+            "summary": summary,
+            "committed_share": _share(summary.committed, summary.budget) if summary else None,
+            "disbursed_share": _share(summary.disbursed, summary.budget) if summary else None,
+            "commitments": commitments,
+            "timeline": milestone_timeline(agreement, list(agreement.milestones.all()), today),
+            **shown_changes(agreement_changes(agreement), everything=self.request.GET.get("history") == "all"),
+            "can_edit": can_edit(self.request.user),
+            "transition_form": TransitionForm(agreement=agreement) if agreement.allowed_transitions() else None,
+        }
+        return context
+
+
+HISTORY_SHOWN = 30
+
+
+def shown_changes(changes: list, *, everything: bool) -> dict:
+    """The latest changes, or all of them on request: an active agreement's history grows long."""
+    return {
+        "changes": changes if everything else changes[:HISTORY_SHOWN],
+        "hidden_changes": 0 if everything else max(len(changes) - HISTORY_SHOWN, 0),
+    }
+
+
+def _share(part, whole) -> float:
+    """Percent of a bar, capped at 100 so an over-committed agreement fills it."""
+    if not whole:
+        return 0.0
+    return round(min(float(part / whole) * 100, 100.0), 1)

@@ -1,0 +1,75 @@
+"""The portfolio dashboard: where the money gap is and what is late, at a glance."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.utils import timezone
+from django.views.generic import TemplateView
+
+from projects.errors import DomainError
+from projects.selectors import FunderFunding, FundingSummary, portfolio_funding
+from projects.web.changes import recent_changes
+from projects.web.portfolio import late_and_due_milestones, portfolio_agreements, rag_distribution
+from projects.web.templatetags.charts import Segment
+
+ZERO = Decimal(0)
+
+
+def gap_rows(by_capability: dict[str, FundingSummary]) -> list[tuple[str, list[Segment]]]:
+    """Each capability's budget split into firm money, open pledges, and what even pledges leave unfunded."""
+    return [
+        (
+            name,
+            [
+                Segment("Committed", max(s.committed, ZERO), "committed"),
+                Segment("Pledged", max(min(s.pledged, s.gap), ZERO), "pledged"),
+                Segment("Unfunded", max(s.gap_if_pledges_honoured, ZERO), "gap"),
+            ],
+        )
+        for name, s in by_capability.items()
+    ]
+
+
+def country_rows(by_country: dict[str, FunderFunding]) -> list[tuple[str, list[Segment]]]:
+    """What each funder country has paid, has firmly committed beyond that, and has only pledged."""
+    return [
+        (
+            country,
+            [
+                Segment("Disbursed", f.disbursed, "disbursed"),
+                Segment("Committed, not disbursed", max(f.committed - f.disbursed, ZERO), "committed"),
+                Segment("Pledged", f.pledged, "pledged"),
+            ],
+        )
+        for country, f in sorted(by_country.items(), key=lambda item: item[1].committed + item[1].pledged, reverse=True)
+    ]
+
+
+class DashboardView(LoginRequiredMixin, TemplateView):
+    template_name = "projects/dashboard.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        today = timezone.localdate()
+        agreements = portfolio_agreements()
+        try:
+            funding = portfolio_funding(agreements, as_of=today)
+        except DomainError as exc:  # a missing exchange rate: say which, rather than show wrong totals
+            context["funding_error"] = exc.message
+        else:
+            context |= {
+                "funding": funding,
+                "total": funding.total.rounded(),
+                "agreement_count": len(funding.by_agreement),
+                "capability_rows": gap_rows(funding.by_capability),
+                "country_rows": country_rows(funding.by_country),
+            }
+        context |= {
+            "today": today,
+            "rag": rag_distribution(agreements, today),
+            "recent": recent_changes(),
+            **late_and_due_milestones(agreements, today),
+        }
+        return context

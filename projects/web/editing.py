@@ -1,0 +1,296 @@
+"""Every write of the web UI: one view per use case, each calling one service.
+
+Forms parse the input; the service decides. A refusal (DomainError) goes next to the field it names,
+or above the form, with the user's input kept; a stale form is refused through `expected_updated_at`.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.functional import cached_property
+from django.views.generic import FormView
+
+from projects.choices import MilestoneStatus
+from projects.errors import DomainError
+from projects.models import Agreement, AgreementParty, FundingCommitment, Milestone
+from projects.services.agreements import (
+    add_party,
+    create_agreement,
+    remove_party,
+    transition_agreement,
+    update_agreement,
+)
+from projects.services.funding import record_commitment, record_disbursement, update_commitment
+from projects.services.milestones import create_milestone, update_milestone, update_milestone_progress
+from projects.services.reports import post_status_report
+from projects.web import forms
+from projects.web.access import ManagerRequiredMixin, actor_for
+
+
+def show_refusal(form, exc: DomainError) -> None:
+    for field, messages_ in exc.errors.items():
+        form.add_error(field if field in form.fields else None, messages_)
+
+
+class ServiceFormView(ManagerRequiredMixin, FormView):
+    """Shows a form, feeds it to `perform` (one service call), and returns to the agreement's page."""
+
+    template_name = "projects/form.html"
+    title = ""
+    submit_label = "Save"
+
+    @cached_property
+    def record(self):
+        """Loaded after the sign-in and role checks, so the anonymous learn nothing from a 404."""
+        return self.get_record()
+
+    def get_record(self):
+        return get_object_or_404(Agreement, pk=self.kwargs["pk"])
+
+    @property
+    def agreement(self) -> Agreement:
+        return self.record if isinstance(self.record, Agreement) else self.record.agreement
+
+    def perform(self, form, actor) -> str:
+        """Call the service; return the success message."""
+        raise NotImplementedError
+
+    def form_valid(self, form):
+        try:
+            message = self.perform(form, actor_for(self.request))
+        except DomainError as exc:
+            show_refusal(form, exc)
+            return self.form_invalid(form)
+        messages.success(self.request, message)
+        return redirect(self.get_success_url())
+
+    def get_success_url(self) -> str:
+        return reverse("agreement", args=[self.agreement.pk])
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            title=self.title, submit_label=self.submit_label, agreement=self.agreement, **kwargs
+        )
+
+
+class AgreementCreateView(ServiceFormView):
+    form_class = forms.AgreementForm
+    title = "New agreement"
+    submit_label = "Create agreement"
+
+    def get_record(self):
+        return None
+
+    @property
+    def agreement(self):
+        return getattr(self, "created", None)
+
+    def perform(self, form, actor):
+        data = form.changes()
+        data["capabilities"] = list(data["capabilities"])
+        self.created = create_agreement(actor=actor, **data)
+        return f"Agreement {self.created.reference} created as a draft."
+
+
+class AgreementEditView(ServiceFormView):
+    form_class = forms.AgreementForm
+    submit_label = "Save changes"
+
+    @property
+    def title(self):
+        return f"Edit {self.record.reference}"
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "instance": self.record}
+
+    def perform(self, form, actor):
+        data = form.changes()
+        data["capabilities"] = list(data["capabilities"])
+        update_agreement(
+            actor=actor,
+            agreement_id=self.record.pk,
+            expected_updated_at=form.cleaned_data["expected_updated_at"],
+            **data,
+        )
+        return "Agreement saved."
+
+
+class TransitionView(ServiceFormView):
+    form_class = forms.TransitionForm
+    submit_label = "Change status"
+
+    @property
+    def title(self):
+        return f"Change the status of {self.record.reference}"
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "agreement": self.record}
+
+    def perform(self, form, actor):
+        change = transition_agreement(actor=actor, agreement_id=self.record.pk, **form.cleaned_data)
+        return f"Status changed from {change.get_from_status_display()} to {change.get_to_status_display()}."
+
+
+class PartyAddView(ServiceFormView):
+    form_class = forms.PartyForm
+    submit_label = "Add party"
+    title = "Add a party"
+
+    def perform(self, form, actor):
+        party = add_party(
+            actor=actor,
+            agreement_id=self.record.pk,
+            organization_id=form.cleaned_data["organization"].pk,
+            role=form.cleaned_data["role"],
+        )
+        return f"{party.organization} added as {party.get_role_display().lower()}."
+
+
+class PartyRemoveView(ServiceFormView):
+    form_class = forms.ConfirmForm
+    submit_label = "Remove"
+
+    def get_record(self):
+        return get_object_or_404(
+            AgreementParty.objects.select_related("agreement", "organization"), pk=self.kwargs["pk"]
+        )
+
+    @property
+    def title(self):
+        return f"Remove {self.record} from {self.record.agreement.reference}?"
+
+    def perform(self, form, actor):
+        remove_party(actor=actor, party_id=self.record.pk)
+        return f"{self.record} removed."
+
+
+class CommitmentCreateView(ServiceFormView):
+    form_class = forms.CommitmentForm
+    title = "Record a pledge or commitment"
+    submit_label = "Record"
+
+    def get_initial(self):
+        return {"currency": self.record.currency}
+
+    def perform(self, form, actor):
+        data = dict(form.cleaned_data)
+        data["funder_id"] = data.pop("funder").pk
+        commitment = record_commitment(actor=actor, agreement_id=self.record.pk, **data)
+        return f"{commitment.get_status_display()} {commitment.amount:,} {commitment.currency} recorded."
+
+
+class CommitmentEditView(ServiceFormView):
+    form_class = forms.CommitmentEditForm
+    submit_label = "Save changes"
+
+    def get_record(self):
+        return get_object_or_404(FundingCommitment.objects.select_related("agreement", "funder"), pk=self.kwargs["pk"])
+
+    @property
+    def title(self):
+        return f"Edit the commitment of {self.record.funder}"
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "instance": self.record}
+
+    def perform(self, form, actor):
+        update_commitment(
+            actor=actor,
+            commitment_id=self.record.pk,
+            expected_updated_at=form.cleaned_data["expected_updated_at"],
+            **form.changes(),
+        )
+        return "Commitment saved."
+
+
+class DisbursementCreateView(ServiceFormView):
+    form_class = forms.DisbursementForm
+    title = "Record a disbursement"
+    submit_label = "Record disbursement"
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "agreement": self.record}
+
+    def perform(self, form, actor):
+        data = dict(form.cleaned_data)
+        commitment = data.pop("commitment")
+        disbursement = record_disbursement(actor=actor, commitment_id=commitment.pk, **data)
+        return f"Disbursement {disbursement.reference} of {disbursement.amount:,} {commitment.currency} recorded."
+
+
+class MilestoneCreateView(ServiceFormView):
+    form_class = forms.MilestoneForm
+    title = "Plan a milestone"
+    submit_label = "Add milestone"
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "agreement": self.record}
+
+    def perform(self, form, actor):
+        data = {name: value for name, value in form.changes().items() if value not in (None, "")}
+        milestone = create_milestone(actor=actor, agreement_id=self.record.pk, **data)
+        return f"Milestone “{milestone.title}” added."
+
+
+class MilestoneEditView(ServiceFormView):
+    form_class = forms.MilestoneForm
+    submit_label = "Save changes"
+
+    def get_record(self):
+        return get_object_or_404(Milestone.objects.select_related("agreement"), pk=self.kwargs["pk"])
+
+    @property
+    def title(self):
+        return f"Edit milestone “{self.record.title}”"
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "instance": self.record, "agreement": self.record.agreement}
+
+    def perform(self, form, actor):
+        update_milestone(
+            actor=actor,
+            milestone_id=self.record.pk,
+            expected_updated_at=form.cleaned_data["expected_updated_at"],
+            **form.changes(),
+        )
+        return f"Milestone “{form.cleaned_data['title']}” saved."
+
+
+class MilestoneCompleteView(ServiceFormView):
+    form_class = forms.CompleteMilestoneForm
+    submit_label = "Mark done"
+
+    def get_record(self):
+        return get_object_or_404(Milestone.objects.select_related("agreement"), pk=self.kwargs["pk"])
+
+    @property
+    def title(self):
+        return f"Complete milestone “{self.record.title}”"
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "milestone": self.record}
+
+    def perform(self, form, actor):
+        data = {name: value for name, value in form.cleaned_data.items() if value is not None}
+        update_milestone_progress(
+            actor=actor,
+            milestone_id=self.record.pk,
+            expected_updated_at=form.cleaned_data["expected_updated_at"],
+            status=MilestoneStatus.DONE,
+            completed_on=data.get("completed_on", timezone.localdate()),
+            **({"actual_quantity": data["actual_quantity"]} if "actual_quantity" in data else {}),
+        )
+        return f"Milestone “{self.record.title}” marked done."
+
+
+class StatusReportCreateView(ServiceFormView):
+    form_class = forms.StatusReportForm
+    title = "Post a status report"
+    submit_label = "Post report"
+
+    def perform(self, form, actor):
+        report = post_status_report(actor=actor, agreement_id=self.record.pk, **form.cleaned_data)
+        return f"{report.get_rag_display()} status report posted."

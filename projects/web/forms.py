@@ -1,0 +1,211 @@
+"""Forms of the web UI. They parse and label input; every rule runs in the services they feed."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+
+from projects.choices import AgreementStatus, CommitmentStatus
+from projects.models import (
+    Agreement,
+    AgreementParty,
+    Disbursement,
+    FundingCommitment,
+    Milestone,
+    Organization,
+    StatusReport,
+)
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class VersionField(forms.CharField):
+    """The record's `updated_at` when the form was shown; the service refuses the write if it moved since."""
+
+    widget = forms.HiddenInput
+
+    def to_python(self, value) -> datetime | None:
+        value = super().to_python(value)
+        if not value:
+            return None
+        try:
+            return datetime.fromisoformat(value)
+        except ValueError:
+            raise ValidationError("This form is out of date; reload the page.", code="invalid") from None
+
+
+class ParsingForm(forms.ModelForm):
+    """A model form that only parses its fields: the model's rules run once, in the service it feeds.
+
+    Model validation here would judge the input before the service completes it (a milestone marked
+    done gets today's completion date there), and would mutate the instance the page still shows.
+    """
+
+    def _post_clean(self) -> None:
+        pass
+
+
+class VersionedForm(ParsingForm):
+    """A form editing an existing record, carrying the version it was shown at."""
+
+    expected_updated_at = VersionField(required=False)
+
+    def __init__(self, *args, instance=None, **kwargs):
+        super().__init__(*args, instance=instance, **kwargs)
+        if instance is not None and instance.pk:
+            self.fields["expected_updated_at"].initial = instance.updated_at.isoformat()
+
+    def changes(self) -> dict:
+        return {name: value for name, value in self.cleaned_data.items() if name != "expected_updated_at"}
+
+
+class AgreementForm(VersionedForm):
+    class Meta:
+        model = Agreement
+        fields = [
+            "reference",
+            "title",
+            "summary",
+            "kind",
+            "capabilities",
+            "currency",
+            "budget",
+            "signed_on",
+            "starts_on",
+            "ends_on",
+            "programme_manager",
+        ]
+        widgets = {
+            "capabilities": forms.CheckboxSelectMultiple,
+            "signed_on": DATE,
+            "starts_on": DATE,
+            "ends_on": DATE,
+            "summary": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["programme_manager"].queryset = get_user_model().objects.filter(is_staff=True, is_active=True)
+
+    def clean_currency(self) -> str:
+        return self.cleaned_data["currency"].strip().upper()
+
+
+class TransitionForm(forms.Form):
+    to_status = forms.ChoiceField(label="New status")
+    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), help_text="Recorded in the history.")
+    effective_on = forms.DateField(
+        required=False, widget=DATE, help_text="Signing date when signing without one (default today)."
+    )
+    expected_updated_at = VersionField(required=False)
+
+    def __init__(self, *args, agreement: Agreement, **kwargs):
+        super().__init__(*args, **kwargs)
+        labels = dict(AgreementStatus.choices)
+        self.fields["to_status"].choices = [(s, labels[s]) for s in agreement.allowed_transitions()]
+        self.fields["expected_updated_at"].initial = agreement.updated_at.isoformat()
+
+
+class PartyForm(ParsingForm):
+    class Meta:
+        model = AgreementParty
+        fields = ["organization", "role"]
+
+
+class CommitmentForm(ParsingForm):
+    status = forms.ChoiceField(
+        choices=[(s.value, s.label) for s in (CommitmentStatus.PLEDGED, CommitmentStatus.COMMITTED)]
+    )
+
+    class Meta:
+        model = FundingCommitment
+        fields = ["funder", "amount", "currency", "status", "pledged_on", "reference"]
+        widgets = {"pledged_on": DATE}
+        labels = {"pledged_on": "Pledged on"}
+
+    def clean_currency(self) -> str:
+        return self.cleaned_data["currency"].strip().upper()
+
+
+class CommitmentEditForm(VersionedForm):
+    class Meta:
+        model = FundingCommitment
+        fields = ["amount", "status", "pledged_on", "reference"]
+        widgets = {"pledged_on": DATE}
+
+
+class DisbursementForm(ParsingForm):
+    class Meta:
+        model = Disbursement
+        fields = ["commitment", "amount", "disbursed_on", "reference"]
+        widgets = {"disbursed_on": DATE}
+        help_texts = {"reference": "Payment reference, unique for the commitment."}
+
+    def __init__(self, *args, agreement: Agreement, **kwargs):
+        super().__init__(*args, **kwargs)
+        commitments = agreement.commitments.filter(status=CommitmentStatus.COMMITTED).select_related("funder")
+        self.fields["commitment"].queryset = commitments
+        self.fields["commitment"].label_from_instance = lambda c: (
+            f"{c.funder.name}: {c.amount:,} {c.currency}" + (f" ({c.reference})" if c.reference else "")
+        )
+
+
+class MilestoneForm(VersionedForm):
+    class Meta:
+        model = Milestone
+        fields = [
+            "title",
+            "due_on",
+            "responsible",
+            "owner",
+            "unit",
+            "target_quantity",
+            "actual_quantity",
+            "status",
+            "completed_on",
+        ]
+        widgets = {"due_on": DATE, "completed_on": DATE}
+
+    def __init__(self, *args, agreement: Agreement, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["responsible"].queryset = Organization.objects.filter(parties__agreement=agreement).distinct()
+        self.fields["responsible"].help_text = "A party to the agreement."
+        self.fields["owner"].queryset = get_user_model().objects.filter(is_active=True, is_staff=True)
+
+
+class CompleteMilestoneForm(forms.Form):
+    completed_on = forms.DateField(required=False, widget=DATE, help_text="Default today.")
+    actual_quantity = forms.IntegerField(required=False, min_value=0, label="Quantity reached")
+    expected_updated_at = VersionField(required=False)
+
+    def __init__(self, *args, milestone: Milestone, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["expected_updated_at"].initial = milestone.updated_at.isoformat()
+        if milestone.target_quantity:
+            self.fields["actual_quantity"].initial = milestone.actual_quantity
+            self.fields["actual_quantity"].help_text = f"Target: {milestone.target_quantity:,} {milestone.unit}."
+        else:
+            del self.fields["actual_quantity"]
+
+
+class StatusReportForm(ParsingForm):
+    class Meta:
+        model = StatusReport
+        fields = ["reported_on", "rag", "summary", "risks", "next_steps"]
+        widgets = {
+            "reported_on": DATE,
+            "summary": forms.Textarea(attrs={"rows": 3}),
+            "risks": forms.Textarea(attrs={"rows": 2}),
+            "next_steps": forms.Textarea(attrs={"rows": 2}),
+        }
+
+
+class ConfirmForm(forms.Form):
+    """No fields: the POST itself confirms (e.g. removing a party)."""
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(help_text="CSV or XLSX, with a header row.")

@@ -1,0 +1,23 @@
+"""How money and shares read on the pages: whole units with thousands separators, shares in percent."""
+
+from decimal import ROUND_HALF_UP, Decimal
+
+from django import template
+
+register = template.Library()
+
+
+@register.filter
+def money(value) -> str:
+    """12345678.50 → "12,345,679"; pages show whole units, exact figures stay in exports."""
+    if value is None or value == "":
+        return "—"
+    return f"{Decimal(value).quantize(Decimal('1'), rounding=ROUND_HALF_UP):,}"
+
+
+@register.filter
+def percent(share) -> str:
+    """0.4215 → "42.2%"."""
+    if share is None:
+        return "—"
+    return f"{(Decimal(share) * 100).quantize(Decimal('0.1'), rounding=ROUND_HALF_UP)}%"

@@ -1,0 +1,34 @@
+"""URLs of the web UI; sign-in is throttled, the rest of Django's auth views come from tracker/urls.py."""
+
+from django.contrib.auth import views as auth_views
+from django.urls import path
+
+from projects.web import agreements, dashboard, editing, imports
+from projects.web.throttling import ThrottledAuthenticationForm
+
+urlpatterns = [
+    path(
+        "accounts/login/",
+        auth_views.LoginView.as_view(authentication_form=ThrottledAuthenticationForm, redirect_authenticated_user=True),
+        name="login",
+    ),
+    path("", dashboard.DashboardView.as_view(), name="dashboard"),
+    path("agreements/", agreements.AgreementListView.as_view(), name="agreement-list"),
+    path("agreements/export.<str:file_type>", agreements.AgreementExportView.as_view(), name="agreement-export"),
+    path("agreements/new/", editing.AgreementCreateView.as_view(), name="agreement-create"),
+    path("agreements/<int:pk>/", agreements.AgreementDetailView.as_view(), name="agreement"),
+    path("agreements/<int:pk>/edit/", editing.AgreementEditView.as_view(), name="agreement-edit"),
+    path("agreements/<int:pk>/status/", editing.TransitionView.as_view(), name="agreement-transition"),
+    path("agreements/<int:pk>/parties/new/", editing.PartyAddView.as_view(), name="party-add"),
+    path("agreements/<int:pk>/commitments/new/", editing.CommitmentCreateView.as_view(), name="commitment-create"),
+    path(
+        "agreements/<int:pk>/disbursements/new/", editing.DisbursementCreateView.as_view(), name="disbursement-create"
+    ),
+    path("agreements/<int:pk>/milestones/new/", editing.MilestoneCreateView.as_view(), name="milestone-create"),
+    path("agreements/<int:pk>/reports/new/", editing.StatusReportCreateView.as_view(), name="report-create"),
+    path("parties/<int:pk>/remove/", editing.PartyRemoveView.as_view(), name="party-remove"),
+    path("commitments/<int:pk>/edit/", editing.CommitmentEditView.as_view(), name="commitment-edit"),
+    path("milestones/<int:pk>/edit/", editing.MilestoneEditView.as_view(), name="milestone-edit"),
+    path("milestones/<int:pk>/complete/", editing.MilestoneCompleteView.as_view(), name="milestone-complete"),
+    path("import/<str:kind>/", imports.ImportView.as_view(), name="import"),
+]

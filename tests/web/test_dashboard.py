@@ -1,0 +1,78 @@
+"""The dashboard shows the demo portfolio's real figures, charts with text alternatives, and what is late."""
+
+from datetime import timedelta
+
+from django.urls import reverse
+from django.utils import timezone
+
+from projects.choices import AgreementStatus
+from projects.models import Agreement, ExchangeRate, Milestone
+from projects.selectors import portfolio_funding
+from projects.web.templatetags.figures import money, percent
+from tests.factories import AgreementFactory, CommitmentFactory
+
+
+def figure(html: str, name: str) -> str:
+    start = html.index(f'data-figure="{name}">') + len(f'data-figure="{name}">')
+    return html[start : html.index("<", start)].strip()
+
+
+def test_dashboard_totals_are_the_selectors_figures_of_the_demo_portfolio(demo_manager_client):
+    html = demo_manager_client.get(reverse("dashboard")).content.decode()
+    live = Agreement.objects.exclude(status=AgreementStatus.TERMINATED)
+    total = portfolio_funding(live).total
+    assert total.budget > total.committed > total.disbursed > 0
+    for name, value in [
+        ("budget", total.budget),
+        ("pledged", total.pledged),
+        ("committed", total.committed),
+        ("disbursed", total.disbursed),
+        ("gap", total.gap),
+    ]:
+        assert figure(html, name) == f"EUR {money(value)}"
+    assert figure(html, "unfunded") == percent(total.unfunded_share)
+
+
+def test_dashboard_lists_late_and_soon_due_milestones_and_rag_counts(demo_manager_client):
+    response = demo_manager_client.get(reverse("dashboard"))
+    html = response.content.decode()
+    today = timezone.localdate()
+    overdue = Milestone.objects.overdue(today).exclude(agreement__status=AgreementStatus.TERMINATED)
+    assert overdue.exists()
+    assert figure(html, "overdue-count") == str(overdue.count())
+    for milestone in overdue[:10]:
+        assert milestone.title in html
+    due_soon = Milestone.objects.open().filter(due_on__range=(today, today + timedelta(days=30)))
+    assert figure(html, "due-soon-count") == str(due_soon.exclude(agreement__status="terminated").count())
+    latest = {}
+    for agreement in Agreement.objects.exclude(status="terminated").prefetch_related("status_reports"):
+        reports = sorted(agreement.status_reports.all(), key=lambda r: (r.reported_on, r.pk))
+        latest[agreement.pk] = reports[-1].rag if reports else "none"
+    counts = {rag.rag: rag.count for rag in response.context["rag"]}
+    assert counts == {rag: list(latest.values()).count(rag) for rag in ["green", "amber", "red", "none"]}
+
+
+def test_charts_are_svg_with_a_table_of_the_same_figures(demo_manager_client):
+    response = demo_manager_client.get(reverse("dashboard"))
+    html = response.content.decode()
+    assert html.count('<svg role="img"') == 2
+    by_capability = response.context["funding"].by_capability
+    assert "Strike drones" in by_capability
+    strike = by_capability["Strike drones"]
+    row = html[html.index('<th scope="row">Strike drones</th>') :].split("</tr>")[0]
+    assert money(strike.committed) in row
+    assert "Funding by funder country" in html
+
+
+def test_dashboard_names_a_missing_exchange_rate_instead_of_wrong_totals(manager_client):
+    CommitmentFactory(agreement=AgreementFactory(currency="EUR"), currency="PLN")
+    assert not ExchangeRate.objects.filter(currency="PLN").exists()
+    html = manager_client.get(reverse("dashboard")).content.decode()
+    assert "No exchange rate for PLN" in html
+    assert 'data-figure="budget"' not in html
+
+
+def test_recent_changes_say_who_changed_what(demo_manager_client):
+    html = demo_manager_client.get(reverse("dashboard")).content.decode()
+    assert "Recent changes" in html
+    assert "<strong>manager</strong> changed Agreement" in html

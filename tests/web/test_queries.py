@@ -1,0 +1,75 @@
+"""The dashboard, the list and the agreement page run a fixed number of queries whatever the data."""
+
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from projects.actors import Actor
+from projects.choices import Rag
+from projects.models import Capability
+from projects.services.agreements import update_agreement
+from tests.factories import (
+    AgreementFactory,
+    CapabilityFactory,
+    CommitmentFactory,
+    DisbursementFactory,
+    ExchangeRateFactory,
+    MilestoneFactory,
+    StatusReportFactory,
+)
+
+# Session and user lookups of a signed-in request are included in each count.
+DASHBOARD_QUERIES = 19
+LIST_QUERIES = 13
+AGREEMENT_PAGE_QUERIES = 19
+
+
+def add_children(agreement, n: int) -> None:
+    """Funding in two currencies, late and coming milestones, reports: every kind of row the pages show."""
+    today = timezone.localdate()
+    for i in range(n):
+        commitment = CommitmentFactory(agreement=agreement, currency="GBP" if i % 2 else "EUR")
+        DisbursementFactory(commitment=commitment, amount=Decimal("100.00"))
+        MilestoneFactory(agreement=agreement, due_on=today - timedelta(days=i + 1))
+        MilestoneFactory(agreement=agreement, due_on=today + timedelta(days=i + 1), unit="drones", target_quantity=10)
+        StatusReportFactory(agreement=agreement, rag=[Rag.GREEN, Rag.AMBER, Rag.RED][i % 3])
+
+
+def grow_portfolio(agreements: int, children: int) -> list:
+    ExchangeRateFactory(currency="GBP")
+    created = []
+    for i in range(agreements):
+        agreement = AgreementFactory()
+        shared, _ = Capability.objects.get_or_create(slug=f"shared-{i % 3}", defaults={"name": f"Shared {i % 3}"})
+        agreement.capabilities.add(CapabilityFactory() if i % 2 else shared)
+        add_children(agreement, children)
+        created.append(agreement)
+    # The latest change is to an agreement, so recent changes include agreement versions (and their
+    # capabilities query) at every size.
+    update_agreement(actor=Actor.system(), agreement_id=created[0].pk, title="Renamed programme")
+    return created
+
+
+@pytest.mark.parametrize(("agreements", "children"), [(2, 1), (8, 3)])
+def test_dashboard_queries_are_constant(manager_client, django_assert_num_queries, agreements, children):
+    grow_portfolio(agreements, children)
+    with django_assert_num_queries(DASHBOARD_QUERIES):
+        assert manager_client.get(reverse("dashboard")).status_code == 200
+
+
+@pytest.mark.parametrize(("agreements", "children"), [(2, 1), (27, 1)])
+def test_list_queries_are_constant(manager_client, django_assert_num_queries, agreements, children):
+    grow_portfolio(agreements, children)
+    url = reverse("agreement-list") + "?sort=-overdue&country=UA"
+    with django_assert_num_queries(LIST_QUERIES):
+        assert manager_client.get(url).status_code == 200
+
+
+@pytest.mark.parametrize("children", [1, 6])
+def test_agreement_page_queries_are_constant(manager_client, django_assert_num_queries, children):
+    agreement = grow_portfolio(1, children)[0]
+    with django_assert_num_queries(AGREEMENT_PAGE_QUERIES):
+        assert manager_client.get(reverse("agreement", args=[agreement.pk])).status_code == 200
