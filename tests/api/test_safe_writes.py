@@ -8,9 +8,13 @@ from datetime import timedelta
 import pytest
 from django.db import connection
 from django.urls import reverse
+from rest_framework.test import APIRequestFactory
 
 from projects.api.models import IdempotencyKey
+from projects.api.preconditions import etag_for, precondition
+from projects.api.problems import PreconditionFailed
 from projects.models import Agreement, Disbursement, Milestone
+from projects.services.agreements import update_agreement
 from tests.api.conftest import bearer, partner_world
 
 
@@ -141,3 +145,14 @@ def test_concurrent_retries_with_one_key_create_one_row(transactional_db, token_
     assert Disbursement.objects.filter(reference="PAY-1").count() == 1
     # The first writes; the others get the stored response or are told it is still in flight.
     assert statuses.count(201) >= 1 and set(statuses) <= {201, 409}
+
+
+def test_a_write_that_passed_the_tag_check_but_lost_the_race_is_refused_by_the_service(alpha, staff):
+    """The second of two racers read the same version; the service's locked comparison turns it into 412."""
+    seen = Agreement.objects.get(pk=alpha.agreement.pk)
+    request = APIRequestFactory().patch("/", HTTP_IF_MATCH=etag_for(seen))
+    with pytest.raises(PreconditionFailed), precondition(request, seen) as expected:
+        # The tag matched when checked; the other writer saves before this one reaches the service.
+        update_agreement(actor=staff, agreement_id=seen.pk, title="The other writer")
+        update_agreement(actor=staff, agreement_id=seen.pk, expected_updated_at=expected, title="Too late")
+    assert Agreement.objects.get(pk=seen.pk).title == "The other writer"

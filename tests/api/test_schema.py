@@ -7,9 +7,12 @@ status, content type, header and body must be the documented ones.
 
 from __future__ import annotations
 
+from io import StringIO
+
 import pytest
 import schemathesis
 from django.apps import apps
+from django.core.management import call_command
 from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from schemathesis.checks import not_a_server_error
@@ -78,6 +81,10 @@ def test_every_operation_of_the_live_schema_conforms(live_server, staff_token):
             case.call_and_validate(headers={"Authorization": f"Bearer {staff_token}"}, checks=CHECKS)
 
         conforms()
+
+
+def test_the_schema_is_valid_openapi_without_generation_warnings(db):
+    call_command("spectacular", "--validate", "--fail-on-warn", stdout=StringIO())
 
 
 def test_the_schema_documents_auth_errors_concurrency_headers_and_filters(db, client):
