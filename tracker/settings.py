@@ -194,7 +194,8 @@ SPECTACULAR_SETTINGS = {
 }
 SPECTACULAR_SETTINGS |= {
     "DESCRIPTION": "Agreements, funding, milestones and status reports of the co-production portfolio. "
-    "Authenticate with `Authorization: Bearer <token>`; errors are RFC 9457 problem details.",
+    "Authenticate with `Authorization: Bearer <token>`; errors are RFC 9457 problem details. Each token may "
+    f"make {REST_FRAMEWORK['DEFAULT_THROTTLE_RATES']['api']} requests; beyond that, 429 with Retry-After.",
     "SERVE_INCLUDE_SCHEMA": False,
     "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
     "COMPONENT_SPLIT_REQUEST": True,
