@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "projects",
     "projects.web",
     "projects.notifications",
+    "projects.api",
 ]
 
 MIDDLEWARE = [
@@ -188,12 +189,44 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
 }
+# The partner API: bearer tokens (or the UI's session), problem-details errors, per-token throttling.
+REST_FRAMEWORK |= {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "projects.api.authentication.BearerTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_SCHEMA_CLASS": "projects.api.schema.ApiSchema",
+    "EXCEPTION_HANDLER": "projects.api.problems.problem_exception_handler",
+    "DEFAULT_PAGINATION_CLASS": "projects.api.pagination.Pages",
+    "DEFAULT_THROTTLE_CLASSES": ["projects.api.throttling.TokenRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {"api": env.str("API_THROTTLE_RATE", default="600/minute")},
+    "PAGE_SIZE": 50,
+}
 SPECTACULAR_SETTINGS = {
     "TITLE": "Co-production tracker API",
     "VERSION": "1.0.0",
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+}
+SPECTACULAR_SETTINGS |= {
+    "DESCRIPTION": "Agreements, funding, milestones and status reports of the co-production portfolio. "
+    "Authenticate with `Authorization: Bearer <token>`; errors are RFC 9457 problem details. Each token may "
+    f"make {REST_FRAMEWORK['DEFAULT_THROTTLE_RATES']['api']} requests; beyond that, 429 with Retry-After.",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SECURITY": [{"bearerAuth": []}],
+    "ENUM_NAME_OVERRIDES": {
+        "AgreementStatusEnum": "projects.choices.AgreementStatus",
+        "AgreementKindEnum": "projects.choices.AgreementKind",
+        "OrganizationKindEnum": "projects.choices.OrganizationKind",
+        "CommitmentStatusEnum": "projects.choices.CommitmentStatus",
+        "NewCommitmentStatusEnum": ["pledged", "committed"],
+        "MilestoneStatusEnum": "projects.choices.MilestoneStatus",
+        "PartyRoleEnum": "projects.choices.PartyRole",
+        "RagEnum": "projects.choices.Rag",
+    },
 }
 
 # Security: strict whenever DEBUG is off; each can be relaxed from the environment behind a proxy.

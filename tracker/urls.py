@@ -3,6 +3,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from projects.api import health
 from projects.notifications import views as notification_views
 
 urlpatterns = [
@@ -11,4 +12,7 @@ urlpatterns = [
     path("accounts/", include("django.contrib.auth.urls")),
     path("digests/", include("projects.notifications.urls")),
     path("unsubscribe/<str:token>/", notification_views.unsubscribe, name="unsubscribe"),
+    path("api/v1/", include("projects.api.urls")),
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
 ]

@@ -12,6 +12,7 @@ from projects.models import Agreement, AgreementParty, Capability, Organization,
 from projects.services.service import (
     apply_changes,
     check_unchanged,
+    delete_checked,
     reject_unknown,
     require_staff,
     save_validated,
@@ -156,3 +157,13 @@ def remove_party(*, actor: Actor, party_id: int) -> None:
     elif party.role == PartyRole.FUNDER and agreement.commitments.filter(funder=organization).exists():
         raise DomainError(ErrorCode.CONFLICT, f"{organization} has funding commitments; it keeps the funder role.")
     party.delete()
+
+
+@service
+def delete_agreement(*, actor: Actor, agreement_id: int, expected_updated_at: datetime | None = None) -> None:
+    """Deleting takes the agreement's parties, milestones, reports and undisbursed commitments with it.
+
+    Paid money is a record that must stay: an agreement with disbursements cannot be deleted.
+    """
+    require_staff(actor, "delete agreements")
+    delete_checked(Agreement, agreement_id, expected_updated_at)

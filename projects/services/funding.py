@@ -16,7 +16,14 @@ from projects.models import (
     FundingCommitment,
     Organization,
 )
-from projects.services.service import apply_changes, check_unchanged, require_staff, save_validated, service
+from projects.services.service import (
+    apply_changes,
+    check_unchanged,
+    delete_checked,
+    require_staff,
+    save_validated,
+    service,
+)
 
 # Commitment status moves: a pledge becomes firm or is withdrawn; firm money can still be cancelled.
 COMMITMENT_MOVES = {
@@ -138,3 +145,17 @@ def set_exchange_rate(*, actor: Actor, currency: str, rate: Decimal, valid_on: d
     exchange_rate = ExchangeRate(currency=currency, rate=rate, valid_on=valid_on)
     save_validated(exchange_rate)
     return exchange_rate
+
+
+@service
+def delete_commitment(*, actor: Actor, commitment_id: int, expected_updated_at: datetime | None = None) -> None:
+    """Only a commitment nothing was disbursed against can go; otherwise cancel it."""
+    require_staff(actor, "delete funding commitments")
+    delete_checked(FundingCommitment, commitment_id, expected_updated_at)
+
+
+@service
+def delete_disbursement(*, actor: Actor, disbursement_id: int, expected_updated_at: datetime | None = None) -> None:
+    """Correct a mistaken payment record (programme managers only)."""
+    require_staff(actor, "delete disbursements")
+    delete_checked(Disbursement, disbursement_id, expected_updated_at)

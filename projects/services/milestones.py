@@ -11,6 +11,7 @@ from projects.models import Agreement, Milestone
 from projects.services.service import (
     apply_changes,
     check_unchanged,
+    delete_checked,
     reject_unknown,
     require_staff,
     save_validated,
@@ -109,3 +110,9 @@ def apply_progress(milestone: Milestone, **progress) -> list[str]:
         {**progress, "status": status, "completed_on": completed_on},
         PROGRESS_FIELDS,
     )
+
+
+@service
+def delete_milestone(*, actor: Actor, milestone_id: int, expected_updated_at: datetime | None = None) -> None:
+    require_staff(actor, "delete milestones")
+    delete_checked(Milestone, milestone_id, expected_updated_at)

@@ -1,11 +1,11 @@
 """Status reports on agreements."""
 
-from datetime import date
+from datetime import date, datetime
 
 from projects.actors import Actor
 from projects.errors import DomainError, ErrorCode
 from projects.models import Agreement, StatusReport
-from projects.services.service import save_validated, service
+from projects.services.service import delete_checked, require_staff, save_validated, service
 
 
 @service
@@ -36,3 +36,9 @@ def post_status_report(
     )
     save_validated(report)
     return report
+
+
+@service
+def delete_status_report(*, actor: Actor, report_id: int, expected_updated_at: datetime | None = None) -> None:
+    require_staff(actor, "delete status reports")
+    delete_checked(StatusReport, report_id, expected_updated_at)

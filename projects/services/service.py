@@ -92,3 +92,18 @@ def apply_changes(instance: models.Model, changes: dict, editable: frozenset[str
             setattr(instance, name, value)
             changed.append(name)
     return changed
+
+
+def delete_checked(model: type[models.Model], pk: int, expected_updated_at: datetime | None) -> None:
+    """Delete the locked row unless it changed meanwhile; if records depend on it, say which and keep it."""
+    instance = model.objects.select_for_update().get(pk=pk)
+    check_unchanged(instance, expected_updated_at)
+    try:
+        with transaction.atomic():
+            instance.delete()
+    except models.ProtectedError as exc:
+        kinds = sorted({str(obj._meta.verbose_name_plural) for obj in exc.protected_objects})
+        raise DomainError(
+            ErrorCode.CONFLICT,
+            f"This {instance._meta.verbose_name} still has {', '.join(kinds)}; remove them first.",
+        ) from exc

@@ -1,0 +1,96 @@
+"""API tokens (only their hash is stored) and the idempotency keys of POST requests."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+# A stored response is replayed for this long; an older key may be reused for a new request.
+IDEMPOTENCY_WINDOW = timedelta(hours=24)
+
+
+class TokenScope(models.TextChoices):
+    READ = "read", "Read"
+    WRITE = "write", "Write"
+
+
+class ApiToken(models.Model):
+    """A bearer credential of a partner organisation or a staff user; the secret itself is never stored."""
+
+    name = models.CharField(max_length=120, blank=True, help_text="What the token is for, e.g. ERP sync.")
+    prefix = models.CharField(max_length=12, help_text="The token's first characters, to recognise it.")
+    key_hash = models.CharField(max_length=64, unique=True, editable=False)
+    organization = models.ForeignKey(
+        "projects.Organization", null=True, blank=True, on_delete=models.CASCADE, related_name="api_tokens"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="api_tokens"
+    )
+    scope = models.CharField(max_length=8, choices=TokenScope.choices, default=TokenScope.READ)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField(null=True, blank=True)
+    last_used_at = models.DateTimeField(null=True, blank=True, editable=False)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = "API token"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(organization__isnull=True, user__isnull=False)
+                | Q(organization__isnull=False, user__isnull=True),
+                name="api_token_one_owner",
+                violation_error_code="invalid",
+                violation_error_message="A token belongs to an organisation or to a user, not both.",
+            ),
+            models.CheckConstraint(
+                condition=Q(scope__in=TokenScope.values), name="api_token_scope_valid", violation_error_code="invalid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.prefix}… ({self.owner}, {self.scope})"
+
+    @property
+    def owner(self):
+        return self.organization or self.user
+
+    @property
+    def is_active(self) -> bool:
+        now = timezone.now()
+        return self.revoked_at is None and (self.expires_at is None or self.expires_at > now)
+
+
+class IdempotencyKey(models.Model):
+    """The first response to a POST carrying an `Idempotency-Key`, replayed to retries of the same request.
+
+    A row without `response_status` is a request still in flight: it claims the key, so a concurrent
+    retry cannot run the write a second time.
+    """
+
+    token = models.ForeignKey(ApiToken, on_delete=models.CASCADE, related_name="idempotency_keys")
+    key = models.CharField(max_length=255)
+    fingerprint = models.CharField(max_length=64, help_text="Hash of method, path and body.")
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    response_status = models.PositiveSmallIntegerField(null=True, blank=True)
+    response_body = models.JSONField(null=True, blank=True, encoder=DjangoJSONEncoder)
+    response_headers = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["token", "key"], name="idempotency_key_unique_per_token", violation_error_code="duplicate"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.key
+
+    @property
+    def is_expired(self) -> bool:
+        return self.created_at <= timezone.now() - IDEMPOTENCY_WINDOW

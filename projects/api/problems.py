@@ -1,0 +1,127 @@
+"""Every API error as an RFC 9457 problem (`application/problem+json`), domain errors included.
+
+The domain knows no HTTP: the status of each `ErrorCode` is decided here.
+"""
+
+from __future__ import annotations
+
+from http import HTTPStatus
+
+from django.core.exceptions import ObjectDoesNotExist
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.http import Http404, JsonResponse
+from django.views.decorators.csrf import csrf_exempt
+from rest_framework import exceptions, status
+from rest_framework.views import exception_handler
+
+from projects.errors import DomainError, ErrorCode
+
+PROBLEM_CONTENT_TYPE = "application/problem+json"
+
+STATUS_BY_CODE = {
+    ErrorCode.INVALID: status.HTTP_400_BAD_REQUEST,
+    ErrorCode.CURRENCY_MISMATCH: status.HTTP_400_BAD_REQUEST,
+    ErrorCode.NOT_A_PARTY: status.HTTP_400_BAD_REQUEST,
+    ErrorCode.NOT_FOUND: status.HTTP_404_NOT_FOUND,
+    ErrorCode.PERMISSION_DENIED: status.HTTP_403_FORBIDDEN,
+    ErrorCode.TRANSITION_NOT_ALLOWED: status.HTTP_409_CONFLICT,
+    ErrorCode.NOT_COMMITTED: status.HTTP_409_CONFLICT,
+    ErrorCode.OVER_DISBURSED: status.HTTP_409_CONFLICT,
+    ErrorCode.COMMITMENT_HAS_DISBURSEMENTS: status.HTTP_409_CONFLICT,
+    ErrorCode.MISSING_RATE: status.HTTP_409_CONFLICT,
+    ErrorCode.DUPLICATE: status.HTTP_409_CONFLICT,
+    ErrorCode.CONFLICT: status.HTTP_409_CONFLICT,
+}
+
+
+class PreconditionFailed(exceptions.APIException):
+    status_code = status.HTTP_412_PRECONDITION_FAILED
+    default_detail = "The record has changed since you read it (If-Match does not match its ETag); fetch it again."
+    default_code = "precondition_failed"
+
+
+class IdempotencyKeyReused(exceptions.APIException):
+    status_code = status.HTTP_422_UNPROCESSABLE_ENTITY
+    default_detail = "This Idempotency-Key was already used for a different request; use a new key."
+    default_code = "idempotency_key_reused"
+
+
+class IdempotencyKeyInFlight(exceptions.APIException):
+    status_code = status.HTTP_409_CONFLICT
+    default_detail = "A request with this Idempotency-Key is still being processed; retry shortly."
+    default_code = "idempotency_key_in_flight"
+
+
+def problem(status_code: int, code: str, detail: str, errors: dict | None = None) -> dict:
+    body = {
+        "type": f"urn:coproduction-tracker:problem:{code}",
+        "title": HTTPStatus(status_code).phrase,
+        "status": status_code,
+        "detail": detail,
+        "code": code,
+    }
+    if errors:
+        body["errors"] = errors
+    return body
+
+
+def field_errors(detail, prefix: str = "") -> dict[str, list[str]]:
+    """Flatten DRF's nested error detail into {"field.sub": [messages]}; "__all__" for the whole body."""
+    if isinstance(detail, dict):
+        flat = {}
+        for name, value in detail.items():
+            name = "__all__" if name == "non_field_errors" else str(name)
+            flat.update(field_errors(value, f"{prefix}.{name}" if prefix else name))
+        return flat
+    if isinstance(detail, list) and any(isinstance(item, dict | list) for item in detail):
+        flat = {}
+        for index, value in enumerate(detail):
+            flat.update(field_errors(value, f"{prefix}.{index}" if prefix else str(index)))
+        return flat
+    messages = detail if isinstance(detail, list) else [detail]
+    return {prefix or "__all__": [str(message) for message in messages]}
+
+
+def problem_exception_handler(exc, context):
+    if isinstance(exc, DomainError):
+        exc = DomainProblem(exc)
+    elif isinstance(exc, Http404):
+        exc = exceptions.NotFound(str(exc) or None)
+    elif isinstance(exc, ObjectDoesNotExist):  # a row deleted between lookup and write
+        exc = exceptions.NotFound()
+    elif isinstance(exc, DjangoPermissionDenied):
+        exc = exceptions.PermissionDenied(str(exc) or None)
+    response = exception_handler(exc, context)
+    if response is None:
+        return None
+    if isinstance(exc, DomainProblem):
+        response.data = problem(exc.status_code, exc.error.code, exc.error.message, exc.error.errors)
+    elif isinstance(exc, exceptions.ValidationError):
+        errors = field_errors(exc.detail)
+        detail = "Some fields are invalid: " + ", ".join(errors) + "."
+        response.data = problem(response.status_code, "invalid", detail, errors)
+    else:
+        code = exc.get_codes() if isinstance(exc, exceptions.APIException) else "error"
+        detail = response.data.get("detail", "") if isinstance(response.data, dict) else str(response.data)
+        response.data = problem(response.status_code, code if isinstance(code, str) else "error", str(detail))
+    request = context.get("request")
+    renderer = getattr(request, "accepted_renderer", None)
+    if renderer is None or renderer.format == "json":
+        response.content_type = PROBLEM_CONTENT_TYPE
+    return response
+
+
+class DomainProblem(exceptions.APIException):
+    """A service's DomainError carried through DRF's handler, with its HTTP status."""
+
+    def __init__(self, error: DomainError):
+        self.error = error
+        self.status_code = STATUS_BY_CODE.get(error.code, status.HTTP_400_BAD_REQUEST)
+        super().__init__(error.message, str(error.code))
+
+
+@csrf_exempt  # it changes nothing, and must answer every method with the problem shape
+def unknown_route(request, *args, **kwargs):
+    """A path under /api/v1/ that names no resource gets the same problem shape as every other error."""
+    body = problem(status.HTTP_404_NOT_FOUND, "not_found", "There is no such resource; see /api/v1/docs/.")
+    return JsonResponse(body, status=status.HTTP_404_NOT_FOUND, content_type=PROBLEM_CONTENT_TYPE)

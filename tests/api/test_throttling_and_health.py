@@ -1,0 +1,66 @@
+"""Per-token throttling with Retry-After, and the health probes."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+from django.urls import reverse
+
+from tests.api.conftest import bearer
+from tests.conftest import IN_CI
+from tracker.celery import app as celery_app
+
+
+@pytest.fixture
+def three_a_minute(settings):
+    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {"api": "3/minute"}}
+
+
+def test_a_token_over_its_limit_gets_429_with_retry_after_and_others_are_unaffected(three_a_minute, alpha, token_for):
+    busy, quiet = bearer(token_for(organization=alpha.organization)), bearer(token_for(organization=alpha.organization))
+    assert [busy.get(reverse("api-agreements")).status_code for _ in range(3)] == [200, 200, 200]
+
+    refused = busy.get(reverse("api-agreements"))
+    assert refused.status_code == 429
+    assert 0 < int(refused["Retry-After"]) <= 60
+    assert refused["Content-Type"] == "application/problem+json"
+    assert refused.json()["code"] == "throttled"
+    assert quiet.get(reverse("api-agreements")).status_code == 200
+
+
+def test_healthz_answers_without_credentials(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200 and response.json() == {"status": "ok"}
+
+
+@pytest.fixture
+def broker(request):
+    """Point Celery at a broker for one test, then back at the unit tests' in-memory one."""
+    original = celery_app.conf.broker_url
+
+    def use(url):
+        celery_app.conf.broker_url = url
+        celery_app.pool.force_close_all()
+
+    yield use
+    use(original)
+
+
+def test_readyz_checks_the_database_and_a_real_broker(db, client, broker):
+    url = os.environ.get("TEST_REDIS_URL")
+    if not url:
+        if IN_CI:
+            pytest.fail("CI must provide TEST_REDIS_URL for the readiness check against a real broker.")
+        pytest.skip("set TEST_REDIS_URL=redis://… to check readiness against a real broker")
+    broker(url)
+    response = client.get("/readyz")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok", "checks": {"database": "ok", "broker": "ok"}}
+
+
+def test_readyz_is_503_when_the_broker_is_down(db, client, broker):
+    broker("redis://127.0.0.1:1/0")  # nothing listens on port 1
+    response = client.get("/readyz")
+    assert response.status_code == 503
+    assert response.json()["checks"] == {"database": "ok", "broker": "down"}
