@@ -68,7 +68,7 @@ class AgreementFilter(SyncFilterSet):
     capability = filters.CharFilter(method="filter_capability", label="Capability slug.")
     party = filters.CharFilter(method="filter_party", label="Slug of an organisation party to the agreement.")
     country = filters.CharFilter(method="filter_country", label="ISO 3166-1 alpha-2 country of a party.")
-    search = filters.CharFilter(method="filter_search", label="Words in the reference or title.")
+    search = filters.CharFilter(method="filter_search", label="Words in the reference, title or summary.")
 
     class Meta:
         model = Agreement
@@ -87,7 +87,8 @@ class AgreementFilter(SyncFilterSet):
         return queryset.filter(Exists(parties))
 
     def filter_search(self, queryset, name, value):
-        return queryset.filter(Q(reference__icontains=value) | Q(title__icontains=value))
+        value = value.strip()
+        return queryset.filter(Q(reference__icontains=value) | Q(title__icontains=value) | Q(summary__icontains=value))
 
 
 class MilestoneFilter(SyncFilterSet):

@@ -63,8 +63,8 @@ def listed(client, query: str = "") -> list[str]:
     ("query", "expected"),
     [
         ("", ["UA-DK-2025-012", "UA-GB-2025-007", "UA-XX-2026-100"]),
-        ("?q=howitzer", ["UA-XX-2026-100"]),
-        ("?q=ua-gb", ["UA-GB-2025-007"]),
+        ("?search=howitzer", ["UA-XX-2026-100"]),
+        ("?search=ua-gb", ["UA-GB-2025-007"]),
         ("?status=active", ["UA-DK-2025-012"]),
         ("?kind=training", ["UA-GB-2025-007"]),
         ("?capability=strike-drones", ["UA-DK-2025-012"]),
@@ -88,11 +88,11 @@ def test_list_shows_each_agreements_gap_and_pages_through_the_rest(manager_clien
     assert "40,000,000" in html and "(66.7%)" in html  # 60M budget, 20M committed
     for n in range(30):
         AgreementFactory(reference=f"UA-ZZ-2026-{n:03d}")
-    first = manager_client.get(reverse("agreement-list") + "?q=UA-ZZ")
+    first = manager_client.get(reverse("agreement-list") + "?search=UA-ZZ")
     assert len(first.context["rows"]) == 25 and first.context["paginator"].count == 30
-    second = manager_client.get(reverse("agreement-list") + "?q=UA-ZZ&page=2")
+    second = manager_client.get(reverse("agreement-list") + "?search=UA-ZZ&page=2")
     assert [a.reference for a, _ in second.context["rows"]] == [f"UA-ZZ-2026-{n:03d}" for n in range(25, 30)]
-    assert "q=UA-ZZ&amp;page=2" in first.content.decode()
+    assert "search=UA-ZZ&amp;page=2" in first.content.decode()
 
 
 def test_export_of_the_filtered_list_to_csv_and_xlsx(manager_client, portfolio):
