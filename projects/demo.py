@@ -289,3 +289,12 @@ AGREEMENTS = [
         "reports": [(-95, "green", "Pilot series delivered and accepted.", "", "Programme closed.")],
     },
 ]
+
+# People at partner organisations who receive reminders and digests without a login.
+CONTACTS = [
+    ("airbus-uk", "Training programme office", "training-office@airbus-uk.example"),
+    ("mod-gb", "UK programme desk", "ukraine-desk@mod-gb.example"),
+    ("dnipro-uas", "Production planning", "planning@dnipro-uas.example"),
+    ("kharkiv-iw", "Delivery manager", "deliveries@kharkiv-iw.example"),
+    ("mod-dk", "Danish model secretariat", "secretariat@mod-dk.example"),
+]

@@ -7,7 +7,8 @@ from projects.selectors import portfolio_funding
 
 
 def row_counts() -> dict[str, int]:
-    return {model._meta.label: model.objects.count() for model in apps.get_app_config("projects").get_models()}
+    models = [model for label in ("projects", "notifications") for model in apps.get_app_config(label).get_models()]
+    return {model._meta.label: model.objects.count() for model in models}
 
 
 def test_seed_demo_twice_leaves_the_same_rows(db):
@@ -16,6 +17,7 @@ def test_seed_demo_twice_leaves_the_same_rows(db):
     call_command("seed_demo", verbosity=0)
     assert row_counts() == first
     assert first["projects.Agreement"] >= 8
+    assert first["notifications.Contact"] >= 3
 
 
 def test_seed_demo_portfolio_spans_statuses_currencies_and_milestone_states(db):

@@ -11,6 +11,8 @@ from django.utils import timezone
 from projects import demo
 from projects.actors import Actor
 from projects.models import Agreement, Capability, Organization
+from projects.notifications.models import Contact
+from projects.notifications.services import add_contact
 from projects.services import agreements, funding, milestones, reports
 
 DEMO_PASSWORD = "tracker-demo"  # noqa: S105  (a published demo login, not a secret)
@@ -46,6 +48,9 @@ class Command(BaseCommand):
             if not Agreement.objects.filter(reference=spec["reference"]).exists():
                 self.create_agreement(spec, actor, manager, organizations, capabilities, today)
                 created += 1
+        for slug, name, email in demo.CONTACTS:
+            if not Contact.objects.filter(organization=organizations[slug], email=email).exists():
+                add_contact(actor=actor, organization_id=organizations[slug].pk, name=name, email=email)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo portfolio ready ({created} agreements added, {Agreement.objects.count()} in all)."
