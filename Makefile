@@ -35,9 +35,10 @@ seed: migrate
 run: seed
 	@echo "Serving on http://$(HOST):$(PORT)/  (admin: /admin/, API: /api/v1/docs/)"
 	@echo "Demo login: manager / tracker-demo (programme manager); viewer and admin have the same password."
-	@trap 'kill 0' INT TERM EXIT; \
-	$(VENV)/bin/celery -A tracker worker --beat --loglevel=INFO --concurrency=2 \
-		--schedule=$(VAR_DIR)/celerybeat-schedule & \
+	@$(VENV)/bin/celery -A tracker worker --beat --loglevel=INFO --concurrency=2 \
+		--schedule=$(VAR_DIR)/celerybeat-schedule & worker=$$!; \
+	trap 'kill -TERM $$worker 2>/dev/null; wait $$worker' EXIT; \
+	trap 'exit 0' INT TERM; \
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
 ## test: the whole suite (set DATABASE_URL to PostgreSQL to run the PostgreSQL-only tests too).

@@ -52,3 +52,16 @@ def test_make_run_serves_admin_login_with_embedded_defaults(tmp_path):
     finally:
         os.killpg(process.pid, signal.SIGTERM)
         process.wait(timeout=30)
+        stop_leftovers(process.pid)
+
+
+def stop_leftovers(group: int) -> None:
+    """Give the worker time for its warm shutdown, then make sure nothing of the run outlives the test."""
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        try:
+            os.killpg(group, 0)
+        except ProcessLookupError:
+            return
+        time.sleep(0.5)
+    os.killpg(group, signal.SIGKILL)
