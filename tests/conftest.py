@@ -15,6 +15,8 @@ from tests.factories import OrganizationFactory, StaffUserFactory
 from tracker.celery import app as celery_app
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
+# Celery lets this variable override its configuration; tests choose their broker themselves.
+os.environ.pop("CELERY_BROKER_URL", None)
 
 
 @pytest.fixture(autouse=True, scope="session")

@@ -8,8 +8,8 @@ import pytest
 from django.urls import reverse
 
 from tests.api.conftest import bearer
+from tests.brokers import celery_configured
 from tests.conftest import IN_CI
-from tracker.celery import app as celery_app
 
 
 @pytest.fixture
@@ -34,33 +34,20 @@ def test_healthz_answers_without_credentials(client):
     assert response.status_code == 200 and response.json() == {"status": "ok"}
 
 
-@pytest.fixture
-def broker(request):
-    """Point Celery at a broker for one test, then back at the unit tests' in-memory one."""
-    original = celery_app.conf.broker_url
-
-    def use(url):
-        celery_app.conf.broker_url = url
-        celery_app.pool.force_close_all()
-
-    yield use
-    use(original)
-
-
-def test_readyz_checks_the_database_and_a_real_broker(db, client, broker):
+def test_readyz_checks_the_database_and_a_real_broker(db, client):
     url = os.environ.get("TEST_REDIS_URL")
     if not url:
         if IN_CI:
             pytest.fail("CI must provide TEST_REDIS_URL for the readiness check against a real broker.")
         pytest.skip("set TEST_REDIS_URL=redis://… to check readiness against a real broker")
-    broker(url)
-    response = client.get("/readyz")
+    with celery_configured(broker_url=url):
+        response = client.get("/readyz")
     assert response.status_code == 200
     assert response.json() == {"status": "ok", "checks": {"database": "ok", "broker": "ok"}}
 
 
-def test_readyz_is_503_when_the_broker_is_down(db, client, broker):
-    broker("redis://127.0.0.1:1/0")  # nothing listens on port 1
-    response = client.get("/readyz")
+def test_readyz_is_503_when_the_broker_is_down(db, client):
+    with celery_configured(broker_url="redis://127.0.0.1:1/0"):  # nothing listens on port 1
+        response = client.get("/readyz")
     assert response.status_code == 503
     assert response.json()["checks"] == {"database": "ok", "broker": "down"}

@@ -26,8 +26,8 @@ import redis
 from aiosmtpd.controller import Controller
 from django.db import connection
 
+from tests.brokers import celery_configured
 from tests.conftest import IN_CI
-from tracker.celery import app as celery_app
 
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/14")
 BASE_DIR = Path(__file__).resolve().parents[3]
@@ -217,11 +217,5 @@ def live(transactional_db, worker, mail_sink, redis_broker):
     """Point this process's Celery app at the worker's broker, so `on_commit` enqueues reach it."""
     sink, _ = mail_sink
     sink.reset()
-    saved = {key: celery_app.conf[key] for key in ("broker_url", "task_always_eager", "broker_transport_options")}
-    celery_app.conf.update(broker_url=REDIS_URL, task_always_eager=False, broker_transport_options=TRANSPORT_OPTIONS)
-    celery_app._pool = None
-    celery_app.amqp._producer_pool = None
-    yield sink
-    celery_app.conf.update(saved)
-    celery_app._pool = None
-    celery_app.amqp._producer_pool = None
+    with celery_configured(broker_url=REDIS_URL, task_always_eager=False, broker_transport_options=TRANSPORT_OPTIONS):
+        yield sink
