@@ -57,23 +57,18 @@ def sent(serializer_class, instance, status_code=status.HTTP_200_OK) -> Response
 class ListView(generics.ListAPIView):
     """A paginated, filtered list of what the actor may see, in a stable order.
 
-    POST adds a record through `create()` with `create_input`: programme managers only, unless
-    `partners_create` says partners may (the service then decides on the object).
+    Subclasses define `visible(actor)`, the scoped queryset. POST adds a record through
+    `create(actor, data)` with `create_input`: programme managers only, unless `partners_create`
+    says partners may (the service then decides on the object).
     """
 
     pagination_class = Pages
     create_input = None
     partners_create = False
 
-    def visible(self, actor):
-        raise NotImplementedError
-
     def get_queryset(self):
         queryset = self.visible(actor_of(self.request))
         return queryset.order_by(*queryset.model._meta.ordering, "pk")
-
-    def create(self, actor, data):
-        raise NotImplementedError
 
     @idempotent
     def post(self, request):
@@ -83,15 +78,10 @@ class ListView(generics.ListAPIView):
 
 
 class ObjectView(generics.GenericAPIView):
-    """One record, sent with its ETag; DELETE (programme managers only) through `remove()`."""
+    """One record, sent with its ETag: `fetch(actor, pk)` looks it up in the actor's scope; DELETE
+    (programme managers only) goes through `remove(actor, instance, expected_updated_at)`."""
 
     sends_etag = True
-
-    def fetch(self, actor, pk):
-        raise NotImplementedError
-
-    def remove(self, actor, instance, expected):
-        raise NotImplementedError
 
     def get(self, request, pk):
         return sent(self.serializer_class, self.fetch(actor_of(request), pk))
@@ -106,14 +96,11 @@ class ObjectView(generics.GenericAPIView):
 
 
 class ChangeableView(ObjectView):
-    """PATCH through `change()` with `change_input`: programme managers, or partners if `partners_change`
-    (the service then decides on the object)."""
+    """PATCH through `change(actor, instance, expected_updated_at, changes)` with `change_input`:
+    programme managers, or partners if `partners_change` (the service then decides on the object)."""
 
     change_input = None
     partners_change = False
-
-    def change(self, actor, instance, expected, changes):
-        raise NotImplementedError
 
     def patch(self, request, pk):
         actor = actor_of(request)

@@ -4,14 +4,7 @@ from datetime import datetime
 
 from projects.actors import Actor
 from projects.models import Capability, Organization
-from projects.services.service import (
-    apply_changes,
-    check_unchanged,
-    delete_checked,
-    require_staff,
-    save_validated,
-    service,
-)
+from projects.services.service import delete_checked, require_staff, save_validated, service, update_checked
 
 ORGANIZATION_FIELDS = frozenset({"name", "slug", "kind", "country"})
 CAPABILITY_FIELDS = frozenset({"name", "slug"})
@@ -30,12 +23,7 @@ def update_organization(
     *, actor: Actor, organization_id: int, expected_updated_at: datetime | None = None, **changes
 ) -> Organization:
     require_staff(actor, "edit organisations")
-    organization = Organization.objects.select_for_update().get(pk=organization_id)
-    check_unchanged(organization, expected_updated_at)
-    changed = apply_changes(organization, changes, ORGANIZATION_FIELDS)
-    if changed:
-        save_validated(organization, update_fields=changed)
-    return organization
+    return update_checked(Organization, organization_id, expected_updated_at, changes, ORGANIZATION_FIELDS)
 
 
 @service
@@ -58,12 +46,7 @@ def update_capability(
     *, actor: Actor, capability_id: int, expected_updated_at: datetime | None = None, **changes
 ) -> Capability:
     require_staff(actor, "edit the capability taxonomy")
-    capability = Capability.objects.select_for_update().get(pk=capability_id)
-    check_unchanged(capability, expected_updated_at)
-    changed = apply_changes(capability, changes, CAPABILITY_FIELDS)
-    if changed:
-        save_validated(capability, update_fields=changed)
-    return capability
+    return update_checked(Capability, capability_id, expected_updated_at, changes, CAPABILITY_FIELDS)
 
 
 @service

@@ -94,6 +94,18 @@ def apply_changes(instance: models.Model, changes: dict, editable: frozenset[str
     return changed
 
 
+def update_checked(
+    model: type[models.Model], pk: int, expected_updated_at: datetime | None, changes: dict, editable: frozenset[str]
+) -> models.Model:
+    """Apply the allowed changes to the locked row unless it changed meanwhile; save only what differs."""
+    instance = model.objects.select_for_update().get(pk=pk)
+    check_unchanged(instance, expected_updated_at)
+    changed = apply_changes(instance, changes, editable)
+    if changed:
+        save_validated(instance, update_fields=changed)
+    return instance
+
+
 def delete_checked(model: type[models.Model], pk: int, expected_updated_at: datetime | None) -> None:
     """Delete the locked row unless it changed meanwhile; if records depend on it, say which and keep it."""
     instance = model.objects.select_for_update().get(pk=pk)

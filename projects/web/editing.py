@@ -36,7 +36,10 @@ def show_refusal(form, exc: DomainError) -> None:
 
 
 class ServiceFormView(ManagerRequiredMixin, FormView):
-    """Shows a form, feeds it to `perform` (one service call), and returns to the agreement's page."""
+    """Shows a form, feeds it to `perform` (one service call), and returns to the agreement's page.
+
+    Subclasses define `perform(form, actor)`: call the service and return the success message.
+    """
 
     template_name = "projects/form.html"
     title = ""
@@ -53,10 +56,6 @@ class ServiceFormView(ManagerRequiredMixin, FormView):
     @property
     def agreement(self) -> Agreement:
         return self.record if isinstance(self.record, Agreement) else self.record.agreement
-
-    def perform(self, form, actor) -> str:
-        """Call the service; return the success message."""
-        raise NotImplementedError
 
     def form_valid(self, form):
         try:

@@ -68,7 +68,10 @@ class CapabilitiesWidget(widgets.Widget):
 
 
 class ServiceResource(resources.ModelResource):
-    """Saves each row through a service; a refusal becomes that row's validation errors."""
+    """Saves each row through a service; a refusal becomes that row's validation errors.
+
+    Subclasses define `save_row(instance, is_create, row)`, which calls the service and returns the saved record.
+    """
 
     def __init__(self, actor: Actor | None = None):
         super().__init__()
@@ -82,9 +85,6 @@ class ServiceResource(resources.ModelResource):
         except DomainError as exc:
             raise ValidationError(exc.errors) from exc
         instance.pk = saved.pk
-
-    def save_row(self, instance, is_create: bool, row: dict):
-        raise NotImplementedError
 
     def save_m2m(self, instance, row, **kwargs):
         """Many-to-many values went to the service with the row."""
