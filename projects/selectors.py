@@ -129,16 +129,16 @@ class Rates:
         return EXACT.divide(amount, self.rate(currency)).quantize(CENT, context=EXACT)
 
 
-def _money_by_status(
-    commitment_rows: Iterable[dict], disbursement_rows: Iterable[dict], rates: Rates
-) -> dict[str, Decimal]:
-    """Sum grouped commitment and disbursement totals, converted to the base currency."""
-    money = {"pledged": ZERO, "committed": ZERO, "disbursed": ZERO}
-    for row in commitment_rows:
-        money[row["status"]] = EXACT.add(money[row["status"]], rates.to_base(row["total"], row["currency"]))
-    for row in disbursement_rows:
-        money["disbursed"] = EXACT.add(money["disbursed"], rates.to_base(row["total"], row["currency"]))
-    return money
+MONEY = ("pledged", "committed", "disbursed")
+
+
+def _money() -> dict[str, Decimal]:
+    return dict.fromkeys(MONEY, ZERO)
+
+
+def _add_into(totals: dict[str, Decimal], figures: dict[str, Decimal]) -> None:
+    for key, value in figures.items():
+        totals[key] = EXACT.add(totals[key], value)
 
 
 def _commitment_groups(commitments: QuerySet, *by: str) -> QuerySet:
@@ -154,86 +154,77 @@ def _disbursement_groups(disbursements: QuerySet, *by: str) -> QuerySet:
     return disbursements.values(*by, currency=F("commitment__currency")).annotate(total=Sum("amount")).order_by()
 
 
+def _converted(commitment_rows: Iterable[dict], disbursement_rows: Iterable[dict], rates: Rates, *by: str):
+    """Each grouped total once, in the base currency: (the `by` values..., kind of money, amount)."""
+    for row in commitment_rows:
+        yield (*(row[key] for key in by), row["status"], rates.to_base(row["total"], row["currency"]))
+    for row in disbursement_rows:
+        yield (*(row[f"commitment__{key}"] for key in by), "disbursed", rates.to_base(row["total"], row["currency"]))
+
+
 def funding_summary(agreement: Agreement, *, currency: str | None = None, as_of: date | None = None) -> FundingSummary:
     """An agreement's funding, in its own currency unless another is asked for (3 queries)."""
     rates = Rates(as_of or timezone.localdate())
     currency = currency or agreement.currency
-    money = _money_by_status(
+    money = _money()
+    for kind, amount in _converted(
         _commitment_groups(FundingCommitment.objects.filter(agreement=agreement)),
         _disbursement_groups(Disbursement.objects.filter(commitment__agreement=agreement)),
         rates,
-    )
+    ):
+        _add_into(money, {kind: amount})
     budget = rates.to_base(agreement.budget, agreement.currency)
     return FundingSummary(
         currency,
         budget=rates.from_base(budget, currency),
-        **{status: rates.from_base(amount, currency) for status, amount in money.items()},
+        **{kind: rates.from_base(amount, currency) for kind, amount in money.items()},
     )
 
 
 def portfolio_funding(agreements: QuerySet | None = None, *, as_of: date | None = None) -> PortfolioFunding:
-    """The funding of many agreements in the base currency, in 5 queries whatever their number."""
+    """The funding of many agreements in the base currency, in 5 queries whatever their number.
+
+    Each grouped total is converted once and summed into plain dicts; the summaries are built last.
+    """
     agreements = Agreement.objects.all() if agreements is None else agreements
     rates = Rates(as_of or timezone.localdate())
-    base = rates.base
-    commitment_rows = list(
-        _commitment_groups(
-            FundingCommitment.objects.filter(agreement__in=agreements),
-            "agreement",
-            "funder__name",
-            "funder__country",
-        )
-    )
-    disbursement_rows = list(
+    by = ("agreement", "funder__name", "funder__country")
+    converted = _converted(
+        _commitment_groups(FundingCommitment.objects.filter(agreement__in=agreements), *by),
         _disbursement_groups(
-            Disbursement.objects.filter(commitment__agreement__in=agreements),
-            "commitment__agreement",
-            "commitment__funder__name",
-            "commitment__funder__country",
-        )
+            Disbursement.objects.filter(commitment__agreement__in=agreements), *(f"commitment__{key}" for key in by)
+        ),
+        rates,
+        *by,
     )
+    per_agreement, per_funder, per_country = defaultdict(_money), defaultdict(_money), defaultdict(_money)
+    for agreement_id, funder, country, kind, amount in converted:
+        for totals in (per_agreement[agreement_id], per_funder[funder], per_country[country]):
+            totals[kind] = EXACT.add(totals[kind], amount)
+
     capabilities = defaultdict(list)
     for agreement_id, name in Agreement.capabilities.through.objects.filter(agreement__in=agreements).values_list(
         "agreement_id", "capability__name"
     ):
         capabilities[agreement_id].append(name)
 
-    rows_by_agreement = defaultdict(list)
-    for row in commitment_rows:
-        rows_by_agreement[row["agreement"]].append(row)
-    disbursements_by_agreement = defaultdict(list)
-    for row in disbursement_rows:
-        disbursements_by_agreement[row["commitment__agreement"]].append(row)
+    def with_budget() -> dict[str, Decimal]:
+        return {"budget": ZERO, **_money()}
 
+    total, per_capability = with_budget(), defaultdict(with_budget)
     by_agreement: dict[int, FundingSummary] = {}
-    by_capability: dict[str, FundingSummary] = {}
-    total = FundingSummary(base)
     for agreement_id, currency, budget in agreements.values_list("pk", "currency", "budget").order_by():
-        money = _money_by_status(rows_by_agreement[agreement_id], disbursements_by_agreement[agreement_id], rates)
-        summary = FundingSummary(base, budget=rates.to_base(budget, currency), **money)
-        by_agreement[agreement_id] = summary
-        total += summary
+        figures = {"budget": rates.to_base(budget, currency), **per_agreement.get(agreement_id, _money())}
+        by_agreement[agreement_id] = FundingSummary(rates.base, **figures)
+        _add_into(total, figures)
         for name in capabilities[agreement_id]:
-            by_capability[name] = by_capability.get(name, FundingSummary(base)) + summary
+            _add_into(per_capability[name], figures)
 
     return PortfolioFunding(
         as_of=rates.as_of,
-        total=total,
+        total=FundingSummary(rates.base, **total),
         by_agreement=by_agreement,
-        by_capability=dict(sorted(by_capability.items())),
-        by_funder=_by_funder(commitment_rows, disbursement_rows, rates, "name"),
-        by_country=_by_funder(commitment_rows, disbursement_rows, rates, "country"),
+        by_capability={name: FundingSummary(rates.base, **per_capability[name]) for name in sorted(per_capability)},
+        by_funder={name: FunderFunding(name, **per_funder[name]) for name in sorted(per_funder)},
+        by_country={code: FunderFunding(code, **per_country[code]) for code in sorted(per_country)},
     )
-
-
-def _by_funder(commitment_rows, disbursement_rows, rates: Rates, key: str) -> dict[str, FunderFunding]:
-    grouped_commitments = defaultdict(list)
-    for row in commitment_rows:
-        grouped_commitments[row[f"funder__{key}"]].append(row)
-    grouped_disbursements = defaultdict(list)
-    for row in disbursement_rows:
-        grouped_disbursements[row[f"commitment__funder__{key}"]].append(row)
-    return {
-        name: FunderFunding(name, **_money_by_status(grouped_commitments[name], grouped_disbursements[name], rates))
-        for name in sorted(set(grouped_commitments) | set(grouped_disbursements))
-    }
