@@ -163,7 +163,13 @@ def agreement_changes(agreement: Agreement) -> list[Change]:
 
 
 def recent_changes(limit: int = 12) -> list[Change]:
-    """The latest changes across the portfolio (one query per tracked model, one for capabilities)."""
-    records = [record for model in RELATED for record in _history(model).order_by("-history_date")[:limit]]
-    records.sort(key=lambda r: (r.history_date, r.history_id), reverse=True)
-    return _changes(records[:limit])
+    """The latest changes across the portfolio, one query per tracked model and one for capabilities.
+
+    Each query loads every version of the records changed most recently, so that even the oldest
+    change shown is compared with the version before it.
+    """
+    records = []
+    for model in RELATED:
+        latest = model.history.order_by("-history_date").values("id")[:limit]
+        records += _history(model).filter(id__in=latest)
+    return _changes(records)[:limit]

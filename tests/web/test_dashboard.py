@@ -1,6 +1,7 @@
 """The dashboard shows the demo portfolio's real figures, charts with text alternatives, and what is late."""
 
 from datetime import timedelta
+from decimal import Decimal
 
 from django.urls import reverse
 from django.utils import timezone
@@ -8,6 +9,9 @@ from django.utils import timezone
 from projects.choices import AgreementStatus
 from projects.models import Agreement, ExchangeRate, Milestone
 from projects.selectors import portfolio_funding
+from projects.services.agreements import create_agreement, transition_agreement
+from projects.services.reports import post_status_report
+from projects.web.changes import recent_changes
 from projects.web.templatetags.figures import money, percent
 from tests.factories import AgreementFactory, CommitmentFactory
 
@@ -76,3 +80,30 @@ def test_recent_changes_say_who_changed_what(demo_manager_client):
     html = demo_manager_client.get(reverse("dashboard")).content.decode()
     assert "Recent changes" in html
     assert "<strong>manager</strong> changed Agreement" in html
+
+
+def test_the_oldest_recent_change_still_shows_what_changed(db, staff):
+    other = AgreementFactory()
+    agreement = create_agreement(
+        actor=staff,
+        reference="UA-GB-2026-001",
+        title="Maintenance training",
+        kind="training",
+        currency="GBP",
+        budget=Decimal("1000.00"),
+    )
+    transition_agreement(actor=staff, agreement_id=agreement.pk, to_status="negotiating", reason="Talks opened")
+    for day in range(11):
+        post_status_report(
+            actor=staff,
+            agreement_id=other.pk,
+            reported_on=timezone.localdate() - timedelta(days=day),
+            rag="green",
+            summary="On track.",
+        )
+
+    changes = recent_changes(limit=12)
+
+    oldest = changes[-1]
+    assert (oldest.subject, oldest.reason) == ("Agreement UA-GB-2026-001", "Talks opened")
+    assert [(f.field, f.old, f.new) for f in oldest.fields] == [("status", "Draft", "Negotiating")]
