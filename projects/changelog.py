@@ -7,9 +7,11 @@ record in memory, not with a query per row.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.db.models import QuerySet
 from simple_history.utils import get_m2m_reverse_field_name
 
 from projects.models import Agreement, AgreementParty, Disbursement, FundingCommitment, Milestone, StatusReport
@@ -35,6 +37,28 @@ class HistoryEntry:
     organization: str | None
     reason: str | None
     changes: list[FieldChange]
+
+
+def agreement_sources(agreement: Agreement) -> list[tuple[str, type, QuerySet]]:
+    """The history rows of an agreement and of what hangs off it (deleted records included), per kind."""
+    commitment_ids = FundingCommitment.history.filter(agreement_id=agreement.pk).values("id")
+    return [
+        ("agreement", Agreement, Agreement.history.filter(id=agreement.pk)),
+        ("party", AgreementParty, AgreementParty.history.filter(agreement_id=agreement.pk)),
+        ("commitment", FundingCommitment, FundingCommitment.history.filter(agreement_id=agreement.pk)),
+        ("disbursement", Disbursement, Disbursement.history.filter(commitment_id__in=commitment_ids)),
+        ("milestone", Milestone, Milestone.history.filter(agreement_id=agreement.pk)),
+        ("status report", StatusReport, StatusReport.history.filter(agreement_id=agreement.pk)),
+    ]
+
+
+def with_previous(rows: Iterable) -> Iterator[tuple[object, object | None]]:
+    """Each history row in time order with the previous version of the same record, if it was loaded."""
+    previous = {}
+    for row in sorted(rows, key=lambda r: (r.history_date, r.history_id)):
+        key = (row.instance_type, row.id)
+        yield row, previous.get(key)
+        previous[key] = row
 
 
 def _text(value) -> str | None:
@@ -66,9 +90,8 @@ def _entries(record: str, model, rows) -> list[HistoryEntry]:
     # The library's own m2m diff runs two queries per row; the prefetched rows are compared instead.
     m2m = _m2m_history(rows.model)
     rows = rows.prefetch_related(*(accessor for _, accessor, _ in m2m))
-    entries, previous = [], {}
-    for row in rows:
-        before = previous.get(row.id)
+    entries = []
+    for row, before in with_previous(rows):
         if row.history_type == "~" and before is not None:
             delta = row.diff_against(before, included_fields=fields)
             changes = [FieldChange(c.field, _text(c.old), _text(c.new)) for c in delta.changes]
@@ -82,7 +105,6 @@ def _entries(record: str, model, rows) -> list[HistoryEntry]:
             changes = [FieldChange(name, None, _text(getattr(row, attname))) for name, attname in initial]
         else:
             changes = []
-        previous[row.id] = row
         entries.append(
             HistoryEntry(
                 record=record,
@@ -100,17 +122,7 @@ def _entries(record: str, model, rows) -> list[HistoryEntry]:
 
 def agreement_history(agreement: Agreement) -> list[HistoryEntry]:
     """Newest first: the agreement, its parties, commitments, disbursements, milestones and reports."""
-    commitment_ids = FundingCommitment.history.filter(agreement_id=agreement.pk).values("id")
-    sources = [
-        ("agreement", Agreement, Agreement.history.filter(id=agreement.pk)),
-        ("party", AgreementParty, AgreementParty.history.filter(agreement_id=agreement.pk)),
-        ("commitment", FundingCommitment, FundingCommitment.history.filter(agreement_id=agreement.pk)),
-        ("disbursement", Disbursement, Disbursement.history.filter(commitment_id__in=commitment_ids)),
-        ("milestone", Milestone, Milestone.history.filter(agreement_id=agreement.pk)),
-        ("status report", StatusReport, StatusReport.history.filter(agreement_id=agreement.pk)),
-    ]
     entries = []
-    for record, model, rows in sources:
-        ordered = rows.select_related("history_user", "history_organization").order_by("id", "history_date", "pk")
-        entries += _entries(record, model, ordered)
+    for record, model, rows in agreement_sources(agreement):
+        entries += _entries(record, model, rows.select_related("history_user", "history_organization"))
     return sorted(entries, key=lambda entry: (entry.at, entry.record, entry.object_id), reverse=True)

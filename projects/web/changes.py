@@ -13,6 +13,7 @@ from datetime import datetime
 from django.apps import apps
 from django.db.models import Model, QuerySet
 
+from projects.changelog import ACTIONS, agreement_sources, with_previous
 from projects.models import (
     Agreement,
     AgreementParty,
@@ -22,7 +23,6 @@ from projects.models import (
     StatusReport,
 )
 
-ACTIONS = {"+": "created", "~": "changed", "-": "deleted"}
 # Related rows each history row needs for its label and its changed foreign keys.
 RELATED = {
     Agreement: ["programme_manager"],
@@ -109,13 +109,10 @@ def _capabilities(records: list) -> dict[int, str]:
 
 def _changes(records: list) -> list[Change]:
     """Readable changes from history rows, each compared with the previous version of its record."""
-    previous: dict[tuple, object] = {}
     capabilities = _capabilities(records)
     changes = []
-    for record in sorted(records, key=lambda r: (r.history_date, r.history_id)):
-        key = (record.instance_type, record.id)
+    for record, before in with_previous(records):
         fields = []
-        before = previous.get(key)
         if record.history_type == "~" and before is not None:
             delta = record.diff_against(before, excluded_fields=NOT_SHOWN, foreign_keys_are_objs=True)
             fields = [
@@ -130,9 +127,7 @@ def _changes(records: list) -> list[Change]:
                 old, new = capabilities[before.history_id], capabilities[record.history_id]
                 fields.append(FieldChange("capabilities", old, new))
             if not fields and not record.history_change_reason:
-                previous[key] = record
                 continue  # a save that changed nothing shown (e.g. the timestamp after a capability change)
-        previous[key] = record
         changes.append(
             Change(
                 when=record.history_date,
@@ -150,14 +145,10 @@ def _changes(records: list) -> list[Change]:
 
 def agreement_changes(agreement: Agreement) -> list[Change]:
     """Everything that happened to an agreement and what hangs off it, newest first (seven queries)."""
-    commitment_ids = FundingCommitment.history.filter(agreement_id=agreement.pk).values("id")
     records = [
-        *_history(Agreement).filter(id=agreement.pk),
-        *_history(AgreementParty).filter(agreement_id=agreement.pk),
-        *_history(FundingCommitment).filter(agreement_id=agreement.pk),
-        *_history(Disbursement).filter(commitment_id__in=commitment_ids),
-        *_history(Milestone).filter(agreement_id=agreement.pk),
-        *_history(StatusReport).filter(agreement_id=agreement.pk),
+        record
+        for _, model, rows in agreement_sources(agreement)
+        for record in rows.select_related("history_user", "history_organization", *RELATED[model])
     ]
     return _changes(records)
 
