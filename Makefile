@@ -35,9 +35,9 @@ seed: migrate
 run: seed
 	@echo "Serving on http://$(HOST):$(PORT)/  (admin: /admin/, API: /api/v1/docs/)"
 	@echo "Demo login: manager / tracker-demo (programme manager); viewer and admin have the same password."
-	@$(VENV)/bin/celery -A tracker worker --beat --loglevel=INFO --concurrency=2 \
-		--schedule=$(VAR_DIR)/celerybeat-schedule & worker=$$!; \
-	trap 'kill -TERM $$worker 2>/dev/null; wait $$worker' EXIT; \
+	@setsid $(VENV)/bin/celery -A tracker worker --loglevel=INFO --concurrency=2 & worker=$$!; \
+	$(VENV)/bin/celery -A tracker beat --loglevel=INFO --schedule=$(VAR_DIR)/celerybeat-schedule & beat=$$!; \
+	trap 'kill -TERM $$worker $$beat 2>/dev/null; wait $$worker $$beat' EXIT; \
 	trap 'exit 0' INT TERM; \
 	$(PY) manage.py runserver $(HOST):$(PORT)
 

@@ -1,5 +1,6 @@
 """`make run` from the README serves the admin login page with its embedded defaults."""
 
+import contextlib
 import os
 import signal
 import socket
@@ -50,18 +51,14 @@ def test_make_run_serves_admin_login_with_embedded_defaults(tmp_path):
         assert "manager / tracker-demo" in output
         assert (tmp_path / "var" / "tracker.sqlite3").exists()
     finally:
-        os.killpg(process.pid, signal.SIGTERM)
-        process.wait(timeout=30)
-        stop_leftovers(process.pid)
+        stop_group(process)
 
 
-def stop_leftovers(group: int) -> None:
-    """Give the worker time for its warm shutdown, then make sure nothing of the run outlives the test."""
-    deadline = time.monotonic() + 20
-    while time.monotonic() < deadline:
-        try:
-            os.killpg(group, 0)
-        except ProcessLookupError:
-            return
-        time.sleep(0.5)
-    os.killpg(group, signal.SIGKILL)
+def stop_group(process: subprocess.Popen) -> None:
+    """Stop `make run` as Ctrl-C would, give the worker its warm shutdown, and leave nothing running."""
+    os.killpg(process.pid, signal.SIGTERM)
+    with contextlib.suppress(subprocess.TimeoutExpired):
+        process.wait(timeout=60)
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(process.pid, signal.SIGKILL)
+    process.wait(timeout=10)

@@ -25,11 +25,14 @@ import pytest
 import redis
 from aiosmtpd.controller import Controller
 from django.db import connection
+from kombu import Connection
 
 from tests.brokers import celery_configured
 from tests.conftest import IN_CI
+from tracker.celery import app as celery_app
 
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/14")
+RABBITMQ_URL = os.environ.get("TEST_RABBITMQ_URL", "amqp://guest:guest@127.0.0.1:5672//")
 BASE_DIR = Path(__file__).resolve().parents[3]
 # Short enough that tasks held by a killed worker come back within seconds, not the default hour.
 TRANSPORT_OPTIONS = {"visibility_timeout": 5, "unacked_restore_interval": 1, "unacked_restore_throttle": 1}
@@ -187,8 +190,8 @@ def mail_sink():
     controller.stop()
 
 
-@pytest.fixture(scope="session")
-def worker(django_db_setup, redis_broker, mail_sink, tmp_path_factory):
+def start_worker(broker_url: str, transport_options: dict, mail_port: int, log_dir: Path) -> Worker:
+    """A worker on the test database (committed data), the given broker and the SMTP sink."""
     if connection.vendor != "postgresql":
         message = "Delivery tests need PostgreSQL (set DATABASE_URL=postgres://...)."
         if IN_CI:
@@ -199,15 +202,21 @@ def worker(django_db_setup, redis_broker, mail_sink, tmp_path_factory):
     env = {
         **os.environ,
         "DATABASE_URL": f"postgres://{db['USER']}{password}@{db['HOST']}:{db['PORT'] or 5432}/{db['NAME']}",
-        "CELERY_BROKER_URL": REDIS_URL,
-        "CELERY_BROKER_TRANSPORT_OPTIONS": json.dumps(TRANSPORT_OPTIONS),
+        "CELERY_BROKER_URL": broker_url,
+        "CELERY_BROKER_TRANSPORT_OPTIONS": json.dumps(transport_options),
         "CELERY_TASK_ALWAYS_EAGER": "false",
-        "EMAIL_URL": f"smtp://127.0.0.1:{mail_sink[1]}",
+        "EMAIL_URL": f"smtp://127.0.0.1:{mail_port}",
         "NOTIFICATIONS_MAX_RETRIES": "20",
         "NOTIFICATIONS_RETRY_BACKOFF_MAX": "2",
     }
-    process = Worker(env, tmp_path_factory.mktemp("worker") / "celery.log")
+    process = Worker(env, log_dir / "celery.log")
     process.start()
+    return process
+
+
+@pytest.fixture(scope="session")
+def worker(django_db_setup, redis_broker, mail_sink, tmp_path_factory):
+    process = start_worker(REDIS_URL, TRANSPORT_OPTIONS, mail_sink[1], tmp_path_factory.mktemp("worker"))
     yield process
     process.stop()
 
@@ -218,4 +227,30 @@ def live(transactional_db, worker, mail_sink, redis_broker):
     sink, _ = mail_sink
     sink.reset()
     with celery_configured(broker_url=REDIS_URL, task_always_eager=False, broker_transport_options=TRANSPORT_OPTIONS):
+        yield sink
+
+
+@pytest.fixture(scope="session")
+def rabbitmq_worker(django_db_setup, mail_sink, tmp_path_factory):
+    """The same worker on RabbitMQ, with the task queue emptied of anything an earlier run left."""
+    try:
+        with Connection(RABBITMQ_URL, connect_timeout=3) as conn:
+            conn.ensure_connection(max_retries=1)
+    except Exception as exc:  # any failure to connect means the broker is missing
+        message = f"RabbitMQ at {RABBITMQ_URL} is not reachable ({exc}); delivery tests need a real broker."
+        if IN_CI:
+            pytest.fail(message)
+        pytest.skip(message)
+    with celery_configured(broker_url=RABBITMQ_URL, broker_transport_options={}):
+        celery_app.control.purge()
+    process = start_worker(RABBITMQ_URL, {}, mail_sink[1], tmp_path_factory.mktemp("rabbitmq-worker"))
+    yield process
+    process.stop()
+
+
+@pytest.fixture
+def live_on_rabbitmq(transactional_db, rabbitmq_worker, mail_sink):
+    sink, _ = mail_sink
+    sink.reset()
+    with celery_configured(broker_url=RABBITMQ_URL, task_always_eager=False, broker_transport_options={}):
         yield sink

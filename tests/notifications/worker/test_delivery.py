@@ -1,5 +1,5 @@
-"""Reminders and digests through a real worker, real Redis and a real SMTP server: sent exactly once,
-whatever fails on the way."""
+"""Reminders and digests through a real worker, real Redis (and RabbitMQ) and a real SMTP server: sent exactly
+once, whatever fails on the way."""
 
 import datetime
 import time
@@ -46,11 +46,19 @@ def settle(sink, seconds: float = 1.5) -> int:
 
 
 def test_worker_sends_reminders_and_digests_to_the_smtp_server(programme, live, worker):
+    assert_reminders_and_digests_delivered(programme, live, worker)
+
+
+def test_a_worker_on_rabbitmq_delivers_the_same(programme, live_on_rabbitmq, rabbitmq_worker):
+    assert_reminders_and_digests_delivered(programme, live_on_rabbitmq, rabbitmq_worker)
+
+
+def assert_reminders_and_digests_delivered(programme, sink, worker) -> None:
     busy_week(programme)
 
     plan_reminders(programme.today)
     plan_digests(DigestFrequency.WEEKLY, programme.today)
-    messages = live.wait_for(6, timeout=30, worker=worker)
+    messages = sink.wait_for(6, timeout=30, worker=worker)
 
     by_subject = {}
     for message in messages:
