@@ -133,6 +133,7 @@ def add_party(*, actor: Actor, agreement_id: int, organization_id: int, role: st
     agreement = Agreement.objects.get(pk=agreement_id)
     party = AgreementParty(agreement=agreement, organization=Organization.objects.get(pk=organization_id), role=role)
     save_validated(party)
+    touch_agreement(agreement.pk)
     return party
 
 
@@ -157,6 +158,14 @@ def remove_party(*, actor: Actor, party_id: int) -> None:
     elif party.role == PartyRole.FUNDER and agreement.commitments.filter(funder=organization).exists():
         raise DomainError(ErrorCode.CONFLICT, f"{organization} has funding commitments; it keeps the funder role.")
     party.delete()
+    touch_agreement(agreement.pk)
+
+
+def touch_agreement(agreement_id: int) -> None:
+    """Parties are part of an agreement as clients see it (its ETag, `updated_after` sync), so a change to
+    them moves the agreement's `updated_at`. The party's own history row records the change; a moved
+    timestamp alone is not history, hence the queryset update."""
+    Agreement.objects.filter(pk=agreement_id).update(updated_at=timezone.now())
 
 
 @service

@@ -16,6 +16,7 @@ from projects.models import (
     FundingCommitment,
     Organization,
 )
+from projects.services.agreements import touch_agreement
 from projects.services.service import (
     apply_changes,
     check_unchanged,
@@ -63,6 +64,7 @@ def record_commitment(
     save_validated(commitment)
     if not AgreementParty.objects.filter(agreement=agreement, organization=funder, role=PartyRole.FUNDER).exists():
         save_validated(AgreementParty(agreement=agreement, organization=funder, role=PartyRole.FUNDER))
+        touch_agreement(agreement.pk)
     return commitment
 
 

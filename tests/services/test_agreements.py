@@ -278,3 +278,18 @@ def test_signed_agreement_keeps_its_signing_date(staff):
     assert Agreement.objects.get(pk=agreement.pk).signed_on == TODAY
     update_agreement(actor=staff, agreement_id=agreement.pk, signed_on=TODAY - datetime.timedelta(days=3))
     assert Agreement.objects.get(pk=agreement.pk).signed_on == TODAY - datetime.timedelta(days=3)
+
+
+def test_party_changes_move_the_agreements_timestamp_for_etags_and_incremental_sync(staff):
+    agreement = AgreementFactory()
+    organization = OrganizationFactory()
+    before = Agreement.objects.get(pk=agreement.pk).updated_at
+
+    party = add_party(actor=staff, agreement_id=agreement.pk, organization_id=organization.pk, role="observer")
+    added = Agreement.objects.get(pk=agreement.pk).updated_at
+    remove_party(actor=staff, party_id=party.pk)
+    removed = Agreement.objects.get(pk=agreement.pk).updated_at
+
+    assert before < added < removed
+    assert Agreement.objects.filter(updated_at__gt=before).get() == agreement
+    assert agreement.history.count() == 1  # a moved timestamp alone is not a change of the agreement
