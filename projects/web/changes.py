@@ -123,7 +123,7 @@ def _changes(records: list) -> list[Change]:
                 )
                 for c in delta.changes
             ]
-            if capabilities.get(record.history_id, "") != capabilities.get(before.history_id, ""):
+            if record.instance_type is Agreement and capabilities[record.history_id] != capabilities[before.history_id]:
                 old, new = capabilities[before.history_id], capabilities[record.history_id]
                 fields.append(FieldChange("capabilities", old, new))
             if not fields and not record.history_change_reason:
