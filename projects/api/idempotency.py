@@ -46,6 +46,12 @@ def claim(token: ApiToken, key: str, request_fingerprint: str) -> IdempotencyKey
     return previous
 
 
+def purge_expired() -> int:
+    """Forget every token's keys past their window, idle tokens' included; return how many went."""
+    deleted, _ = IdempotencyKey.objects.filter(created_at__lte=timezone.now() - IDEMPOTENCY_WINDOW).delete()
+    return deleted
+
+
 def idempotent(post):
     """Wrap an API view's `post` so an `Idempotency-Key` (per token) makes retries safe."""
 

@@ -8,6 +8,8 @@ from datetime import timedelta
 import pytest
 from django.db import connection
 from django.urls import reverse
+from django.utils import timezone
+from django_celery_beat.models import PeriodicTask
 from rest_framework.test import APIRequestFactory
 
 from projects.api.models import IdempotencyKey
@@ -15,6 +17,7 @@ from projects.api.preconditions import etag_for, precondition
 from projects.api.problems import PreconditionFailed
 from projects.models import Agreement, Disbursement, Milestone
 from projects.services.agreements import update_agreement
+from projects.tasks import purge_idempotency_keys
 from tests.api.conftest import bearer, partner_world
 
 
@@ -156,3 +159,21 @@ def test_a_write_that_passed_the_tag_check_but_lost_the_race_is_refused_by_the_s
         update_agreement(actor=staff, agreement_id=seen.pk, title="The other writer")
         update_agreement(actor=staff, agreement_id=seen.pk, expected_updated_at=expected, title="Too late")
     assert Agreement.objects.get(pk=seen.pk).title == "The other writer"
+
+
+def test_hourly_purge_forgets_expired_keys_of_idle_tokens_and_keeps_fresh_ones(alpha, token_for):
+    client = bearer(token_for(organization=alpha.organization))
+    for key in ("old", "fresh"):
+        response = client.post(
+            reverse("api-disbursements"),
+            disbursement_body(alpha, reference=key),
+            format="json",
+            HTTP_IDEMPOTENCY_KEY=key,
+        )
+        assert response.status_code == 201
+    IdempotencyKey.objects.filter(key="old").update(created_at=timezone.now() - timedelta(hours=25))
+
+    assert purge_idempotency_keys.delay().get() == 1
+
+    assert list(IdempotencyKey.objects.values_list("key", flat=True)) == ["fresh"]
+    assert PeriodicTask.objects.get(task="projects.tasks.purge_idempotency_keys").enabled
