@@ -5,6 +5,7 @@ files under var/). With DEBUG off, the secrets and hosts must be given or the pr
 to start.
 """
 
+import ipaddress
 from pathlib import Path
 
 import environ
@@ -73,6 +74,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "projects.signin.middleware.SignInPausedMiddleware",
 ]
 
 ROOT_URLCONF = "tracker.urls"
@@ -249,8 +251,15 @@ LOGGING = {
 }
 SIMPLE_HISTORY_REVERT_DISABLED = True  # reverting would bypass the services
 
-# Web UI: failed sign-ins allowed per username and per address before a pause (see projects/web/throttling.py).
+# Sign-in (web and admin alike, see projects/signin/): failures for one username from one address, then from
+# all addresses together, before sign-in as that username pauses; the first pause, doubling with each further
+# failure up to the window, after which the failures are forgotten.
 LOGIN_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
+LOGIN_ACCOUNT_FAILURE_LIMIT = env.int("LOGIN_ACCOUNT_FAILURE_LIMIT", default=20)
+LOGIN_PAUSE_SECONDS = env.int("LOGIN_PAUSE_SECONDS", default=60)
 LOGIN_FAILURE_WINDOW_SECONDS = env.int("LOGIN_FAILURE_WINDOW_SECONDS", default=900)
+AUTHENTICATION_BACKENDS = ["projects.signin.backends.SignInLimitBackend"]
+# Proxies (addresses or networks) whose X-Forwarded-For names the client; from anyone else the header is ignored.
+TRUSTED_PROXIES = [ipaddress.ip_network(entry, strict=False) for entry in env.list("TRUSTED_PROXIES", default=[])]
 # The cache holds sign-in throttling counts: per process by default; CACHE_URL=redis://… shares them.
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
