@@ -185,6 +185,8 @@ NOTIFICATIONS_CATCH_UP_DAYS = env.int("NOTIFICATIONS_CATCH_UP_DAYS", default=3)
 NOTIFICATIONS_MAX_RETRIES = env.int("NOTIFICATIONS_MAX_RETRIES", default=8)
 NOTIFICATIONS_RETRY_BACKOFF_MAX = env.int("NOTIFICATIONS_RETRY_BACKOFF_MAX", default=600)
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
+# Unsubscribe links in e-mails stop working after this many days; every new e-mail carries a fresh one.
+UNSUBSCRIBE_LINK_MAX_AGE_DAYS = env.int("UNSUBSCRIBE_LINK_MAX_AGE_DAYS", default=90)
 
 REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],

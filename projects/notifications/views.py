@@ -3,6 +3,7 @@ staff digest preview."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.admin.views.decorators import staff_member_required
 from django.core import signing
 from django.http import HttpRequest, HttpResponse
@@ -33,6 +34,9 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
     try:
         recipient_id, topic = read_unsubscribe_token(token)
         recipient = Recipient.objects.select_related("user", "contact").get(pk=recipient_id)
+    except signing.SignatureExpired:
+        days = settings.UNSUBSCRIBE_LINK_MAX_AGE_DAYS
+        return render(request, "notifications/unsubscribe_expired.html", {"days": days}, status=410)
     except (signing.BadSignature, Recipient.DoesNotExist):
         return render(request, "notifications/unsubscribe_invalid.html", status=400)
     context = {"recipient": recipient, "topic": TOPIC_NAMES[topic]}
