@@ -262,6 +262,8 @@ LOGIN_PAUSE_SECONDS = env.int("LOGIN_PAUSE_SECONDS", default=60)
 LOGIN_FAILURE_WINDOW_SECONDS = env.int("LOGIN_FAILURE_WINDOW_SECONDS", default=900)
 AUTHENTICATION_BACKENDS = ["projects.signin.backends.SignInLimitBackend"]
 # Proxies (addresses or networks) whose X-Forwarded-For names the client; from anyone else the header is ignored.
+# Invalid bearer tokens one client address may send before it gets 429 instead of 401 (valid tokens still work).
+API_INVALID_TOKEN_RATE = env.str("API_INVALID_TOKEN_RATE", default="20/minute")
 TRUSTED_PROXIES = [ipaddress.ip_network(entry, strict=False) for entry in env.list("TRUSTED_PROXIES", default=[])]
 # The cache holds sign-in throttling counts: per process by default; CACHE_URL=redis://… shares them.
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}

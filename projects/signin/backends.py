@@ -7,7 +7,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 from django.core.exceptions import PermissionDenied
 
-from projects.signin.addresses import client_address
+from projects.client_address import client_address
 from projects.signin.limits import Attempt
 from projects.signin.notices import tell_account_holder
 

@@ -3,7 +3,7 @@
 import pytest
 from django.test import RequestFactory
 
-from projects.signin.addresses import client_address
+from projects.client_address import client_address
 
 
 def request_from(peer: str, forwarded: str | None = None):
