@@ -74,8 +74,9 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
-    "projects.signin.middleware.SignInPausedMiddleware",
     "csp.middleware.CSPMiddleware",
+    # After (inside) the CSP middleware, so the 429 page it puts in place still gets the policy.
+    "projects.signin.middleware.SignInPausedMiddleware",
 ]
 
 ROOT_URLCONF = "tracker.urls"

@@ -42,6 +42,7 @@ def test_the_admin_and_the_web_sign_in_share_one_limit(olena):
         refused = sign_in(attacker, "olena", door=door)
         assert refused.status_code == 429
         assert refused["Retry-After"] == "60"
+        assert "script-src 'self'" in refused["Content-Security-Policy"]
         assert b"Too many failed sign-in attempts" in refused.content
         assert "_auth_user_id" not in attacker.session
 
