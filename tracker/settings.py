@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "projects.web",
     "projects.notifications",
     "projects.api",
+    "projects.webhooks",
 ]
 
 MIDDLEWARE = [
@@ -189,6 +190,21 @@ NOTIFICATIONS_RETRY_BACKOFF_MAX = env.int("NOTIFICATIONS_RETRY_BACKOFF_MAX", def
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
 # Unsubscribe links in e-mails stop working after this many days; every new e-mail carries a fresh one.
 UNSUBSCRIBE_LINK_MAX_AGE_DAYS = env.int("UNSUBSCRIBE_LINK_MAX_AGE_DAYS", default=90)
+
+# Webhooks (projects.webhooks): Standard Webhooks deliveries, retried on this schedule (seconds after each
+# failed attempt, ±20% jitter; about three days in all), and switched off after failing for days.
+WEBHOOK_RETRY_SCHEDULE = [
+    float(delay)
+    for delay in env.list(
+        "WEBHOOK_RETRY_SCHEDULE", default=["10", "60", "600", "3600", "10800", "21600", "43200", "86400", "86400"]
+    )
+]
+WEBHOOK_TIMEOUT = env.float("WEBHOOK_TIMEOUT", default=10)
+WEBHOOK_DISABLE_AFTER_DAYS = env.float("WEBHOOK_DISABLE_AFTER_DAYS", default=5)
+WEBHOOK_OVERDUE_CATCH_UP_DAYS = env.int("WEBHOOK_OVERDUE_CATCH_UP_DAYS", default=3)
+# Receivers must be public https URLs in production; development and tests may allow http and private networks.
+WEBHOOK_REQUIRE_HTTPS = env.bool("WEBHOOK_REQUIRE_HTTPS", default=not DEBUG)
+WEBHOOK_ALLOW_PRIVATE_NETWORKS = env.bool("WEBHOOK_ALLOW_PRIVATE_NETWORKS", default=False)
 
 REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],

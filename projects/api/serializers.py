@@ -12,17 +12,17 @@ from decimal import Decimal
 from django.contrib.auth import get_user_model
 from rest_framework import serializers
 
+from projects import representations
 from projects.choices import AgreementKind, AgreementStatus, CommitmentStatus, MilestoneStatus, OrganizationKind, Rag
-from projects.models import (
-    Agreement,
-    AgreementParty,
-    Capability,
-    Disbursement,
-    FundingCommitment,
-    Milestone,
-    Organization,
-    StatusReport,
-)
+from projects.models import AgreementParty, Capability, Organization
+
+# The shapes partners read live beside the domain, so that webhook events carry exactly the same.
+PartyOut = representations.PartyOut
+AgreementOut = representations.AgreementOut
+CommitmentOut = representations.CommitmentOut
+DisbursementOut = representations.DisbursementOut
+MilestoneOut = representations.MilestoneOut
+StatusReportOut = representations.StatusReportOut
 
 MAX_ID = 2**63 - 1
 
@@ -59,18 +59,6 @@ class In(serializers.Serializer):
 # Read side -------------------------------------------------------------------------------
 
 
-class OrganizationRef(serializers.ModelSerializer):
-    class Meta:
-        model = Organization
-        fields = ["id", "slug", "name", "country"]
-
-
-class CapabilityRef(serializers.ModelSerializer):
-    class Meta:
-        model = Capability
-        fields = ["id", "slug", "name"]
-
-
 class OrganizationOut(serializers.ModelSerializer):
     class Meta:
         model = Organization
@@ -81,141 +69,6 @@ class CapabilityOut(serializers.ModelSerializer):
     class Meta:
         model = Capability
         fields = ["id", "name", "slug", "created_at", "updated_at"]
-
-
-class PartyOut(serializers.ModelSerializer):
-    organization = OrganizationRef()
-
-    class Meta:
-        model = AgreementParty
-        fields = ["id", "organization", "role"]
-
-
-class AgreementOut(serializers.ModelSerializer):
-    capabilities = CapabilityRef(many=True)
-    parties = PartyOut(many=True)
-    programme_manager = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
-    allowed_transitions = serializers.ListField(child=serializers.ChoiceField(AgreementStatus.choices))
-
-    class Meta:
-        model = Agreement
-        fields = [
-            "id",
-            "reference",
-            "title",
-            "summary",
-            "kind",
-            "status",
-            "allowed_transitions",
-            "signed_on",
-            "starts_on",
-            "ends_on",
-            "currency",
-            "budget",
-            "programme_manager",
-            "capabilities",
-            "parties",
-            "created_at",
-            "updated_at",
-        ]
-
-
-class StatusChangeOut(serializers.Serializer):
-    from_status = serializers.ChoiceField(AgreementStatus.choices)
-    to_status = serializers.ChoiceField(AgreementStatus.choices)
-    reason = serializers.CharField()
-    changed_at = serializers.DateTimeField()
-
-
-class TransitionOut(serializers.Serializer):
-    agreement = AgreementOut()
-    change = StatusChangeOut()
-
-
-class CommitmentOut(serializers.ModelSerializer):
-    funder = OrganizationRef()
-
-    class Meta:
-        model = FundingCommitment
-        fields = [
-            "id",
-            "agreement",
-            "funder",
-            "amount",
-            "currency",
-            "status",
-            "pledged_on",
-            "reference",
-            "created_at",
-            "updated_at",
-        ]
-
-
-class DisbursementOut(serializers.ModelSerializer):
-    agreement = serializers.IntegerField(source="commitment.agreement_id", read_only=True)
-    currency = serializers.CharField(source="commitment.currency", read_only=True)
-
-    class Meta:
-        model = Disbursement
-        fields = [
-            "id",
-            "agreement",
-            "commitment",
-            "amount",
-            "currency",
-            "disbursed_on",
-            "reference",
-            "created_at",
-            "updated_at",
-        ]
-
-
-class MilestoneOut(serializers.ModelSerializer):
-    responsible = OrganizationRef()
-    owner = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
-    is_overdue = serializers.BooleanField(read_only=True)
-    progress = serializers.FloatField(read_only=True, allow_null=True, help_text="Share of the target reached, 0..1.")
-
-    class Meta:
-        model = Milestone
-        fields = [
-            "id",
-            "agreement",
-            "title",
-            "due_on",
-            "status",
-            "completed_on",
-            "is_overdue",
-            "responsible",
-            "owner",
-            "unit",
-            "target_quantity",
-            "actual_quantity",
-            "progress",
-            "created_at",
-            "updated_at",
-        ]
-
-
-class StatusReportOut(serializers.ModelSerializer):
-    author = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
-    author_organization = OrganizationRef(allow_null=True)
-
-    class Meta:
-        model = StatusReport
-        fields = [
-            "id",
-            "agreement",
-            "author",
-            "author_organization",
-            "reported_on",
-            "rag",
-            "summary",
-            "risks",
-            "next_steps",
-            "created_at",
-            "updated_at",
-        ]
 
 
 class FundingSummaryOut(serializers.Serializer):

@@ -18,6 +18,8 @@ from projects.services.service import (
     save_validated,
     service,
 )
+from projects.webhooks.choices import EventType
+from projects.webhooks.events import emit
 
 EDITABLE_FIELDS = frozenset(
     {
@@ -75,6 +77,8 @@ def update_agreement(
     if capabilities is not None and set(capabilities) != set(agreement.capabilities.all()):
         agreement.capabilities.set(capabilities)
         agreement.save(update_fields=["updated_at"])
+        changed.append("capabilities")
+    emit(EventType.AGREEMENT_UPDATED, agreement.pk, changed=changed)
     return agreement
 
 
@@ -124,6 +128,7 @@ def transition_agreement(
     agreement._change_reason = reason
     save_validated(agreement, update_fields=changed)
     change.save()
+    emit(EventType.AGREEMENT_STATUS_CHANGED, change.pk)
     return change
 
 
@@ -166,6 +171,7 @@ def touch_agreement(agreement_id: int) -> None:
     them moves the agreement's `updated_at`. The party's own history row records the change; a moved
     timestamp alone is not history, hence the queryset update."""
     Agreement.objects.filter(pk=agreement_id).update(updated_at=timezone.now())
+    emit(EventType.AGREEMENT_UPDATED, agreement_id)
 
 
 @service

@@ -25,6 +25,8 @@ from projects.services.service import (
     save_validated,
     service,
 )
+from projects.webhooks.choices import EventType
+from projects.webhooks.events import emit
 
 # Commitment status moves: a pledge becomes firm or is withdrawn; firm money can still be cancelled.
 COMMITMENT_MOVES = {
@@ -65,6 +67,7 @@ def record_commitment(
     if not AgreementParty.objects.filter(agreement=agreement, organization=funder, role=PartyRole.FUNDER).exists():
         save_validated(AgreementParty(agreement=agreement, organization=funder, role=PartyRole.FUNDER))
         touch_agreement(agreement.pk)
+    emit(EventType.COMMITMENT_CREATED, commitment.pk)
     return commitment
 
 
@@ -106,6 +109,7 @@ def update_commitment(
         )
     if changed:
         save_validated(commitment, update_fields=changed)
+    emit(EventType.COMMITMENT_UPDATED, commitment.pk, changed=changed)
     return commitment
 
 
@@ -132,6 +136,7 @@ def record_disbursement(
         )
     disbursement = Disbursement(commitment=commitment, amount=amount, disbursed_on=disbursed_on, reference=reference)
     save_validated(disbursement)
+    emit(EventType.DISBURSEMENT_CREATED, disbursement.pk)
     return disbursement
 
 

@@ -17,6 +17,8 @@ from projects.services.service import (
     save_validated,
     service,
 )
+from projects.webhooks.choices import EventType
+from projects.webhooks.events import emit
 
 PLAN_FIELDS = frozenset({"title", "due_on", "responsible", "owner", "unit", "target_quantity"})
 PROGRESS_FIELDS = frozenset({"status", "actual_quantity", "completed_on"})
@@ -59,6 +61,7 @@ def update_milestone(
     changed += apply_progress(milestone, **progress)
     if changed:
         save_validated(milestone, update_fields=changed)
+    emit(EventType.MILESTONE_UPDATED, milestone.pk, changed=changed)
     return milestone
 
 
@@ -78,6 +81,7 @@ def update_milestone_progress(
     changed = apply_progress(milestone, **progress)
     if changed:
         save_validated(milestone, update_fields=changed)
+    emit(EventType.MILESTONE_UPDATED, milestone.pk, changed=changed)
     return milestone
 
 

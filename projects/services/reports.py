@@ -6,6 +6,8 @@ from projects.actors import Actor
 from projects.errors import DomainError, ErrorCode
 from projects.models import Agreement, StatusReport
 from projects.services.service import delete_checked, require_staff, save_validated, service
+from projects.webhooks.choices import EventType
+from projects.webhooks.events import emit
 
 
 @service
@@ -35,6 +37,7 @@ def post_status_report(
         next_steps=next_steps,
     )
     save_validated(report)
+    emit(EventType.STATUS_REPORT_CREATED, report.pk)
     return report
 
 

@@ -1,0 +1,167 @@
+"""How records read to the outside: the API's responses and the `data` of webhook events are the same shapes.
+
+Kept out of `projects/api/` so that webhook events, written by the services in the change's own
+transaction, carry exactly what a partner would read through the API without the services knowing HTTP.
+"""
+
+from __future__ import annotations
+
+from rest_framework import serializers
+
+from projects.choices import AgreementStatus
+from projects.models import (
+    Agreement,
+    AgreementParty,
+    Capability,
+    Disbursement,
+    FundingCommitment,
+    Milestone,
+    Organization,
+    StatusChange,
+    StatusReport,
+)
+
+
+class OrganizationRef(serializers.ModelSerializer):
+    class Meta:
+        model = Organization
+        fields = ["id", "slug", "name", "country"]
+
+
+class CapabilityRef(serializers.ModelSerializer):
+    class Meta:
+        model = Capability
+        fields = ["id", "slug", "name"]
+
+
+class PartyOut(serializers.ModelSerializer):
+    organization = OrganizationRef()
+
+    class Meta:
+        model = AgreementParty
+        fields = ["id", "organization", "role"]
+
+
+class AgreementOut(serializers.ModelSerializer):
+    capabilities = CapabilityRef(many=True)
+    parties = PartyOut(many=True)
+    programme_manager = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
+    allowed_transitions = serializers.ListField(child=serializers.ChoiceField(AgreementStatus.choices))
+
+    class Meta:
+        model = Agreement
+        fields = [
+            "id",
+            "reference",
+            "title",
+            "summary",
+            "kind",
+            "status",
+            "allowed_transitions",
+            "signed_on",
+            "starts_on",
+            "ends_on",
+            "currency",
+            "budget",
+            "programme_manager",
+            "capabilities",
+            "parties",
+            "created_at",
+            "updated_at",
+        ]
+
+
+class CommitmentOut(serializers.ModelSerializer):
+    funder = OrganizationRef()
+
+    class Meta:
+        model = FundingCommitment
+        fields = [
+            "id",
+            "agreement",
+            "funder",
+            "amount",
+            "currency",
+            "status",
+            "pledged_on",
+            "reference",
+            "created_at",
+            "updated_at",
+        ]
+
+
+class DisbursementOut(serializers.ModelSerializer):
+    agreement = serializers.IntegerField(source="commitment.agreement_id", read_only=True)
+    currency = serializers.CharField(source="commitment.currency", read_only=True)
+
+    class Meta:
+        model = Disbursement
+        fields = [
+            "id",
+            "agreement",
+            "commitment",
+            "amount",
+            "currency",
+            "disbursed_on",
+            "reference",
+            "created_at",
+            "updated_at",
+        ]
+
+
+class MilestoneOut(serializers.ModelSerializer):
+    responsible = OrganizationRef()
+    owner = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
+    is_overdue = serializers.BooleanField(read_only=True)
+    progress = serializers.FloatField(read_only=True, allow_null=True, help_text="Share of the target reached, 0..1.")
+
+    class Meta:
+        model = Milestone
+        fields = [
+            "id",
+            "agreement",
+            "title",
+            "due_on",
+            "status",
+            "completed_on",
+            "is_overdue",
+            "responsible",
+            "owner",
+            "unit",
+            "target_quantity",
+            "actual_quantity",
+            "progress",
+            "created_at",
+            "updated_at",
+        ]
+
+
+class StatusReportOut(serializers.ModelSerializer):
+    author = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
+    author_organization = OrganizationRef(allow_null=True)
+
+    class Meta:
+        model = StatusReport
+        fields = [
+            "id",
+            "agreement",
+            "author",
+            "author_organization",
+            "reported_on",
+            "rag",
+            "summary",
+            "risks",
+            "next_steps",
+            "created_at",
+            "updated_at",
+        ]
+
+
+class StatusChangeOut(serializers.ModelSerializer):
+    """One move of an agreement's status, with the agreement as it stands after it."""
+
+    agreement = AgreementOut()
+
+    class Meta:
+        model = StatusChange
+        fields = ["id", "agreement", "from_status", "to_status", "reason", "changed_at"]

@@ -1,0 +1,1 @@
+"""Signed webhooks (Standard Webhooks): endpoints, the event outbox, deliveries and their attempts."""

@@ -1,0 +1,20 @@
+"""What webhooks can tell: the event types (their values are the `type` of each event) and delivery states."""
+
+from django.db import models
+
+
+class EventType(models.TextChoices):
+    AGREEMENT_UPDATED = "agreement.updated", "An agreement's terms or parties changed"
+    AGREEMENT_STATUS_CHANGED = "agreement.status_changed", "An agreement moved along its lifecycle"
+    MILESTONE_UPDATED = "milestone.updated", "A milestone's plan or progress changed"
+    MILESTONE_OVERDUE = "milestone.overdue", "A milestone passed its due date unfinished"
+    COMMITMENT_CREATED = "commitment.created", "A funding pledge or commitment was recorded"
+    COMMITMENT_UPDATED = "commitment.updated", "A funding commitment's terms or status changed"
+    DISBURSEMENT_CREATED = "disbursement.created", "A disbursement was recorded"
+    STATUS_REPORT_CREATED = "status_report.created", "A status report was posted"
+
+
+class DeliveryStatus(models.TextChoices):
+    PENDING = "pending", "Pending"
+    SUCCEEDED = "succeeded", "Succeeded"
+    FAILED = "failed", "Failed"

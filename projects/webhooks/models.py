@@ -1,0 +1,206 @@
+"""Webhook endpoints and their signing secrets, the event outbox, and the log of deliveries and attempts."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from projects.models.base import Timestamped
+from projects.webhooks.choices import DeliveryStatus, EventType
+
+# The start of a receiver's answer kept with each attempt, in bytes.
+RESPONSE_KEPT_BYTES = 1024
+
+
+class EndpointQuerySet(models.QuerySet):
+    def visible_to(self, actor) -> EndpointQuerySet:
+        """Programme managers see every endpoint; a partner its own organisation's; anyone else none."""
+        if actor.is_staff:
+            return self
+        if actor.is_partner:
+            return self.filter(organization=actor.organization)
+        return self.none()
+
+
+class Endpoint(Timestamped):
+    """A URL that receives the signed events it subscribed to, owned by a partner organisation or a manager."""
+
+    url = models.URLField(max_length=500)
+    events = models.JSONField(default=list, help_text="The event types it receives.")
+    active = models.BooleanField(default=True)
+    description = models.CharField(max_length=250, blank=True)
+    organization = models.ForeignKey(
+        "projects.Organization", null=True, blank=True, on_delete=models.CASCADE, related_name="webhook_endpoints"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="webhook_endpoints"
+    )
+    failing_since = models.DateTimeField(
+        null=True, blank=True, help_text="First failed attempt since the last successful one."
+    )
+    disabled_at = models.DateTimeField(null=True, blank=True)
+    disabled_reason = models.CharField(max_length=250, blank=True)
+    owner_told_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the owner was told by e-mail that the endpoint was disabled."
+    )
+
+    objects = EndpointQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(organization__isnull=True, user__isnull=False)
+                | Q(organization__isnull=False, user__isnull=True),
+                name="webhook_endpoint_one_owner",
+                violation_error_code="invalid",
+                violation_error_message="An endpoint belongs to an organisation or to a programme manager, not both.",
+            ),
+            models.CheckConstraint(
+                condition=Q(active=False) | Q(disabled_at__isnull=True),
+                name="webhook_endpoint_disabled_is_inactive",
+                violation_error_code="invalid",
+                violation_error_message="An active endpoint has no disabling date.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.url
+
+    @property
+    def owner(self):
+        return self.organization or self.user
+
+
+class EndpointSecret(models.Model):
+    """A signing key (`whsec_…`) of an endpoint; after a rotation the previous one keeps signing for a while."""
+
+    endpoint = models.ForeignKey(Endpoint, on_delete=models.CASCADE, related_name="secrets")
+    key = models.CharField(max_length=100)
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField(null=True, blank=True, help_text="Empty for the current key.")
+
+    class Meta:
+        ordering = ["endpoint", "-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["endpoint"],
+                condition=Q(expires_at__isnull=True),
+                name="webhook_secret_one_current",
+                violation_error_code="duplicate",
+                violation_error_message="An endpoint has one current signing key.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.key[:10]}… ({self.endpoint})"
+
+
+class Event(models.Model):
+    """Something that happened, written in the transaction that made it happen (the outbox), with its exact body.
+
+    Its id is the `webhook-id` of every delivery of it, retries and replays included, so receivers can
+    drop duplicates. `key` makes an event that must happen once (a milestone falling overdue) unique.
+    """
+
+    uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    type = models.CharField(max_length=40, choices=EventType.choices)
+    agreement = models.ForeignKey(
+        "projects.Agreement", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    occurred_at = models.DateTimeField(default=timezone.now, db_index=True)
+    body = models.TextField(help_text='The JSON sent: {"type", "timestamp", "data"}.')
+    key = models.CharField(max_length=120, null=True, blank=True, unique=True)
+
+    class Meta:
+        ordering = ["-occurred_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(type__in=EventType.values), name="webhook_event_type_valid", violation_error_code="invalid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.type} {self.message_id}"
+
+    @property
+    def message_id(self) -> str:
+        return f"msg_{self.uid.hex}"
+
+
+class Delivery(models.Model):
+    """One event owed to one endpoint, pending until a 2xx answer or until its retries run out.
+
+    `failures` counts the failed attempts since it was queued or replayed and picks the next delay;
+    while pending, `next_attempt_at` says when it is due, and moves ahead while an attempt is in flight
+    (a lease: a second worker finds it not due, and a dead worker's delivery comes due again).
+    """
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="deliveries")
+    endpoint = models.ForeignKey(Endpoint, on_delete=models.CASCADE, related_name="deliveries")
+    status = models.CharField(max_length=10, choices=DeliveryStatus.choices, default=DeliveryStatus.PENDING)
+    failures = models.PositiveSmallIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(null=True, blank=True, default=timezone.now)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name_plural = "deliveries"
+        indexes = [
+            models.Index(fields=["status", "next_attempt_at"], name="webhook_delivery_due_idx"),
+            models.Index(fields=["endpoint", "-created_at"], name="webhook_delivery_endpoint_idx"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["event", "endpoint"],
+                name="webhook_delivery_once_per_endpoint",
+                violation_error_code="duplicate",
+                violation_error_message="This event is already owed to this endpoint.",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=DeliveryStatus.values),
+                name="webhook_delivery_status_valid",
+                violation_error_code="invalid",
+            ),
+            models.CheckConstraint(
+                condition=Q(status=DeliveryStatus.PENDING, next_attempt_at__isnull=False, finished_at__isnull=True)
+                | (~Q(status=DeliveryStatus.PENDING) & Q(next_attempt_at__isnull=True, finished_at__isnull=False)),
+                name="webhook_delivery_due_iff_pending",
+                violation_error_code="invalid",
+                violation_error_message="A pending delivery has a next attempt time; a finished one has an end time.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.event} → {self.endpoint} ({self.status})"
+
+
+class DeliveryAttempt(models.Model):
+    """One request of a delivery: when it was sent, the answer's status and latency, and its first kilobyte."""
+
+    delivery = models.ForeignKey(Delivery, on_delete=models.CASCADE, related_name="attempts")
+    attempted_at = models.DateTimeField(default=timezone.now)
+    succeeded = models.BooleanField()
+    status_code = models.PositiveSmallIntegerField(null=True, blank=True, help_text="Empty when no answer came.")
+    latency_ms = models.PositiveIntegerField(null=True, blank=True, help_text="Until the answer's headers arrived.")
+    response_body = models.TextField(blank=True, help_text=f"The first {RESPONSE_KEPT_BYTES} bytes of the answer.")
+    error = models.CharField(max_length=500, blank=True, help_text="Why no answer came, or why it was refused.")
+
+    class Meta:
+        ordering = ["delivery", "attempted_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(succeeded=False) | Q(status_code__gte=200, status_code__lt=300),
+                name="webhook_attempt_success_is_2xx",
+                violation_error_code="invalid",
+                violation_error_message="Only a 2xx answer is a successful attempt.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.attempted_at:%Y-%m-%d %H:%M:%S} {self.status_code or self.error}"
