@@ -149,7 +149,7 @@ def delete_endpoint(*, actor: Actor, endpoint_id: int, expected_updated_at: date
 
 def requeue(deliveries) -> int:
     """Make the deliveries pending and due now, with a fresh retry schedule; queue them on commit."""
-    ids = list(deliveries.values_list("pk", flat=True))
+    ids = list(deliveries.order_by("pk").values_list("pk", flat=True))
     Delivery.objects.filter(pk__in=ids).update(
         status=DeliveryStatus.PENDING, failures=0, next_attempt_at=timezone.now(), finished_at=None
     )
