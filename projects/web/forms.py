@@ -9,6 +9,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 
 from projects.choices import AgreementStatus, CommitmentStatus
+from projects.errors import DomainError
 from projects.models import (
     Agreement,
     AgreementParty,
@@ -20,6 +21,12 @@ from projects.models import (
 )
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def show_refusal(form: forms.BaseForm, exc: DomainError) -> None:
+    """Put a service's refusal on the form: every message beside the field it names, the rest above the form."""
+    for field, messages in exc.errors.items():
+        form.add_error(field if field in form.fields else None, messages)
 
 
 class VersionField(forms.CharField):
