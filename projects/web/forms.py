@@ -7,6 +7,7 @@ from datetime import datetime
 from django import forms
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from projects.choices import AgreementStatus, CommitmentStatus
 from projects.errors import DomainError
@@ -208,6 +209,11 @@ class StatusReportForm(ParsingForm):
             "risks": forms.Textarea(attrs={"rows": 2}),
             "next_steps": forms.Textarea(attrs={"rows": 2}),
         }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # A hint for the date picker; the service refuses a future date whatever the browser sends.
+        self.fields["reported_on"].widget.attrs["max"] = timezone.localdate().isoformat()
 
 
 class ConfirmForm(forms.Form):
