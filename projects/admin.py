@@ -38,7 +38,7 @@ class OrganizationAdmin(RecordAdmin):
         fields = organizations.ORGANIZATION_FIELDS
         if change:
             return organizations.update_organization(actor=actor, organization_id=obj.pk, **self.changed(form, fields))
-        return organizations.create_organization(actor=actor, **{name: form.cleaned_data[name] for name in fields})
+        return organizations.create_organization(actor=actor, **self.values(form, fields))
 
     def delete_through_service(self, actor, obj):
         organizations.delete_organization(actor=actor, organization_id=obj.pk)
@@ -54,7 +54,7 @@ class CapabilityAdmin(RecordAdmin):
         fields = organizations.CAPABILITY_FIELDS
         if change:
             return organizations.update_capability(actor=actor, capability_id=obj.pk, **self.changed(form, fields))
-        return organizations.create_capability(actor=actor, **{name: form.cleaned_data[name] for name in fields})
+        return organizations.create_capability(actor=actor, **self.values(form, fields))
 
     def delete_through_service(self, actor, obj):
         organizations.delete_capability(actor=actor, capability_id=obj.pk)
@@ -359,11 +359,10 @@ class StatusReportAdmin(RecordAdmin):
     editable_after_creation = False
 
     def save_through_service(self, actor, obj, form, change):
-        data = form.cleaned_data
         return reports.post_status_report(
             actor=actor,
-            agreement_id=data["agreement"].pk,
-            **{name: data[name] for name in ["reported_on", "rag", "summary", "risks", "next_steps"]},
+            agreement_id=form.cleaned_data["agreement"].pk,
+            **self.values(form, ["reported_on", "rag", "summary", "risks", "next_steps"]),
         )
 
     def delete_through_service(self, actor, obj):

@@ -99,6 +99,10 @@ class ServiceAdmin(admin.ModelAdmin):
     def changed(form, fields) -> dict:
         return {name: form.cleaned_data[name] for name in form.changed_data if name in fields}
 
+    @staticmethod
+    def values(form, fields) -> dict:
+        return {name: form.cleaned_data[name] for name in fields}
+
 
 class RecordAdmin(ServiceAdmin, SimpleHistoryAdmin):
     """A domain record's admin: writes through its services, and its history beside it."""
