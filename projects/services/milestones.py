@@ -73,7 +73,8 @@ def update_milestone_progress(
     *, actor: Actor, milestone_id: int, expected_updated_at: datetime | None = None, **progress
 ) -> Milestone:
     """Record progress: programme managers on any milestone, a partner on those it is responsible for."""
-    milestone = Milestone.objects.select_for_update().select_related("agreement").get(pk=milestone_id)
+    # Only the milestone is locked; its agreement is read for its start date.
+    milestone = Milestone.objects.select_for_update(of=("self",)).select_related("agreement").get(pk=milestone_id)
     if not actor.is_staff and (actor.organization is None or actor.organization.pk != milestone.responsible_id):
         raise DomainError(
             ErrorCode.PERMISSION_DENIED,
