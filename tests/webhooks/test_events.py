@@ -12,8 +12,10 @@ from django.db import IntegrityError, transaction
 
 from projects.actors import Actor
 from projects.choices import CommitmentStatus, PartyRole
+from projects.errors import DomainError
 from projects.models import Organization
 from projects.services import agreements, funding, milestones, reports
+from projects.services.service import batch
 from projects.webhooks.choices import EventType
 from projects.webhooks.events import emit, emit_overdue_milestones
 from projects.webhooks.models import Delivery, Event
@@ -128,6 +130,24 @@ def test_a_rolled_back_change_emits_nothing(transactional_db, alpha, staff, rece
     assert receiver.requests == []
     milestones.update_milestone(actor=staff, milestone_id=milestone.pk, title="Happened")
     assert [json.loads(r.body)["data"]["title"] for r in receiver.wait_for(1)] == ["Happened"]
+
+
+def test_a_batch_of_changes_rolled_back_by_a_refusal_emits_nothing(transactional_db, alpha, staff, receiver):
+    subscribed(alpha.organization, receiver.url)
+
+    with pytest.raises(DomainError), batch():
+        milestones.update_milestone(actor=staff, milestone_id=alpha.milestone.pk, title="Undone with the batch")
+        reports.post_status_report(
+            actor=Actor(organization=alpha.organization),
+            agreement_id=alpha.agreement.pk,
+            reported_on=TODAY + timedelta(days=3650),
+            rag="red",
+            summary="Dated in the future: refused.",
+        )
+
+    assert not Event.objects.exists() and receiver.requests == []
+    alpha.milestone.refresh_from_db()
+    assert alpha.milestone.title != "Undone with the batch"
 
 
 def test_a_refused_change_and_a_change_of_nothing_emit_nothing(alpha, staff, django_capture_on_commit_callbacks):
