@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import itertools
+
 import pytest
 
 from projects.actors import Actor
 from projects.api.tokens import issue_token
+from projects.services import milestones
 from projects.webhooks.choices import EventType
 from projects.webhooks.services import subscribe
 from tests.api.conftest import partner_world
@@ -28,6 +31,19 @@ def receiver():
     server = Receiver()
     yield server
     server.stop()
+
+
+@pytest.fixture
+def change(staff, django_capture_on_commit_callbacks):
+    """Make `count` changes to a milestone, each one event, and run what their commits queue."""
+    numbers = itertools.count(1)
+
+    def changed(milestone, count: int = 1, title: str = "Batch {n} delivered"):
+        for _ in range(count):
+            with django_capture_on_commit_callbacks(execute=True):
+                milestones.update_milestone(actor=staff, milestone_id=milestone.pk, title=title.format(n=next(numbers)))
+
+    return changed
 
 
 @pytest.fixture

@@ -3,27 +3,13 @@ replays and refusals behave as through the API."""
 
 from __future__ import annotations
 
-import pytest
 from django.contrib import admin
 from django.urls import reverse
 from standardwebhooks import Webhook
 
 from projects.service_admin import ServiceAdmin
 from projects.webhooks.models import Delivery, Endpoint, EndpointSecret
-from tests.factories import UserFactory
 from tests.webhooks.conftest import subscribed
-from tests.webhooks.test_delivery import change  # noqa: F401  (the fixture)
-
-
-@pytest.fixture
-def root(db):
-    return UserFactory(username="root", is_staff=True, is_superuser=True)
-
-
-@pytest.fixture
-def admin_client(client, root):
-    client.force_login(root)
-    return client
 
 
 def url(model, view: str, *args) -> str:
@@ -35,7 +21,7 @@ def test_webhook_admins_write_through_the_services():
     assert isinstance(admin.site._registry[Delivery], ServiceAdmin)
 
 
-def test_adding_an_endpoint_shows_its_secret_once_on_a_page_no_one_keeps(admin_client, root, alpha, receiver):
+def test_adding_an_endpoint_shows_its_secret_once_on_a_page_no_one_keeps(admin_client, alpha, receiver):
     response = admin_client.post(
         url(Endpoint, "add"),
         {
@@ -66,7 +52,7 @@ def test_a_forbidden_url_is_refused_beside_the_field(admin_client, settings):
     assert not Endpoint.objects.exists()
 
 
-def test_rotating_in_the_admin_shows_the_new_secret_and_both_sign(admin_client, alpha, receiver, change):  # noqa: F811
+def test_rotating_in_the_admin_shows_the_new_secret_and_both_sign(admin_client, alpha, receiver, change):
     endpoint, old = subscribed(alpha.organization, receiver.url)
 
     response = admin_client.post(
@@ -85,7 +71,7 @@ def test_replaying_in_the_admin_sends_again_with_the_same_id(
     alpha,
     receiver,
     change,
-    django_capture_on_commit_callbacks,  # noqa: F811
+    django_capture_on_commit_callbacks,
 ):
     endpoint, _ = subscribed(alpha.organization, receiver.url)
     change(alpha.milestone)

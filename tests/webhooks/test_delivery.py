@@ -3,7 +3,6 @@ log, rotation, replays, and disabling an endpoint that fails for days."""
 
 from __future__ import annotations
 
-import itertools
 from datetime import timedelta
 
 import pytest
@@ -13,7 +12,6 @@ from standardwebhooks import Webhook
 from standardwebhooks.webhooks import WebhookVerificationError
 
 from projects.actors import Actor
-from projects.services import milestones
 from projects.webhooks import tasks
 from projects.webhooks.choices import DeliveryStatus
 from projects.webhooks.models import Delivery, DeliveryAttempt, Endpoint
@@ -21,19 +19,6 @@ from projects.webhooks.services import replay_delivery, replay_since, rotate_sec
 from tests.notifications.factories import ContactFactory
 from tests.webhooks.conftest import subscribed
 from tests.webhooks.receiver import Reply
-
-
-@pytest.fixture
-def change(staff, django_capture_on_commit_callbacks):
-    """Make `count` changes to a milestone, each one event, and run what their commits queue."""
-    numbers = itertools.count(1)
-
-    def changed(milestone, count: int = 1, title: str = "Batch {n} delivered"):
-        for _ in range(count):
-            with django_capture_on_commit_callbacks(execute=True):
-                milestones.update_milestone(actor=staff, milestone_id=milestone.pk, title=title.format(n=next(numbers)))
-
-    return changed
 
 
 def attempts(endpoint) -> list[tuple]:
