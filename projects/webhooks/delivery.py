@@ -101,12 +101,12 @@ def record(delivery: Delivery, answer: Answer) -> Outcome:
         disable(delivery.endpoint_id, "Every delivery failed for days; fix the receiver, then enable it again.")
         return Outcome(DeliveryStatus.FAILED)
     failures = delivery.failures + 1
+    this.update(failures=failures)
     delay = retry_delay(failures)
     if delay is None:
         finish(this, DeliveryStatus.FAILED)
-        this.update(failures=failures)
         return Outcome(DeliveryStatus.FAILED)
-    this.update(failures=failures, next_attempt_at=now + timedelta(seconds=delay))
+    this.update(next_attempt_at=now + timedelta(seconds=delay))
     return Outcome(DeliveryStatus.PENDING, retry_in=delay)
 
 

@@ -76,7 +76,7 @@ def test_a_delivery_gives_up_when_the_schedule_runs_out_keeping_a_kilobyte_of_ea
 
     assert len(receiver.requests) == 4  # the first attempt and the three of the test schedule
     delivery = Delivery.objects.get()
-    assert (delivery.status, delivery.next_attempt_at) == (DeliveryStatus.FAILED, None)
+    assert (delivery.status, delivery.failures, delivery.next_attempt_at) == (DeliveryStatus.FAILED, 4, None)
     assert {len(a.response_body) for a in DeliveryAttempt.objects.all()} == {1024}
     assert attempts(endpoint) == [(502, False, "")] * 4
 
