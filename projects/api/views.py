@@ -23,7 +23,7 @@ from projects.api.pagination import Pages
 from projects.api.preconditions import precondition, with_etag
 from projects.api.problems import PROBLEM_CONTENT_TYPE
 from projects.api.schema import ProblemOut
-from projects.changelog import agreement_history
+from projects.changelog import agreement_changes
 from projects.models import Agreement as AgreementModel
 from projects.models import AgreementParty, Disbursement, FundingCommitment, Milestone, StatusReport
 from projects.selectors import funding_summary
@@ -298,7 +298,7 @@ class AgreementHistory(generics.ListAPIView):
     filter_backends = []
 
     def get_queryset(self):
-        return agreement_history(permissions.access_agreement(actor_of(self.request), self.kwargs["pk"]))
+        return agreement_changes(permissions.access_agreement(actor_of(self.request), self.kwargs["pk"]))
 
 
 # Funding ---------------------------------------------------------------------------------

@@ -7,8 +7,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Exists, F, OuterRef, Q
 
+from projects.attribution import history_records
 from projects.choices import ALLOWED_TRANSITIONS, SIGNED_STATUSES, AgreementKind, AgreementStatus, PartyRole
-from projects.history import history_records
 from projects.models.base import CURRENCY_PATTERN, Timestamped, currency_field, money_field
 
 

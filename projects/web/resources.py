@@ -14,8 +14,8 @@ from django.db import transaction
 from import_export import fields, resources, widgets
 
 from projects.actors import Actor
+from projects.attribution import acting_as
 from projects.errors import DomainError
-from projects.history import acting_as
 from projects.models import Agreement, Capability, FundingCommitment, Milestone, Organization
 from projects.services.agreements import create_agreement, update_agreement
 from projects.services.funding import record_commitment
