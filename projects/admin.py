@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
-from projects.actors import Actor
+from projects.actors import actor_of
 from projects.choices import AgreementStatus, CommitmentStatus
 from projects.errors import DomainError
 from projects.models import (
@@ -25,10 +25,6 @@ from projects.models import (
     StatusReport,
 )
 from projects.services import agreements, funding, milestones, reports
-
-
-def actor_of(request) -> Actor:
-    return Actor(user=request.user)
 
 
 class ServiceAdmin(SimpleHistoryAdmin):

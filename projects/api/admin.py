@@ -4,7 +4,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.utils import timezone
 
-from projects.actors import Actor
+from projects.actors import actor_of
 from projects.api.models import ApiToken
 from projects.api.tokens import issue_token, revoke_token
 
@@ -48,7 +48,7 @@ class ApiTokenAdmin(admin.ModelAdmin):
             return
         data = form.cleaned_data
         token, raw = issue_token(
-            actor=Actor(user=request.user),
+            actor=actor_of(request),
             scope=data["scope"],
             organization=data["organization"],
             user=data["user"],
@@ -61,5 +61,5 @@ class ApiTokenAdmin(admin.ModelAdmin):
     @admin.action(description="Revoke selected tokens")
     def revoke(self, request, queryset):
         for token in queryset.filter(revoked_at__isnull=True):
-            revoke_token(actor=Actor(user=request.user), token_id=token.pk)
+            revoke_token(actor=actor_of(request), token_id=token.pk)
         self.message_user(request, f"Revoked at {timezone.now():%Y-%m-%d %H:%M} UTC.", messages.SUCCESS)

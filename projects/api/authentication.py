@@ -8,7 +8,6 @@ from datetime import timedelta
 from django.utils import timezone
 from rest_framework import authentication, exceptions
 
-from projects.actors import Actor
 from projects.api.models import ApiToken, TokenScope
 from projects.api.tokens import hash_token
 
@@ -65,14 +64,6 @@ class BearerTokenAuthentication(authentication.BaseAuthentication):
 
     def authenticate_header(self, request) -> str:
         return f'{self.keyword} realm="api"'
-
-
-def actor_of(request) -> Actor:
-    """The actor of a token's organisation or user, or of the logged-in user of a session."""
-    token = request.auth
-    if isinstance(token, ApiToken):
-        return Actor(organization=token.organization) if token.organization_id else Actor(user=token.user)
-    return Actor(user=request.user)
 
 
 def may_write(request) -> bool:

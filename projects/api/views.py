@@ -16,8 +16,9 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
 from projects import filters, permissions
+from projects.actors import actor_of
 from projects.api import serializers as s
-from projects.api.authentication import actor_of, may_write
+from projects.api.authentication import may_write
 from projects.api.idempotency import idempotent
 from projects.api.pagination import Pages
 from projects.api.preconditions import precondition, with_etag

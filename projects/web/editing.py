@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from django.views.generic import FormView
 
+from projects.actors import actor_of
 from projects.choices import MilestoneStatus
 from projects.errors import DomainError
 from projects.models import Agreement, AgreementParty, FundingCommitment, Milestone
@@ -27,7 +28,7 @@ from projects.services.funding import record_commitment, record_disbursement, up
 from projects.services.milestones import create_milestone, update_milestone, update_milestone_progress
 from projects.services.reports import post_status_report
 from projects.web import forms
-from projects.web.access import ManagerRequiredMixin, actor_for
+from projects.web.access import ManagerRequiredMixin
 
 
 def show_refusal(form, exc: DomainError) -> None:
@@ -59,7 +60,7 @@ class ServiceFormView(ManagerRequiredMixin, FormView):
 
     def form_valid(self, form):
         try:
-            message = self.perform(form, actor_for(self.request))
+            message = self.perform(form, actor_of(self.request))
         except DomainError as exc:
             show_refusal(form, exc)
             return self.form_invalid(form)
