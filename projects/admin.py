@@ -1,6 +1,5 @@
 """Django admin for every domain model; writes that carry business rules go through the services."""
 
-from django import forms
 from django.contrib import admin, messages
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
@@ -10,8 +9,9 @@ from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
 from projects.actors import actor_of
-from projects.choices import AgreementStatus, CommitmentStatus
+from projects.choices import CommitmentStatus
 from projects.errors import DomainError
+from projects.forms import TransitionForm
 from projects.models import (
     Agreement,
     AgreementParty,
@@ -103,17 +103,6 @@ class MilestoneInline(ReadOnlyInline):
     readonly_fields = fields
 
 
-class TransitionForm(forms.Form):
-    to_status = forms.ChoiceField(label="New status")
-    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}))
-
-    def __init__(self, *args, agreement: Agreement, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["to_status"].choices = [
-            (status, AgreementStatus(status).label) for status in agreement.allowed_transitions()
-        ]
-
-
 @admin.register(Agreement)
 class AgreementAdmin(ServiceAdmin):
     list_display = ["reference", "title", "kind", "status", "currency", "budget", "programme_manager", "updated_at"]
@@ -151,12 +140,7 @@ class AgreementAdmin(ServiceAdmin):
         form = TransitionForm(request.POST or None, agreement=agreement)
         if request.method == "POST" and form.is_valid():
             try:
-                agreements.transition_agreement(
-                    actor=actor_of(request),
-                    agreement_id=pk,
-                    to_status=form.cleaned_data["to_status"],
-                    reason=form.cleaned_data["reason"],
-                )
+                agreements.transition_agreement(actor=actor_of(request), agreement_id=pk, **form.cleaned_data)
             except DomainError as exc:
                 form.add_error(exc.field if exc.field in form.fields else None, exc.message)
             else:

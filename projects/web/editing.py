@@ -16,6 +16,7 @@ from django.views.generic import FormView
 from projects.actors import actor_of
 from projects.choices import MilestoneStatus
 from projects.errors import DomainError
+from projects.forms import TransitionForm
 from projects.models import Agreement, AgreementParty, FundingCommitment, Milestone
 from projects.services.agreements import (
     add_party,
@@ -119,7 +120,7 @@ class AgreementEditView(ServiceFormView):
 
 
 class TransitionView(ServiceFormView):
-    form_class = forms.TransitionForm
+    form_class = TransitionForm
     submit_label = "Change status"
 
     @property
