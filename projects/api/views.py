@@ -150,7 +150,7 @@ class CapabilityList(ListView):
     create_input = s.CapabilityIn
 
     def visible(self, actor):
-        return permissions.visible_capabilities(actor)
+        return permissions.visible_capabilities()
 
     def create(self, actor, data):
         return organizations.create_capability(actor=actor, **data)
@@ -161,7 +161,7 @@ class CapabilityDetail(ChangeableView):
     change_input = s.CapabilityIn
 
     def fetch(self, actor, pk):
-        return permissions.access_capability(actor, pk)
+        return permissions.access_capability(pk)
 
     def change(self, actor, capability, expected, changes):
         organizations.update_capability(
@@ -257,7 +257,7 @@ class AgreementPartyDetail(generics.GenericAPIView):
     @extend_schema(responses={204: None})
     def delete(self, request, pk, party_pk):
         actor = actor_of(request)
-        party = permissions.access_party(actor, permissions.access_agreement(actor, pk), party_pk)
+        party = permissions.access_party(permissions.access_agreement(actor, pk), party_pk)
         require_staff(request)
         agreements.remove_party(actor=actor, party_id=party.pk)
         return Response(status=status.HTTP_204_NO_CONTENT)
