@@ -1,4 +1,4 @@
-"""Forms shared by the pages and the admin. They parse and label input; the services decide."""
+"""Forms shared by the pages and the admin, and how both show a service's refusal on them."""
 
 from __future__ import annotations
 
@@ -8,9 +8,16 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from projects.choices import AgreementStatus
+from projects.errors import DomainError
 from projects.models import Agreement
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def show_refusal(form: forms.BaseForm, exc: DomainError) -> None:
+    """Put a service's refusal on the form: every message beside the field it names, the rest above the form."""
+    for field, messages in exc.errors.items():
+        form.add_error(field if field in form.fields else None, messages)
 
 
 class VersionField(forms.CharField):

@@ -49,7 +49,7 @@ def test_make_run_serves_admin_login_with_embedded_defaults_and_writes_only_unde
     env = {
         key: value
         for key, value in os.environ.items()
-        if key not in {"DATABASE_URL", "CELERY_BROKER_URL", "EMAIL_URL", "DJANGO_SETTINGS_MODULE"}
+        if key not in {"DATABASE_URL", "CELERY_BROKER_URL", "EMAIL_URL", "DJANGO_SETTINGS_MODULE", "DEBUG"}
     }
     env.update(VAR_DIR=str(var_dir), PORT=str(port))
     log = (tmp_path / "make-run.log").open("w")

@@ -14,7 +14,7 @@ from django.views.generic import FormView
 
 from projects.actors import actor_of
 from projects.errors import DomainError
-from projects.forms import TransitionForm
+from projects.forms import TransitionForm, show_refusal
 from projects.models import Agreement, AgreementParty, FundingCommitment, Milestone
 from projects.services.agreements import (
     add_party,
@@ -28,11 +28,6 @@ from projects.services.milestones import complete_milestone, create_milestone, u
 from projects.services.reports import post_status_report
 from projects.web import forms
 from projects.web.access import ManagerRequiredMixin
-
-
-def show_refusal(form, exc: DomainError) -> None:
-    for field, messages_ in exc.errors.items():
-        form.add_error(field if field in form.fields else None, messages_)
 
 
 class ServiceFormView(ManagerRequiredMixin, FormView):
