@@ -107,7 +107,7 @@ def test_the_env_file_sets_where_the_embedded_database_broker_and_mail_live(tmp_
 
     shown = subprocess.run(  # noqa: S603 - our own interpreter and settings module
         [sys.executable, "-c", show, str(tmp_path / "tracker" / "settings.py")],
-        env={"PATH": os.environ.get("PATH", "/usr/bin:/bin")},
+        env={"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "DEBUG": "true"},  # as `make run` has it
         capture_output=True,
         text=True,
         timeout=60,
