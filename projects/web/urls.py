@@ -3,7 +3,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from projects.web import agreements, dashboard, editing, imports
+from projects.web import agreements, dashboard, editing, exports, imports
 from projects.web.throttling import ThrottledAuthenticationForm
 
 urlpatterns = [
@@ -14,7 +14,7 @@ urlpatterns = [
     ),
     path("", dashboard.DashboardView.as_view(), name="dashboard"),
     path("agreements/", agreements.AgreementListView.as_view(), name="agreement-list"),
-    path("agreements/export.<str:file_type>", agreements.AgreementExportView.as_view(), name="agreement-export"),
+    path("agreements/export.<str:file_type>", exports.AgreementExportView.as_view(), name="agreement-export"),
     path("agreements/new/", editing.AgreementCreateView.as_view(), name="agreement-create"),
     path("agreements/<int:pk>/", agreements.AgreementDetailView.as_view(), name="agreement"),
     path("agreements/<int:pk>/edit/", editing.AgreementEditView.as_view(), name="agreement-edit"),
