@@ -31,4 +31,6 @@ urlpatterns = [
     path("milestones/<int:pk>/edit/", editing.MilestoneEditView.as_view(), name="milestone-edit"),
     path("milestones/<int:pk>/complete/", editing.MilestoneCompleteView.as_view(), name="milestone-complete"),
     path("import/<str:kind>/", imports.ImportView.as_view(), name="import"),
+    path("import/<str:kind>/template.<str:file_type>", imports.ImportTemplateView.as_view(), name="import-template"),
+    path("import/jobs/<int:pk>/", imports.ImportJobView.as_view(), name="import-job"),
 ]

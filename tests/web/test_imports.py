@@ -24,11 +24,7 @@ def upload(client, kind: str, name: str, content: bytes):
 
 
 def confirm(client, kind: str, preview):
-    return client.post(
-        reverse("import", args=[kind]),
-        {"name": preview.context["name"], "content": preview.context["content"]},
-        follow=True,
-    )
+    return client.post(reverse("import-job", args=[preview.context["job"].pk]), follow=True)
 
 
 def test_preview_then_import_of_agreements_through_the_services(manager_client, staff_user):
@@ -131,7 +127,8 @@ def test_viewers_cannot_import(viewer_client):
     assert not Agreement.objects.exists()
 
 
-def test_a_file_near_the_size_limit_survives_the_round_trip_of_its_confirmation(manager_client):
+def test_a_file_near_the_size_limit_survives_the_round_trip_of_its_confirmation(manager_client, settings):
+    settings.IMPORT_MAX_UPLOAD_BYTES = 1_500_000
     header = "reference,title,kind,currency,budget,summary\n"
     rows = "".join(f"UA-BIG-{n:03d},Programme {n},co_production,EUR,{n}.00,{'x' * 14_000}\n" for n in range(1, 101))
     content = (header + rows).encode()
