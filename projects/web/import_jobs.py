@@ -46,7 +46,7 @@ def start_job(*, kind: str, name: str, content: bytes, sheet: Sheet, user) -> Im
 def confirm_job(job_id: int) -> ImportJob:
     """Plan the import of a previewed file (the import checks every row again)."""
     with transaction.atomic():
-        job = ImportJob.objects.select_for_update().get(pk=job_id)
+        job = ImportJob.objects.select_for_update().defer("content").get(pk=job_id)
         if job.in_progress or job.imported:
             return job
         job.stage, job.state, job.rows_done, job.outcome, job.error = (
@@ -56,7 +56,7 @@ def confirm_job(job_id: int) -> ImportJob:
             None,
             "",
         )
-        job.save()
+        job.save(update_fields=["stage", "state", "rows_done", "outcome", "error"])
         enqueue(job)
     return job
 
@@ -118,16 +118,18 @@ def finish_alone(job: ImportJob, *, outcome: Outcome | None = None, error: str =
 
 def finish(job: ImportJob, *, outcome: Outcome | None = None, error: str = "") -> str:
     """Save this run's result, if the job is still this run's (call inside a transaction)."""
-    locked = ImportJob.objects.select_for_update().get(pk=job.pk)
+    locked = ImportJob.objects.select_for_update().defer("content").get(pk=job.pk)
     if locked.stage != job.stage or locked.state != ImportJob.State.RUNNING:
         raise Superseded
     locked.state = ImportJob.State.FAILED if error else ImportJob.State.FINISHED
     locked.error = error
     locked.outcome = outcome.as_json() if outcome else None
     locked.rows_done = locked.rows_total
+    changed = ["state", "error", "outcome", "rows_done"]
     if locked.imported:
         locked.content = b""  # imported: the file is no longer needed
-    locked.save()
+        changed.append("content")
+    locked.save(update_fields=changed)
     return f"{locked.stage} {locked.state}"
 
 

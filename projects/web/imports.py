@@ -98,7 +98,7 @@ class ImportJobView(ManagerRequiredMixin, View):
 
     @staticmethod
     def own_job(request, pk: int) -> ImportJob:
-        return get_object_or_404(ImportJob.objects.select_related("created_by"), pk=pk, created_by=request.user)
+        return get_object_or_404(ImportJob.objects.defer("content"), pk=pk, created_by=request.user)
 
 
 def run_or_follow(request, job: ImportJob) -> HttpResponse:
@@ -106,7 +106,7 @@ def run_or_follow(request, job: ImportJob) -> HttpResponse:
     if not runs_inline(job):
         return redirect("import-job", job.pk)
     run_job(job.pk)
-    job.refresh_from_db()
+    job = ImportJob.objects.defer("content").get(pk=job.pk)
     if job.imported:
         messages.success(request, f"Imported {job.rows_total} {job.kind} from {job.file_name}.")
         return redirect("agreement-list")

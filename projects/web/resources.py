@@ -53,15 +53,20 @@ class LookupWidget(widgets.ForeignKeyWidget):
 
 
 class CapabilitiesWidget(widgets.Widget):
-    """Capability slugs separated by commas or semicolons."""
+    """Capability slugs separated by commas or semicolons; the taxonomy is loaded once per import."""
+
+    def __init__(self):
+        super().__init__()
+        self.known: dict[str, Capability] | None = None
 
     def clean(self, value, row=None, **kwargs) -> list[Capability]:
+        if self.known is None:
+            self.known = {capability.slug: capability for capability in Capability.objects.all()}
         slugs = {slug.strip() for slug in str(value or "").replace(";", ",").split(",") if slug.strip()}
-        found = list(Capability.objects.filter(slug__in=slugs))
-        unknown = slugs - {c.slug for c in found}
+        unknown = slugs - set(self.known)
         if unknown:
             raise ValidationError({"capabilities": f"Unknown capabilities: {', '.join(sorted(unknown))}."})
-        return found
+        return [self.known[slug] for slug in sorted(slugs)]
 
 
 class ServiceResource(resources.ModelResource):

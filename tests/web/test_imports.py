@@ -139,3 +139,20 @@ def test_a_file_near_the_size_limit_survives_the_round_trip_of_its_confirmation(
     assert "Imported 100 agreements from big.csv." in done.content.decode()
     too_big = upload(manager_client, "agreements", "bigger.csv", content + b"x" * 100_000)
     assert "larger than 1.5 MB" in too_big.content.decode()
+
+
+# 30 whatever the file (session, user, the job kept, claimed and finished, known references and capabilities
+# loaded once) and 34 per row, each in the service or its savepoints: checks, the agreement, its capabilities
+# and their history.
+PREVIEW_QUERIES = {2: 98, 6: 234}
+
+
+@pytest.mark.parametrize("rows", sorted(PREVIEW_QUERIES))
+def test_preview_queries_are_pinned_per_file_size(manager_client, django_assert_num_queries, rows):
+    CapabilityFactory(slug="ammunition")
+    AgreementFactory(reference="UA-PL-2026-000")
+    lines = "".join(f"UA-PL-2026-{n:03d},Line {n},co_production,EUR,100.00,,,ammunition\n" for n in range(rows))
+    content = ("reference,title,kind,currency,budget,starts_on,ends_on,capabilities\n" + lines).encode()
+    with django_assert_num_queries(PREVIEW_QUERIES[rows]):
+        preview = upload(manager_client, "agreements", "agreements.csv", content)
+    assert [row.outcome for row in preview.context["rows"]] == ["update"] + ["new"] * (rows - 1)
