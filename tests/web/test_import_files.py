@@ -12,16 +12,7 @@ from django.urls import reverse
 
 from projects.models import Agreement, FundingCommitment, Milestone
 from tests.factories import AgreementFactory, OrganizationFactory, PartyFactory
-from tests.web.test_imports import confirm, upload
-
-
-def workbook(rows) -> bytes:
-    book = openpyxl.Workbook()
-    for row in rows:
-        book.active.append(row)
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+from tests.web.test_imports import confirm, upload, workbook
 
 
 def imported_budgets(client, content: bytes, name: str = "agreements.csv") -> dict[str, Decimal]:

@@ -19,6 +19,15 @@ AGREEMENTS_CSV = (
 )
 
 
+def workbook(rows) -> bytes:
+    book = openpyxl.Workbook()
+    for row in rows:
+        book.active.append(row)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
 def upload(client, kind: str, name: str, content: bytes):
     return client.post(reverse("import", args=[kind]), {"file": SimpleUploadedFile(name, content)})
 
@@ -70,14 +79,6 @@ def test_milestones_and_commitments_from_xlsx(manager_client):
     producer = OrganizationFactory(slug="dnipro-uas")
     PartyFactory(agreement=agreement, organization=producer, role=PartyRole.PRODUCER)
     OrganizationFactory(slug="mod-dk", country="DK")
-
-    def workbook(rows) -> bytes:
-        book = openpyxl.Workbook()
-        for row in rows:
-            book.active.append(row)
-        buffer = io.BytesIO()
-        book.save(buffer)
-        return buffer.getvalue()
 
     milestones = workbook(
         [
