@@ -19,7 +19,7 @@ from projects.web.importing import Outcome, check_columns
 from projects.web.models import ImportJob
 from projects.web.resources import IMPORTS
 from projects.web.sheet_files import SHEET_TYPES, sheet_response
-from projects.web.spreadsheets import Limits, UnreadableFile, read_sheet
+from projects.web.spreadsheets import Limits, UnreadableFile, check_size, read_sheet
 
 TEMPLATE = "projects/import.html"
 # Seconds between reloads of a page whose job is still running (a Refresh header: no script needed).
@@ -80,9 +80,7 @@ class ImportView(ManagerRequiredMixin, View):
     @staticmethod
     def read_upload(upload) -> bytes:
         """Refused by its size before it is read into memory."""
-        limit = Limits.from_settings().upload_bytes
-        if upload.size > limit:
-            raise UnreadableFile(f"The file is larger than {limit / 1_000_000:,.1f} MB; split it into several imports.")
+        check_size(upload.size, Limits.from_settings())
         return upload.read()
 
 

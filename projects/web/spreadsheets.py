@@ -63,12 +63,16 @@ def megabytes(size: int) -> str:
     return f"{size / 1_000_000:,.1f} MB"
 
 
-def read_sheet(name: str, content: bytes, limits: Limits) -> Sheet:
-    """The file's rows, or UnreadableFile saying why not and what to change."""
-    if len(content) > limits.upload_bytes:
+def check_size(size: int, limits: Limits) -> None:
+    if size > limits.upload_bytes:
         raise UnreadableFile(
             f"The file is larger than {megabytes(limits.upload_bytes)}; split it into several imports."
         )
+
+
+def read_sheet(name: str, content: bytes, limits: Limits) -> Sheet:
+    """The file's rows, or UnreadableFile saying why not and what to change."""
+    check_size(len(content), limits)
     suffix = Path(name).suffix.lower()
     if suffix == ".csv":
         return read_csv(content, limits)
@@ -145,6 +149,8 @@ def collect(numbered_rows: Iterable[tuple[int, Iterable]], limits: Limits, *, de
             )
         sheet.rows.append(fitted(number, values, headers, limits))
         sheet.numbers.append(number)
+    if not sheet.rows:
+        raise UnreadableFile("The file has no rows below the one that names the columns.")
     return sheet
 
 

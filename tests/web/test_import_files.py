@@ -205,7 +205,9 @@ def test_rows_and_cells_beyond_the_limits_are_refused_with_the_limit(manager_cli
     assert not Agreement.objects.exists()
 
 
-def test_a_file_without_the_columns_an_import_needs_says_which(manager_client):
+def test_a_file_without_the_columns_an_import_needs_or_without_rows_says_so(manager_client):
+    response = upload(manager_client, "agreements", "a.csv", b"reference,title\n\n")
+    assert "The file has no rows below the one that names the columns." in response.content.decode()
     response = upload(manager_client, "milestones", "m.csv", b"agreement;name;due\nUA-1;x;2026-01-01\n")
     assert (
         "The first row must name the columns, and this file has no column “title”. The columns this import reads "
