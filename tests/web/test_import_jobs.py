@@ -2,6 +2,7 @@
 page shows its progress; the job runs each step once, however often its task is delivered."""
 
 import pytest
+from celery.exceptions import SoftTimeLimitExceeded
 from django.db import connections, transaction
 from django.urls import reverse
 
@@ -9,6 +10,7 @@ from projects.models import Agreement
 from projects.web.import_jobs import ProgressWriter, run_job
 from projects.web.models import ImportJob
 from projects.web.tasks import run_import_job
+from tests.brokers import celery_configured
 from tests.factories import StaffUserFactory
 from tests.web.conftest import signed_in
 from tests.web.test_imports import upload
@@ -127,3 +129,26 @@ def test_progress_is_visible_while_the_imports_transaction_is_still_open(staff_u
     finally:
         progress.close()
         reader.close()
+
+
+def test_a_job_stopped_by_an_error_or_the_time_limit_is_marked_failed_not_left_running(staff_user, settings):
+    settings.IMPORT_JOB_TIME_LIMIT = 1800
+    broken = ImportJob.objects.create(
+        kind="no-such-kind", file_name="big.csv", content=agreements_csv(5), created_by=staff_user, rows_total=5
+    )
+    with celery_configured(task_eager_propagates=False):  # a worker catches the error and runs on_failure
+        assert isinstance(run_import_job.delay(broken.pk).result, KeyError)
+    broken.refresh_from_db()
+    assert (broken.state, broken.error) == (
+        "failed",
+        "The import stopped on an unexpected error; nothing was saved. Try again later.",
+    )
+    slow = ImportJob.objects.create(
+        kind="agreements", file_name="big.csv", content=b"", created_by=staff_user, state=ImportJob.State.RUNNING
+    )
+    run_import_job.on_failure(SoftTimeLimitExceeded(), "task-id", (slow.pk,), {}, None)
+    slow.refresh_from_db()
+    assert slow.error == (
+        "The file took longer than 30 minutes, the longest an import may run; nothing was saved. "
+        "Split it into smaller files."
+    )
