@@ -98,14 +98,17 @@ def claim(job_id: int) -> ImportJob | None:
 
 
 def import_all_or_nothing(job: ImportJob, sheet: Sheet, progress: ProgressWriter) -> str:
+    actor = Actor(user=job.created_by)
     try:
-        with transaction.atomic():
-            outcome = run_import(job.kind, sheet, Actor(user=job.created_by), dry_run=False, progress=progress)
-            if not outcome.failed:
-                return finish(job, outcome=outcome)  # with the rows, or not at all
+        # The job is marked imported in the rows' transaction: both commit, or neither.
+        outcome = run_import(
+            job.kind, sheet, actor, dry_run=False, progress=progress, then=lambda done: finish(job, outcome=done)
+        )
     except Superseded:
         return "superseded"
-    return finish_alone(job, outcome=outcome)
+    if outcome.failed:
+        return finish_alone(job, outcome=outcome)
+    return f"{job.stage} {ImportJob.State.FINISHED}"
 
 
 def finish_alone(job: ImportJob, *, outcome: Outcome | None = None, error: str = "") -> str:

@@ -14,6 +14,7 @@ from django.core.exceptions import NON_FIELD_ERRORS
 from import_export.results import RowResult
 
 from projects.actors import Actor
+from projects.services.service import batch
 from projects.web.resources import IMPORTS
 from projects.web.spreadsheets import Sheet, UnreadableFile
 
@@ -78,16 +79,35 @@ def check_columns(kind: str, sheet: Sheet) -> None:
 
 
 def run_import(
-    kind: str, sheet: Sheet, actor: Actor, *, dry_run: bool, progress: Callable[[int], None] | None = None
+    kind: str,
+    sheet: Sheet,
+    actor: Actor,
+    *,
+    dry_run: bool,
+    progress: Callable[[int], None] | None = None,
+    then: Callable[[Outcome], object] | None = None,
 ) -> Outcome:
+    """Every row through its service, all in one batch: a file goes in whole or not at all.
+
+    `then` is given the outcome of a real run in which no row failed, inside the batch's transaction, so what
+    it writes commits with the rows or not at all.
+    """
     resource = IMPORTS[kind](actor=actor, progress=progress)
-    result = resource.import_data(
-        sheet.dataset(),
-        dry_run=dry_run,
-        use_transactions=True,
-        rollback_on_validation_errors=True,
-        decimal_comma=sheet.decimal_comma,
-    )
+    with batch():
+        result = resource.import_data(
+            sheet.dataset(),
+            dry_run=dry_run,
+            use_transactions=True,
+            rollback_on_validation_errors=True,
+            decimal_comma=sheet.decimal_comma,
+        )
+        outcome = outcome_of(sheet, result)
+        if then is not None and not dry_run and not outcome.failed:
+            then(outcome)
+    return outcome
+
+
+def outcome_of(sheet: Sheet, result) -> Outcome:
     rows = [
         preview_row(number, values, row_result)
         for number, values, row_result in zip(sheet.numbers, sheet.rows, result.rows, strict=False)
