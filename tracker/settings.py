@@ -251,6 +251,8 @@ SPECTACULAR_SETTINGS = {
         "MilestoneStatusEnum": "projects.choices.MilestoneStatus",
         "PartyRoleEnum": "projects.choices.PartyRole",
         "RagEnum": "projects.choices.Rag",
+        "EventTypeEnum": "projects.webhooks.choices.EventType",
+        "DeliveryStatusEnum": "projects.webhooks.choices.DeliveryStatus",
     },
 }
 

@@ -3,7 +3,7 @@
 from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from projects.api import views
+from projects.api import iati_views, views, webhook_views
 from projects.api.problems import unknown_route
 
 urlpatterns = [
@@ -37,5 +37,20 @@ urlpatterns = [
     path("milestones/<int:pk>/", views.MilestoneDetail.as_view(), name="api-milestone"),
     path("status-reports/", views.StatusReportList.as_view(), name="api-status-reports"),
     path("status-reports/<int:pk>/", views.StatusReportDetail.as_view(), name="api-status-report"),
+    path("webhooks/", webhook_views.EndpointList.as_view(), name="api-webhooks"),
+    path("webhooks/<int:pk>/", webhook_views.EndpointDetail.as_view(), name="api-webhook"),
+    path(
+        "webhooks/<int:pk>/rotate-secret/",
+        webhook_views.EndpointRotateSecret.as_view(),
+        name="api-webhook-rotate-secret",
+    ),
+    path("webhooks/<int:pk>/deliveries/", webhook_views.EndpointDeliveries.as_view(), name="api-webhook-deliveries"),
+    path(
+        "webhooks/<int:pk>/deliveries/<int:delivery_pk>/replay/",
+        webhook_views.DeliveryReplay.as_view(),
+        name="api-webhook-delivery-replay",
+    ),
+    path("webhooks/<int:pk>/replay/", webhook_views.EndpointReplay.as_view(), name="api-webhook-replay"),
+    path("iati/activities.xml", iati_views.IatiActivities.as_view(), name="api-iati-activities"),
     re_path(r"", unknown_route, name="api-unknown"),
 ]
