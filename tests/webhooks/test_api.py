@@ -39,20 +39,28 @@ def test_a_partner_subscribes_and_reads_the_secret_once(alpha_api, alpha, receiv
     assert [e["id"] for e in alpha_api.get(reverse("api-webhooks")).json()["results"]] == [body["id"]]
 
 
-def test_another_partners_endpoint_is_not_found_and_a_read_token_cannot_write(alpha, bravo, alpha_api):
-    theirs, _ = subscribed(bravo.organization, "http://127.0.0.9:8443/bravo")
+def test_another_partners_endpoint_is_not_found_and_a_read_token_cannot_write(alpha, bravo, alpha_api, change):
+    theirs, their_secret = subscribed(bravo.organization, "http://127.0.0.9:8443/bravo")
     mine, _ = subscribed(alpha.organization, "http://127.0.0.9:8443/alpha")
     reader = bearer(token(organization=alpha.organization, scope="read"))
+    change(bravo.milestone)
+    their_delivery = Delivery.objects.get(endpoint=theirs)
 
-    for method, name, args in [
-        ("get", "api-webhook", [theirs.pk]),
-        ("patch", "api-webhook", [theirs.pk]),
-        ("delete", "api-webhook", [theirs.pk]),
-        ("post", "api-webhook-rotate-secret", [theirs.pk]),
-        ("get", "api-webhook-deliveries", [theirs.pk]),
-        ("post", "api-webhook-replay", [theirs.pk]),
+    for method, name, args, body in [
+        ("get", "api-webhook", [theirs.pk], None),
+        ("patch", "api-webhook", [theirs.pk], {"url": "http://127.0.0.9:8443/hijacked"}),
+        ("delete", "api-webhook", [theirs.pk], None),
+        ("post", "api-webhook-rotate-secret", [theirs.pk], None),
+        ("get", "api-webhook-deliveries", [theirs.pk], None),
+        ("post", "api-webhook-delivery-replay", [theirs.pk, their_delivery.pk], None),
+        ("post", "api-webhook-replay", [theirs.pk], {"since": "2026-01-01T00:00:00Z"}),
     ]:
-        assert getattr(alpha_api, method)(reverse(name, args=args), {}, format="json").status_code == 404
+        response = getattr(alpha_api, method)(reverse(name, args=args), body, format="json")
+        assert (response.status_code, response.json()["code"]) == (404, "not_found"), name
+    theirs.refresh_from_db()
+    assert (
+        theirs.url == "http://127.0.0.9:8443/bravo" and EndpointSecret.objects.get(endpoint=theirs).key == their_secret
+    )
     assert [e["id"] for e in reader.get(reverse("api-webhooks")).json()["results"]] == [mine.pk]
     refused = reader.patch(reverse("api-webhook", args=[mine.pk]), {"active": False}, format="json")
     assert refused.status_code == 403 and Endpoint.objects.get(pk=mine.pk).active
