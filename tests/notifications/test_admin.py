@@ -3,8 +3,8 @@
 import pytest
 from django.urls import reverse
 
-from projects.notifications.delivery import plan_reminders
 from projects.notifications.models import Contact, Delivery, Recipient, ReminderRule
+from projects.notifications.planning import plan_reminders
 from tests.factories import UserFactory
 
 
