@@ -30,9 +30,10 @@ def list_milestones_per_message(apps, schema_editor):
     for row in Delivery.objects.filter(kind="reminder").order_by("pk"):
         days.setdefault((row.recipient_id, row.on_date), []).append(row)
     for rows in days.values():
+        listed = [(r.milestone_id, r.due_on, r.period) for r in rows]
         keep = fold(rows)
         RemindedMilestone.objects.bulk_create(
-            [RemindedMilestone(delivery=keep, milestone_id=r.milestone_id, due_on=r.due_on, rule=r.period) for r in rows]
+            [RemindedMilestone(delivery=keep, milestone_id=pk, due_on=due_on, rule=rule) for pk, due_on, rule in listed]
         )
         Delivery.objects.filter(pk__in=[row.pk for row in rows if row.pk != keep.pk]).delete()
 
