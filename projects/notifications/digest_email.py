@@ -95,6 +95,12 @@ def news_values(section: AgreementNews) -> dict:
 
 
 def section_values(section: AgreementNews) -> dict:
+    if section.rendered is None:
+        section.rendered = _section_values(section)
+    return section.rendered
+
+
+def _section_values(section: AgreementNews) -> dict:
     agreement, report = section.agreement, section.latest_report
     return {
         "title": f"{agreement.reference} {agreement.title}",

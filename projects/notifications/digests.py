@@ -41,6 +41,7 @@ class AgreementNews:
     funding: FundingSummary | None = None
     latest_report: StatusReport | None = None
     report_is_new: bool = False
+    rendered: dict | None = None  # the e-mail's formatted values, made once for every digest sharing the section
 
     @property
     def has_news(self) -> bool:
@@ -93,9 +94,20 @@ class PortfolioNews:
     milestones: dict[int, list[Milestone]]
     commitments: dict[int, list[FundingCommitment]]
     disbursements: dict[int, list[Disbursement]]
+    sections: dict[tuple[int, datetime], AgreementNews] = field(default_factory=dict)
 
     def section(self, agreement_id: int, since: datetime) -> AgreementNews:
-        """One agreement's news as seen by a recipient whose last digest went out at `since`."""
+        """One agreement's news as seen by a recipient whose last digest went out at `since`.
+
+        Built once per agreement and moment: recipients who follow the same agreement since the same
+        moment (a first digest, or digests sent by the same run) share the section and its rendering.
+        """
+        key = (agreement_id, since)
+        if key not in self.sections:
+            self.sections[key] = self._section(agreement_id, since)
+        return self.sections[key]
+
+    def _section(self, agreement_id: int, since: datetime) -> AgreementNews:
         report = self.reports.get(agreement_id)
         section = AgreementNews(
             self.agreements[agreement_id],
