@@ -146,3 +146,24 @@ def test_a_digest_batch_costs_one_set_of_queries_plus_one_claim_per_message(reci
     """Loading, building and the funding figures are shared by the batch; each message is claimed as it is sent,
     in its own transaction (BEGIN, the claiming UPDATE, COMMIT)."""
     assert batch_queries(recipients, agreements_each, timezone.localdate()) == queries
+
+
+def test_an_agreement_without_exchange_rate_blanks_only_its_followers_funding_figures(
+    programme, django_capture_on_commit_callbacks
+):
+    """The batch computes funding once; a missing rate costs the figures of those who follow that agreement only."""
+    taras = StaffUserFactory(email="taras@mod.example")
+    krone = AgreementFactory(
+        status=AgreementStatus.ACTIVE, signed_on=programme.today, programme_manager=taras, currency="NOK"
+    )  # no NOK rate exists
+    MilestoneFactory(agreement=krone, due_on=programme.today)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        plan_digests(DigestFrequency.WEEKLY, programme.today)
+
+    bodies = {m.to[0].split("<")[1].rstrip(">"): m.body for m in mail.outbox}
+    assert "Funding figures unavailable: No exchange rate for NOK" in bodies["taras@mod.example"]
+    assert (
+        "Budget 1,000,000.00 EUR, committed 0.00, funding gap 1,000,000.00 EUR (100% unfunded)."
+        in (bodies["petra@mod.example"])
+    )
