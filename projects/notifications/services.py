@@ -10,7 +10,7 @@ from projects.actors import Actor
 from projects.errors import DomainError, ErrorCode
 from projects.models import Organization
 from projects.notifications.models import Contact, DigestFrequency, Recipient
-from projects.services.service import require_staff, save_validated, service, validation_failure
+from projects.services.service import delete_checked, require_staff, save_validated, service, validation_failure
 
 
 @service
@@ -33,6 +33,13 @@ def give_users_preferences(user_ids: Iterable[int | None]) -> None:
     programme managers and milestone owners need no step of their own to start hearing about their work.
     """
     Recipient.objects.bulk_create([Recipient(user_id=pk) for pk in set(user_ids) if pk], ignore_conflicts=True)
+
+
+@service
+def delete_contact(*, actor: Actor, contact_id: int) -> None:
+    """The contact hears nothing more; their preferences and delivery log go with them."""
+    require_staff(actor, "remove contacts")
+    delete_checked(Contact, contact_id, None)
 
 
 @service

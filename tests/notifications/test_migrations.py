@@ -8,8 +8,8 @@ from django.db.migrations.executor import MigrationExecutor
 
 from tests.factories import MilestoneFactory, UserFactory
 
-BEFORE = [("notifications", "0002_default_rules_and_schedule")]
-AFTER = [("notifications", "0004_one_reminder_message_per_recipient_and_day")]
+BEFORE = [("notifications", "0003_constraints_explained_beside_fields")]
+AFTER = [("notifications", "0005_one_reminder_message_per_recipient_and_day")]
 DAY = datetime.timedelta(days=1)
 
 

@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("notifications", "0003_reminders_listed_per_message"),
+        ("notifications", "0004_reminders_listed_per_message"),
     ]
 
     operations = [

@@ -40,7 +40,7 @@ def list_milestones_per_message(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("notifications", "0002_default_rules_and_schedule"),
+        ("notifications", "0003_constraints_explained_beside_fields"),
         ("projects", "0001_initial"),
     ]
 
