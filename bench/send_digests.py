@@ -28,6 +28,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tracker.settings")
 os.environ.setdefault("LOG_LEVEL", "WARNING")  # one log line per task would drown the figures
+os.environ.setdefault("DEBUG", "true")  # the development defaults: a throwaway database, a local SMTP server
 
 import django  # noqa: E402
 from aiosmtpd.controller import Controller  # noqa: E402
