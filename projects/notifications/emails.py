@@ -39,10 +39,14 @@ def milestone_link(milestone: Milestone) -> str:
     return f"{agreement_link(milestone.agreement_id)}#milestone-{milestone.pk}"
 
 
+def site_domain() -> str:
+    """The host of SITE_URL: the right-hand side of the Message-IDs the tracker writes."""
+    return settings.SITE_URL.split("://", 1)[-1].split("/", 1)[0].split(":", 1)[0] or "localhost"
+
+
 def message_id(delivery: Delivery) -> str:
     """Stable per delivery, so a mail system that sees a resend after a crash can drop it as a duplicate."""
-    domain = settings.SITE_URL.split("://", 1)[-1].split("/", 1)[0].split(":", 1)[0] or "localhost"
-    return f"<{delivery.kind}-{delivery.pk}@{domain}>"
+    return f"<{delivery.kind}-{delivery.pk}@{site_domain()}>"
 
 
 def money(amount: Decimal) -> str:

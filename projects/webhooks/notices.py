@@ -8,6 +8,7 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from projects.notifications.emails import site_domain
 from projects.notifications.models import Contact
 from projects.webhooks.models import Endpoint
 
@@ -33,13 +34,12 @@ def tell_owner_disabled(endpoint_id: int) -> str:
         return "nothing to tell"
     addresses = owner_addresses(endpoint)
     if addresses:
-        domain = settings.SITE_URL.split("://", 1)[-1].split("/", 1)[0].split(":", 1)[0] or "localhost"
         EmailMessage(
             subject=f"Webhook endpoint disabled: {endpoint.url}",
             body=render_to_string("email/webhook_disabled.txt", {"endpoint": endpoint, "site_url": settings.SITE_URL}),
             to=addresses,
             headers={
-                "Message-ID": f"<webhook-disabled-{endpoint.pk}-{endpoint.disabled_at:%Y%m%d%H%M%S}@{domain}>",
+                "Message-ID": f"<webhook-disabled-{endpoint.pk}-{endpoint.disabled_at:%Y%m%d%H%M%S}@{site_domain()}>",
                 "Auto-Submitted": "auto-generated",
             },
         ).send()
