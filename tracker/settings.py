@@ -197,7 +197,16 @@ REST_FRAMEWORK |= {
     ],
     "DEFAULT_SCHEMA_CLASS": "projects.api.schema.ApiSchema",
     "EXCEPTION_HANDLER": "projects.api.problems.problem_exception_handler",
-    "DEFAULT_PAGINATION_CLASS": "projects.api.pagination.Pages",
+    "DEFAULT_PAGINATION_CLASS": "projects.api.pagination.KeysetPages",
+    "DEFAULT_RENDERER_CLASSES": [
+        "projects.api.rendering.FastJSONRenderer",
+        "rest_framework.renderers.BrowsableAPIRenderer",
+    ],
+    "DEFAULT_PARSER_CLASSES": [
+        "projects.api.parsing.BoundedJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_THROTTLE_CLASSES": ["projects.api.throttling.TokenRateThrottle"],
     "DEFAULT_THROTTLE_RATES": {"api": env.str("API_THROTTLE_RATE", default="600/minute")},
     "PAGE_SIZE": 50,
