@@ -14,7 +14,6 @@ from celery import shared_task
 from django.conf import settings
 from django.utils import timezone
 
-from projects.api.idempotency import purge_expired
 from projects.notifications import delivery
 
 
@@ -54,9 +53,3 @@ def enqueue_deliveries(delivery_ids: list[int]) -> None:
     """Queue one task per delivery (called from `transaction.on_commit`, so workers see the rows)."""
     for delivery_id in delivery_ids:
         deliver.delay(delivery_id)
-
-
-@shared_task(acks_late=True, soft_time_limit=240, time_limit=300)
-def purge_idempotency_keys() -> int:
-    """Beat, hourly: forget API idempotency keys past their 24 hours (a token's own go as it posts, too)."""
-    return purge_expired()

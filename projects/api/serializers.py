@@ -120,18 +120,6 @@ class AgreementOut(serializers.ModelSerializer):
         ]
 
 
-class StatusChangeOut(serializers.Serializer):
-    from_status = serializers.ChoiceField(AgreementStatus.choices)
-    to_status = serializers.ChoiceField(AgreementStatus.choices)
-    reason = serializers.CharField()
-    changed_at = serializers.DateTimeField()
-
-
-class TransitionOut(serializers.Serializer):
-    agreement = AgreementOut()
-    change = StatusChangeOut()
-
-
 class CommitmentOut(serializers.ModelSerializer):
     funder = OrganizationRef()
 
