@@ -202,11 +202,7 @@ REST_FRAMEWORK |= {
         "projects.api.rendering.FastJSONRenderer",
         "rest_framework.renderers.BrowsableAPIRenderer",
     ],
-    "DEFAULT_PARSER_CLASSES": [
-        "projects.api.parsing.BoundedJSONParser",
-        "rest_framework.parsers.FormParser",
-        "rest_framework.parsers.MultiPartParser",
-    ],
+    "DEFAULT_PARSER_CLASSES": ["projects.api.parsing.BoundedJSONParser"],
     "DEFAULT_THROTTLE_CLASSES": ["projects.api.throttling.TokenRateThrottle"],
     "DEFAULT_THROTTLE_RATES": {"api": env.str("API_THROTTLE_RATE", default="600/minute")},
     "PAGE_SIZE": 50,

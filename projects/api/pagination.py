@@ -10,16 +10,15 @@ the default and counts nothing either.
 from __future__ import annotations
 
 import base64
-import binascii
-import json
+import functools
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime, timedelta
 
-from django.core.exceptions import FieldDoesNotExist, ValidationError
+from django.db import models
 from django.db.models import F, QuerySet
 from django.db.models.fields.tuple_lookups import Tuple, TupleGreaterThan, TupleLessThan
-from django.utils import timezone
 from rest_framework import serializers
 from rest_framework.exceptions import NotFound
 from rest_framework.pagination import BasePagination
@@ -30,7 +29,7 @@ SYNC_ORDER = ("updated_at", "id")
 DEFAULT_PAGE_SIZE = 50
 MAX_PAGE_SIZE = 100
 MAX_PAGE_NUMBER = 1_000_000
-WHOLE_NUMBER = re.compile(r"[0-9]{1,30}")
+WHOLE_NUMBER = re.compile(r"[0-9]+")
 
 
 def refuse(parameter: str, message: str) -> serializers.ValidationError:
@@ -41,11 +40,12 @@ def positive_int(request, parameter: str, maximum: int | None = None) -> int | N
     raw = request.query_params.get(parameter)
     if raw is None:
         return None
-    if not WHOLE_NUMBER.fullmatch(raw) or int(raw) < 1:
+    if not WHOLE_NUMBER.fullmatch(raw) or not raw.strip("0"):
         raise refuse(parameter, "Give a whole number of 1 or more.")
-    if maximum is not None and int(raw) > maximum:
+    value = int(raw) if len(raw.lstrip("0")) < 20 else MAX_ID  # past any page; int() refuses very long text
+    if maximum is not None and value > maximum:
         raise refuse(parameter, f"Give a whole number up to {maximum}.")
-    return int(raw)
+    return value
 
 
 @dataclass(frozen=True)
@@ -62,10 +62,6 @@ class Order:
     def paths(self) -> tuple[str, ...]:
         return tuple(key.lstrip("-") for key in self.keys)
 
-    @property
-    def name(self) -> str:
-        return ",".join(self.keys)
-
     def after(self, queryset: QuerySet, position: list, *, backwards: bool = False) -> QuerySet:
         """Rows past `position` in this order (or before it, going back), nearest first."""
         lhs = Tuple(*(F(path) for path in self.paths))
@@ -75,21 +71,6 @@ class Order:
 
     def position(self, row: dict) -> list:
         return [row[path] for path in self.paths]
-
-    def parse(self, model, values) -> list:
-        """Turn a cursor's JSON values back into the key's types; anything else is a malformed cursor."""
-        if not isinstance(values, list) or len(values) != len(self.paths):
-            raise ValueError("wrong length")
-        parsed = []
-        for path, value in zip(self.paths, values, strict=True):
-            field = resolve_field(model, path)
-            if isinstance(value, bool) or not isinstance(value, str | int):
-                raise ValueError("not a key value")
-            typed = field.to_python(value)
-            if isinstance(typed, datetime) and timezone.is_naive(typed):
-                raise ValueError("a time without its offset")
-            parsed.append(typed)
-        return parsed
 
 
 def flip(key: str) -> str:
@@ -103,26 +84,95 @@ def resolve_field(model, path: str):
     return model._meta.get_field(name)
 
 
-def encode(order: Order, position: list, *, backwards: bool) -> str:
-    values = [value.isoformat() if isinstance(value, date | datetime) else value for value in position]
-    document = {"o": order.name, "k": values, "b": backwards}
-    return base64.urlsafe_b64encode(json.dumps(document, separators=(",", ":")).encode()).decode().rstrip("=")
+MAX_ID = 2**63 - 1
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+LAST_MICROSECOND = (datetime.max.replace(tzinfo=UTC) - EPOCH) // timedelta(microseconds=1)
 
 
-def decode(order: Order, model, cursor: str) -> tuple[list, bool]:
-    """The position and direction a cursor names; 400 for one this list did not issue."""
-    try:
-        document = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
-        if not isinstance(document, dict) or document.get("o") != order.name:
-            raise ValueError("another order")
-        backwards = document.get("b")
-        if not isinstance(backwards, bool):
-            raise ValueError("no direction")
-        return order.parse(model, document.get("k")), backwards
-    except (ValueError, TypeError, UnicodeDecodeError, binascii.Error, ValidationError, FieldDoesNotExist):
-        raise refuse(
-            "cursor", "This cursor is not one this list gave out (or it was for other filters); start again."
-        ) from None
+@dataclass(frozen=True)
+class Segment:
+    """How one key value is written in a cursor: a regular grammar, so the schema's pattern says
+    exactly which cursors the server reads (any value it names is a position, even one no row has)."""
+
+    pattern: str
+    write: Callable
+    read: Callable
+
+
+def _text(value: str) -> str:
+    return base64.urlsafe_b64encode(value.encode()).decode().rstrip("=")
+
+
+def _read_text(segment: str) -> str:
+    raw = base64.urlsafe_b64decode(segment + "=" * (-len(segment) % 4))
+    return raw.decode("utf-8", "replace").replace("\x00", "")
+
+
+def _read_moment(segment: str) -> datetime:
+    return EPOCH + timedelta(microseconds=min(int(segment), LAST_MICROSECOND))
+
+
+def _read_day(segment: str) -> date:
+    return date.fromordinal(min(max(int(segment), 1), date.max.toordinal()))
+
+
+TEXT = Segment(r"(?:[A-Za-z0-9_-]{4})*(?:[A-Za-z0-9_-]{2,3})?", _text, _read_text)
+NUMBER = Segment("[0-9]{1,19}", str, lambda segment: min(int(segment), MAX_ID))
+MOMENT = Segment("[0-9]{1,18}", lambda value: str((value - EPOCH) // timedelta(microseconds=1)), _read_moment)
+DAY = Segment("[0-9]{1,7}", lambda value: str(value.toordinal()), _read_day)
+
+
+def segment_for(field) -> Segment:
+    if isinstance(field, models.DateTimeField):
+        return MOMENT
+    if isinstance(field, models.DateField):
+        return DAY
+    if isinstance(field, models.CharField):
+        return TEXT
+    return NUMBER
+
+
+@dataclass(frozen=True)
+class Cursors:
+    """The cursors of one list: `n`/`p` (after or before a row), `o`/`s` (the list's order or the sync
+    order), then one dot-separated segment per key of that order."""
+
+    model: type
+    orders: dict[str, Order]
+
+    @functools.cached_property
+    def segments(self) -> dict[str, list[Segment]]:
+        return {
+            letter: [segment_for(resolve_field(self.model, path)) for path in order.paths]
+            for letter, order in self.orders.items()
+        }
+
+    @functools.cached_property
+    def pattern(self) -> str:
+        alternatives = "|".join(
+            letter + "".join(rf"\.{segment.pattern}" for segment in segments)
+            for letter, segments in self.segments.items()
+        )
+        return f"^[np](?:{alternatives})$"
+
+    def encode(self, order: Order, position: list, *, backwards: bool) -> str:
+        letter = next(letter for letter, known in self.orders.items() if known == order)
+        written = [segment.write(value) for segment, value in zip(self.segments[letter], position, strict=True)]
+        return ".".join(["pn"[not backwards] + letter, *written])
+
+    def decode(self, cursor: str) -> tuple[Order, list, bool]:
+        """The order, position and direction a cursor names; 400 for text that is not a cursor."""
+        if re.fullmatch(self.pattern, cursor) is None:
+            raise refuse("cursor", "This is not a cursor: take it from a list's next or previous link.")
+        head, *values = cursor.split(".")
+        segments = self.segments[head[1]]
+        position = [segment.read(value) for segment, value in zip(segments, values, strict=True)]
+        return self.orders[head[1]], position, head[0] == "p"
+
+
+@functools.cache
+def cursors_for(model, ordering: tuple[str, ...]) -> Cursors:
+    return Cursors(model, {"o": Order(ordering), "s": Order(SYNC_ORDER)})
 
 
 class KeysetPages(BasePagination):
@@ -132,22 +182,24 @@ class KeysetPages(BasePagination):
         size = positive_int(request, "page_size")
         return DEFAULT_PAGE_SIZE if size is None else min(size, MAX_PAGE_SIZE)
 
-    def order_for(self, request, view) -> Order:
-        return Order(SYNC_ORDER if "updated_after" in request.query_params else view.ordering)
-
     def paginate_rows(self, queryset: QuerySet, request, view, columns) -> list[dict]:
-        """The rows of the requested page as `values()` dicts, the order's keys among them."""
-        self.request, self.order, self.size = request, self.order_for(request, view), self.page_size(request)
+        """The rows of the requested page as `values()` dicts, the order's keys among them.
+
+        The order is the sync order when the request filters on `updated_after`; a cursor names
+        its own order, so following a link keeps the order the first page had.
+        """
+        self.request, self.size = request, self.page_size(request)
+        self.cursors = cursors_for(queryset.model, view.ordering)
+        self.order = self.cursors.orders["s" if "updated_after" in request.query_params else "o"]
         cursor, page = request.query_params.get("cursor"), positive_int(request, "page", MAX_PAGE_NUMBER)
-        if cursor is not None and page is not None:
-            raise refuse("cursor", "Send either cursor or page, not both.")
         self.links = {"next": None, "previous": None}
+        if cursor is not None:
+            self.order, position, backwards = self.cursors.decode(cursor)
         fields = dict.fromkeys((*columns, *self.order.paths))
-        if page is not None:
+        if cursor is None and page is not None:  # a cursor, where both are sent, says more precisely where
             return self.by_page_number(queryset.order_by(*self.order.keys).values(*fields), page)
         if cursor is None:
             return self.forwards(queryset.order_by(*self.order.keys).values(*fields), start=None)
-        position, backwards = decode(self.order, queryset.model, cursor)
         window = self.order.after(queryset, position, backwards=backwards).values(*fields)
         return self.backwards(window, position) if backwards else self.forwards(window, start=position)
 
@@ -188,7 +240,7 @@ class KeysetPages(BasePagination):
 
     def link(self, position: list, *, backwards: bool) -> str:
         url = remove_query_param(self.request.build_absolute_uri(), "page")
-        return replace_query_param(url, "cursor", encode(self.order, position, backwards=backwards))
+        return replace_query_param(url, "cursor", self.cursors.encode(self.order, position, backwards=backwards))
 
     def get_paginated_response(self, data) -> Response:
         return Response({**self.links, "results": data})
@@ -206,14 +258,22 @@ class KeysetPages(BasePagination):
         }
 
     def get_schema_operation_parameters(self, view) -> list[dict]:
+        by_position = []
+        if getattr(view, "ordering", None):
+            pattern = cursors_for(view.serializer_class.Meta.model, view.ordering).pattern
+            by_position = [
+                {
+                    "name": "cursor",
+                    "in": "query",
+                    "required": False,
+                    "description": "Where the page starts: take it from `next` or `previous`. A page starts "
+                    "after (or before) the key it names, so rows written meanwhile are neither skipped nor "
+                    "repeated; every page costs the same.",
+                    "schema": {"type": "string", "pattern": pattern},
+                }
+            ]
         return [
-            {
-                "name": "cursor",
-                "in": "query",
-                "required": False,
-                "description": "Where the page starts: take it from `next` or `previous`, never build it.",
-                "schema": {"type": "string", "pattern": r"^[A-Za-z0-9_-]+$"},
-            },
+            *by_position,
             {
                 "name": "page_size",
                 "in": "query",

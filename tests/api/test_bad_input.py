@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import re
+from datetime import timedelta
+
 import pytest
 from django.urls import reverse
 
+from projects.models import Milestone
 from tests.api.conftest import bearer
 from tests.api.test_isolation import database_snapshot
 from tests.api.test_lists import LIST_ROUTES
+from tests.factories import TODAY
 
 BAD_ON_EVERY_LIST = [
     ("updated_after", ""),
@@ -20,7 +25,8 @@ BAD_ON_EVERY_LIST = [
     ("page_size", "ten"),
     ("cursor", ""),
     ("cursor", "not-a-cursor"),
-    ("cursor", "eyJvIjoiZHVlX29uLGlkIiwiayI6WyJ4IiwxXSwiYiI6ZmFsc2V9"),  # {"o":"due_on,id","k":["x",1],...}
+    ("cursor", "eyJvIjoiZHVlX29uLGlkIiwiayI6WyJ4IiwxXSwiYiI6ZmFsc2V9"),
+    ("cursor", "no.1.2.3.4.5.6"),
 ]
 WITH_AGREEMENT_FILTER = ["api-milestones", "api-commitments", "api-disbursements", "api-status-reports"]
 
@@ -37,23 +43,42 @@ def test_an_empty_or_malformed_list_parameter_is_a_400_naming_it(route, paramete
     assert_problem_naming(staff_api.get(reverse(route), {parameter: value}), parameter)
 
 
+@pytest.mark.parametrize("value", ["", "null", "yes", "1"])
+def test_overdue_takes_only_true_or_false(value, alpha, staff_api):
+    assert_problem_naming(staff_api.get(reverse("api-milestones"), {"overdue": value}), "overdue")
+
+
 @pytest.mark.parametrize("route", WITH_AGREEMENT_FILTER)
 @pytest.mark.parametrize("value", ["", "0", "-3", "x"])
 def test_an_empty_or_impossible_agreement_filter_is_a_400_naming_it(route, value, alpha, staff_api):
     assert_problem_naming(staff_api.get(reverse(route), {"agreement": value}), "agreement")
 
 
-def test_a_cursor_of_one_list_is_refused_by_another(alpha, bravo, staff_api):
-    milestones_next = staff_api.get(reverse("api-milestones"), {"page_size": 1}).json()["next"]
-    cursor = milestones_next.split("cursor=")[1].split("&")[0]
-    assert_problem_naming(staff_api.get(reverse("api-agreements"), {"cursor": cursor}), "cursor")
-    synced = staff_api.get(reverse("api-milestones"), {"cursor": cursor, "updated_after": "2000-01-01T00:00:00Z"})
-    assert_problem_naming(synced, "cursor")
+def test_a_cursor_in_the_documented_form_names_a_position_even_one_no_row_has(alpha, bravo, staff_api):
+    """The schema's pattern says which cursors the server reads: any of them is a place in the list."""
+    early, late = alpha.milestone, bravo.milestone
+    Milestone.objects.filter(pk=early.pk).update(due_on=TODAY - timedelta(days=10))
+    Milestone.objects.filter(pk=late.pk).update(due_on=TODAY + timedelta(days=10))
+    made_up = f"no.{TODAY.toordinal()}.0"  # after (today, id 0): from today on, in the list's order
+    assert re.fullmatch(schema_pattern(staff_api, "/api/v1/milestones/"), made_up)
+    page = staff_api.get(reverse("api-milestones"), {"cursor": made_up})
+    assert page.status_code == 200, page.content
+    assert [row["id"] for row in page.json()["results"]] == [late.pk]
+    backwards = staff_api.get(reverse("api-milestones"), {"cursor": f"po.{TODAY.toordinal()}.0"}).json()
+    assert [row["id"] for row in backwards["results"]] == [early.pk]
 
 
-def test_cursor_and_page_together_are_refused(alpha, bravo, staff_api):
-    cursor = staff_api.get(reverse("api-milestones"), {"page_size": 1}).json()["next"].split("cursor=")[1]
-    assert_problem_naming(staff_api.get(reverse("api-milestones"), {"cursor": cursor, "page": 1}), "cursor")
+def schema_pattern(client, path: str) -> str:
+    document = client.get(reverse("api-schema"), {"format": "json"}).json()
+    parameters = document["paths"][path]["get"]["parameters"]
+    return next(p["schema"]["pattern"] for p in parameters if p["name"] == "cursor")
+
+
+def test_a_cursor_says_where_a_page_starts_even_beside_a_page_number(alpha, bravo, staff_api):
+    first = staff_api.get(reverse("api-milestones"), {"page_size": 1}).json()
+    cursor = first["next"].split("cursor=")[1].split("&")[0]
+    both = staff_api.get(reverse("api-milestones"), {"cursor": cursor, "page": 1, "page_size": 1}).json()
+    assert both["results"] == staff_api.get(first["next"]).json()["results"] != first["results"]
 
 
 @pytest.mark.parametrize("body", ["[" * 100_000, "{" * 100_000, '{"a":' * 50 + "1" + "}" * 50])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db.models import Prefetch
+from django.http import Http404
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, status
@@ -17,10 +18,10 @@ from projects.api.pagination import KeysetPages
 from projects.api.preconditions import precondition
 from projects.api.problems import PROBLEM_CONTENT_TYPE
 from projects.api.schema import ProblemOut
-from projects.api.views.base import ChangeableView, ListView, require_staff, sent, valid
+from projects.api.views.base import ChangeableView, ListView, require_staff, sent, staff_member, valid
 from projects.changelog import agreement_history
 from projects.choices import ALLOWED_TRANSITIONS, AgreementStatus
-from projects.models import Agreement, AgreementParty
+from projects.models import Agreement, AgreementParty, Capability
 from projects.selectors import funding_summary
 from projects.services import agreements
 
@@ -68,6 +69,19 @@ def parties_of(agreement_ids: list[int]) -> dict[int, list[dict]]:
             {"id": party["id"], "organization": organization_ref(party, "organization"), "role": party["role"]}
         )
     return found
+
+
+def with_references(data: dict) -> dict:
+    """The body's programme manager and capabilities as records; any that does not exist is 404."""
+    if "programme_manager" in data:
+        data["programme_manager"] = staff_member(data["programme_manager"])
+    if "capabilities" in data:
+        wanted = set(data["capabilities"])
+        found = list(Capability.objects.filter(pk__in=wanted))
+        if len(found) != len(wanted):
+            raise Http404("No capability matches the given id.")
+        data["capabilities"] = found
+    return data
 
 
 class AgreementList(ListView):
@@ -122,7 +136,7 @@ class AgreementList(ListView):
         ]
 
     def create(self, actor, data):
-        agreement = agreements.create_agreement(actor=actor, **data)
+        agreement = agreements.create_agreement(actor=actor, **with_references(data))
         return permissions.get_visible(agreements_of(actor), agreement.pk)
 
 
@@ -136,7 +150,9 @@ class AgreementDetail(ChangeableView):
         return permissions.get_visible(agreements_of(actor), pk)
 
     def change(self, actor, agreement, expected, changes):
-        agreements.update_agreement(actor=actor, agreement_id=agreement.pk, expected_updated_at=expected, **changes)
+        agreements.update_agreement(
+            actor=actor, agreement_id=agreement.pk, expected_updated_at=expected, **with_references(changes)
+        )
 
     def remove(self, actor, agreement, expected):
         agreements.delete_agreement(actor=actor, agreement_id=agreement.pk, expected_updated_at=expected)
@@ -147,6 +163,7 @@ class AgreementTransition(generics.GenericAPIView):
 
     serializer_class = s.AgreementOut
     sends_etag = True
+    summaries = {"POST": "Move an agreement to another status"}
 
     @extend_schema(request=s.TransitionIn, responses={200: s.AgreementOut})
     @idempotent
@@ -166,6 +183,7 @@ class AgreementParties(generics.GenericAPIView):
     """Give an organisation a role on the agreement (programme managers)."""
 
     serializer_class = s.PartyOut
+    summaries = {"POST": "Give an organisation a role on an agreement"}
 
     @extend_schema(request=s.PartyIn, responses={201: s.PartyOut})
     @idempotent
@@ -185,6 +203,7 @@ class AgreementPartyDetail(generics.GenericAPIView):
     """Take a role on the agreement away from an organisation (programme managers)."""
 
     serializer_class = s.PartyOut
+    summaries = {"DELETE": "Take an organisation's role on an agreement away"}
 
     @extend_schema(responses={204: None})
     def delete(self, request, pk, party_pk):
@@ -199,6 +218,7 @@ class AgreementFundingSummary(generics.GenericAPIView):
     """Budget against pledged, committed and disbursed money; the gap counts firm commitments only."""
 
     serializer_class = s.FundingSummaryOut
+    summaries = {"GET": "Read an agreement's funding summary"}
 
     @extend_schema(
         parameters=[s.FundingSummaryQuery],
@@ -227,6 +247,7 @@ class AgreementHistory(generics.ListAPIView):
     """Who changed what and when, on the agreement and everything hanging off it, newest first."""
 
     serializer_class = s.HistoryEntryOut
+    summaries = {"GET": "Read an agreement's history"}
     pagination_class = KeysetPages
     filter_backends = []
 

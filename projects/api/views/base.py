@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from django.contrib.auth import get_user_model
+from django.http import Http404
 from rest_framework import generics, status
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
@@ -42,6 +44,16 @@ def require_partner_fields(request, allowed: frozenset[str]) -> None:
     forbidden = sorted(str(name) for name in request.data if name not in allowed)
     if forbidden:
         raise PermissionDenied(f"Partners may change only {', '.join(sorted(allowed))}; not {', '.join(forbidden)}.")
+
+
+def staff_member(username: str | None):
+    """The programme manager a body names by username; one that names none is 404, as other references."""
+    if username is None:
+        return None
+    user = get_user_model().objects.filter(is_staff=True, username=username).first()
+    if user is None:
+        raise Http404("No programme manager has this username.")
+    return user
 
 
 def valid(serializer_class, request, *, partial: bool = False) -> dict:

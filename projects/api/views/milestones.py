@@ -7,7 +7,7 @@ from django.utils import timezone
 from projects import filters, permissions
 from projects.api import serializers as s
 from projects.api.columns import TIMESTAMPS, day, organization_columns, organization_ref, timestamps
-from projects.api.views.base import ChangeableView, ListView
+from projects.api.views.base import ChangeableView, ListView, staff_member
 from projects.choices import CLOSED_MILESTONE_STATUSES
 from projects.models import Milestone
 from projects.services import milestones
@@ -71,6 +71,8 @@ class MilestoneList(ListView):
     def create(self, actor, data):
         agreement = permissions.access_agreement(actor, data.pop("agreement"))
         data["responsible"] = permissions.access_organization(actor, data["responsible"])
+        if "owner" in data:
+            data["owner"] = staff_member(data["owner"])
         return milestones.create_milestone(actor=actor, agreement_id=agreement.pk, **data)
 
 
@@ -87,6 +89,8 @@ class MilestoneDetail(ChangeableView):
     def change(self, actor, milestone, expected, changes):
         if "responsible" in changes:
             changes["responsible"] = permissions.access_organization(actor, changes["responsible"])
+        if "owner" in changes:
+            changes["owner"] = staff_member(changes["owner"])
         progress_only = set(changes) <= PROGRESS_FIELDS
         update = milestones.update_milestone_progress if progress_only else milestones.update_milestone
         update(actor=actor, milestone_id=milestone.pk, expected_updated_at=expected, **changes)

@@ -39,6 +39,8 @@ class OrganizationList(ListView):
 
 
 class OrganizationDetail(ChangeableView):
+    """One organisation (a partner may read itself and those it shares an agreement with)."""
+
     serializer_class = s.OrganizationOut
     change_input = s.OrganizationIn
 
@@ -74,6 +76,8 @@ class CapabilityList(ListView):
 
 
 class CapabilityDetail(ChangeableView):
+    """One capability of the taxonomy."""
+
     serializer_class = s.CapabilityOut
     change_input = s.CapabilityIn
 
