@@ -183,27 +183,10 @@ def build() -> None:
 
 
 def agreements_floor(actor: Actor, size: int) -> bytes:
-    """The least work a page of agreements needs: its rows and fields as tuples, encoded by orjson."""
-    page = list(
-        Agreement.objects.visible_to(actor)
-        .order_by("reference", "pk")
-        .values(
-            "id",
-            "reference",
-            "title",
-            "summary",
-            "kind",
-            "status",
-            "signed_on",
-            "starts_on",
-            "ends_on",
-            "currency",
-            "budget",
-            "programme_manager__username",
-            "created_at",
-            "updated_at",
-        )[:size]
-    )
+    """The least work a page of agreements needs: the same rows and fields with `values()`, encoded by orjson."""
+    from projects.api.views.agreements import AgreementList
+
+    page = list(Agreement.objects.visible_to(actor).order_by("reference", "pk").values(*AgreementList.columns)[:size])
     ids = [row["id"] for row in page]
     capabilities = Agreement.capabilities.through.objects.filter(agreement_id__in=ids).values(
         "agreement_id", "capability__id", "capability__slug", "capability__name"
