@@ -111,6 +111,7 @@ class AgreementList(ListView):
         return Agreement.objects.visible_to(actor)
 
     def represent(self, rows):
+        zone = timezone.get_current_timezone()
         ids = [row["id"] for row in rows]
         capabilities, parties = capabilities_of(ids), parties_of(ids)
         return [
@@ -130,7 +131,7 @@ class AgreementList(ListView):
                 "programme_manager": row["programme_manager__username"],
                 "capabilities": capabilities[row["id"]],
                 "parties": parties[row["id"]],
-                **timestamps(row),
+                **timestamps(row, zone),
             }
             for row in rows
         ]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.utils import timezone
+
 from projects import filters, permissions
 from projects.api import serializers as s
 from projects.api.columns import TIMESTAMPS, day, money, organization_columns, organization_ref, timestamps
@@ -33,6 +35,7 @@ class CommitmentList(ListView):
         return FundingCommitment.objects.visible_to(actor)
 
     def represent(self, rows):
+        zone = timezone.get_current_timezone()
         return [
             {
                 "id": row["id"],
@@ -43,7 +46,7 @@ class CommitmentList(ListView):
                 "status": row["status"],
                 "pledged_on": day(row["pledged_on"]),
                 "reference": row["reference"],
-                **timestamps(row),
+                **timestamps(row, zone),
             }
             for row in rows
         ]
@@ -99,6 +102,7 @@ class DisbursementList(ListView):
         return Disbursement.objects.visible_to(actor)
 
     def represent(self, rows):
+        zone = timezone.get_current_timezone()
         return [
             {
                 "id": row["id"],
@@ -108,7 +112,7 @@ class DisbursementList(ListView):
                 "currency": row["commitment__currency"],
                 "disbursed_on": day(row["disbursed_on"]),
                 "reference": row["reference"],
-                **timestamps(row),
+                **timestamps(row, zone),
             }
             for row in rows
         ]

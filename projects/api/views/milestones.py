@@ -47,6 +47,7 @@ class MilestoneList(ListView):
         return Milestone.objects.visible_to(actor)
 
     def represent(self, rows):
+        zone = timezone.get_current_timezone()
         today = timezone.localdate()
         return [
             {
@@ -63,7 +64,7 @@ class MilestoneList(ListView):
                 "target_quantity": row["target_quantity"],
                 "actual_quantity": row["actual_quantity"],
                 "progress": progress(row),
-                **timestamps(row),
+                **timestamps(row, zone),
             }
             for row in rows
         ]

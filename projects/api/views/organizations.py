@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.utils import timezone
+
 from projects import filters, permissions
 from projects.api import serializers as s
 from projects.api.columns import TIMESTAMPS, timestamps
@@ -22,6 +24,7 @@ class OrganizationList(ListView):
         return permissions.visible_organizations(actor)
 
     def represent(self, rows):
+        zone = timezone.get_current_timezone()
         return [
             {
                 "id": row["id"],
@@ -29,7 +32,7 @@ class OrganizationList(ListView):
                 "slug": row["slug"],
                 "kind": row["kind"],
                 "country": row["country"],
-                **timestamps(row),
+                **timestamps(row, zone),
             }
             for row in rows
         ]
@@ -69,7 +72,8 @@ class CapabilityList(ListView):
         return permissions.visible_capabilities(actor)
 
     def represent(self, rows):
-        return [{"id": row["id"], "name": row["name"], "slug": row["slug"], **timestamps(row)} for row in rows]
+        zone = timezone.get_current_timezone()
+        return [{"id": row["id"], "name": row["name"], "slug": row["slug"], **timestamps(row, zone)} for row in rows]
 
     def create(self, actor, data):
         return organizations.create_capability(actor=actor, **data)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.utils import timezone
+
 from projects import filters, permissions
 from projects.api import serializers as s
 from projects.api.columns import TIMESTAMPS, day, organization_columns, organization_ref, timestamps
@@ -35,6 +37,7 @@ class StatusReportList(ListView):
         return StatusReport.objects.visible_to(actor)
 
     def represent(self, rows):
+        zone = timezone.get_current_timezone()
         return [
             {
                 "id": row["id"],
@@ -46,7 +49,7 @@ class StatusReportList(ListView):
                 "summary": row["summary"],
                 "risks": row["risks"],
                 "next_steps": row["next_steps"],
-                **timestamps(row),
+                **timestamps(row, zone),
             }
             for row in rows
         ]
