@@ -27,6 +27,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tracker.settings")
+os.environ.setdefault("DEBUG", "true")  # development defaults for the settings; main() turns DEBUG off again
 
 import django  # noqa: E402
 

@@ -1,8 +1,8 @@
 """Settings for every environment, read from the environment (12-factor).
 
 Defaults are the embedded ones that `make run` needs (SQLite, a filesystem broker, e-mail to
-files under var/). With DEBUG off, the secrets and hosts must be given or the process refuses
-to start.
+files under var/). DEBUG is off unless set (`make run` and the tests turn it on); with it off,
+the secrets and hosts must be given or the process refuses to start.
 """
 
 import ipaddress
@@ -17,7 +17,7 @@ VAR_DIR = Path(environ.Env().str("VAR_DIR", default=str(BASE_DIR / "var")))
 env = environ.Env()
 env.read_env(BASE_DIR / ".env")
 
-DEBUG = env.bool("DEBUG", default=True)
+DEBUG = env.bool("DEBUG", default=False)
 
 
 def required_in_production(name: str, development_default):
