@@ -12,10 +12,10 @@ import environ
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
-VAR_DIR = Path(environ.Env().str("VAR_DIR", default=str(BASE_DIR / "var")))
 
 env = environ.Env()
 env.read_env(BASE_DIR / ".env")
+VAR_DIR = Path(env.str("VAR_DIR", default=str(BASE_DIR / "var")))
 
 DEBUG = env.bool("DEBUG", default=False)
 
@@ -162,6 +162,8 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "data_folder_out": str(_queue_dir),
         "processed_folder": str(VAR_DIR / "broker-processed"),
         "store_processed": False,
+        # kombu keeps its exchange tables here; its default is a `control` folder in the working directory.
+        "control_folder": str(VAR_DIR / "broker-control"),
     }
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_TASK_IGNORE_RESULT = True
@@ -190,18 +192,16 @@ EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
 # Unsubscribe links in e-mails stop working after this many days; every new e-mail carries a fresh one.
 UNSUBSCRIBE_LINK_MAX_AGE_DAYS = env.int("UNSUBSCRIBE_LINK_MAX_AGE_DAYS", default=90)
 
-REST_FRAMEWORK = {
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-}
 # The partner API: bearer tokens (or the UI's session), problem-details errors, per-token throttling.
-REST_FRAMEWORK |= {
+_api_throttle_rate = env.str("API_THROTTLE_RATE", default="600/minute")
+REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "projects.api.authentication.BearerTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "projects.api.schema.ApiSchema",
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "EXCEPTION_HANDLER": "projects.api.problems.problem_exception_handler",
     "DEFAULT_PAGINATION_CLASS": "projects.api.pagination.KeysetPages",
     "DEFAULT_RENDERER_CLASSES": [
@@ -210,20 +210,18 @@ REST_FRAMEWORK |= {
     ],
     "DEFAULT_PARSER_CLASSES": ["projects.api.parsing.BoundedJSONParser"],
     "DEFAULT_THROTTLE_CLASSES": ["projects.api.throttling.TokenRateThrottle"],
-    "DEFAULT_THROTTLE_RATES": {"api": env.str("API_THROTTLE_RATE", default="600/minute")},
+    "DEFAULT_THROTTLE_RATES": {"api": _api_throttle_rate},
     "PAGE_SIZE": 50,
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Co-production tracker API",
     "VERSION": "1.0.0",
+    "DESCRIPTION": "Agreements, funding, milestones and status reports of the co-production portfolio. "
+    "Authenticate with `Authorization: Bearer <token>`; errors are RFC 9457 problem details. Each token may "
+    f"make {_api_throttle_rate} requests; beyond that, 429 with Retry-After.",
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
-}
-SPECTACULAR_SETTINGS |= {
-    "DESCRIPTION": "Agreements, funding, milestones and status reports of the co-production portfolio. "
-    "Authenticate with `Authorization: Bearer <token>`; errors are RFC 9457 problem details. Each token may "
-    f"make {REST_FRAMEWORK['DEFAULT_THROTTLE_RATES']['api']} requests; beyond that, 429 with Retry-After.",
     "SERVE_INCLUDE_SCHEMA": False,
     "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
     "COMPONENT_SPLIT_REQUEST": True,

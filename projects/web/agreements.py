@@ -8,12 +8,12 @@ from django.http import Http404, HttpResponse
 from django.utils import timezone
 from django.views.generic import DetailView, ListView, View
 
+from projects.changelog import agreement_changes
 from projects.errors import DomainError
+from projects.forms import TransitionForm
 from projects.selectors import funding_summary, portfolio_funding
 from projects.web.access import can_edit
-from projects.web.changes import agreement_changes
 from projects.web.filters import AgreementFilter
-from projects.web.forms import TransitionForm
 from projects.web.portfolio import agreement_page_queryset, agreement_rows
 from projects.web.resources import AgreementResource
 from projects.web.timeline import milestone_timeline

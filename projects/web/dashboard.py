@@ -8,9 +8,9 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.utils import timezone
 from django.views.generic import TemplateView
 
+from projects.changelog import recent_changes
 from projects.errors import DomainError
 from projects.selectors import FunderFunding, FundingSummary, portfolio_funding
-from projects.web.changes import recent_changes
 from projects.web.portfolio import late_and_due_milestones, portfolio_agreements, rag_distribution
 from projects.web.templatetags.charts import Segment
 

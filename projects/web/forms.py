@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 import copy
-from datetime import datetime
 
 from django import forms
 from django.contrib.auth import get_user_model
-from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from projects.choices import AgreementStatus, CommitmentStatus
-from projects.errors import DomainError
+from projects.choices import CommitmentStatus
+from projects.forms import DATE, VersionField
 from projects.models import (
     Agreement,
     AgreementParty,
@@ -21,29 +19,6 @@ from projects.models import (
     Organization,
     StatusReport,
 )
-
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-
-
-def show_refusal(form: forms.BaseForm, exc: DomainError) -> None:
-    """Put a service's refusal on the form: every message beside the field it names, the rest above the form."""
-    for field, messages in exc.errors.items():
-        form.add_error(field if field in form.fields else None, messages)
-
-
-class VersionField(forms.CharField):
-    """The record's `updated_at` when the form was shown; the service refuses the write if it moved since."""
-
-    widget = forms.HiddenInput
-
-    def to_python(self, value) -> datetime | None:
-        value = super().to_python(value)
-        if not value:
-            return None
-        try:
-            return datetime.fromisoformat(value)
-        except ValueError:
-            raise ValidationError("This form is out of date; reload the page.", code="invalid") from None
 
 
 class ParsingForm(forms.ModelForm):
@@ -115,21 +90,6 @@ class AgreementForm(VersionedForm):
 
     def clean_currency(self) -> str:
         return self.cleaned_data["currency"].strip().upper()
-
-
-class TransitionForm(forms.Form):
-    to_status = forms.ChoiceField(label="New status")
-    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), help_text="Recorded in the history.")
-    effective_on = forms.DateField(
-        required=False, widget=DATE, help_text="Signing date when signing without one (default today)."
-    )
-    expected_updated_at = VersionField(required=False)
-
-    def __init__(self, *args, agreement: Agreement, **kwargs):
-        super().__init__(*args, **kwargs)
-        labels = dict(AgreementStatus.choices)
-        self.fields["to_status"].choices = [(s, labels[s]) for s in agreement.allowed_transitions()]
-        self.fields["expected_updated_at"].initial = agreement.updated_at.isoformat()
 
 
 class PartyForm(ParsingForm):

@@ -20,7 +20,8 @@ from django.views import View
 from import_export.formats.base_formats import CSV, XLSX
 from import_export.results import RowResult
 
-from projects.web.access import ManagerRequiredMixin, actor_for
+from projects.actors import actor_of
+from projects.web.access import ManagerRequiredMixin
 from projects.web.forms import ImportForm
 from projects.web.resources import IMPORTS
 
@@ -113,7 +114,7 @@ class ImportView(ManagerRequiredMixin, View):
         except UnreadableFile as exc:
             form = ImportForm()
             return self.render_page(form=form, file_error=str(exc))
-        resource = IMPORTS[self.kind](actor=actor_for(request))
+        resource = IMPORTS[self.kind](actor=actor_of(request))
         result = resource.import_data(
             dataset, dry_run=not confirmed, use_transactions=True, rollback_on_validation_errors=True
         )

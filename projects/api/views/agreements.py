@@ -11,7 +11,7 @@ from rest_framework.response import Response
 
 from projects import filters, permissions
 from projects.api import serializers as s
-from projects.api.authentication import actor_of
+from projects.actors import actor_of
 from projects.api.columns import TIMESTAMPS, day, money, organization_columns, organization_ref, timestamps
 from projects.api.idempotency import idempotent
 from projects.api.pagination import KeysetPages
@@ -19,7 +19,7 @@ from projects.api.preconditions import precondition
 from projects.api.problems import PROBLEM_CONTENT_TYPE
 from projects.api.schema import ProblemOut
 from projects.api.views.base import ChangeableView, ListView, require_staff, sent, staff_member, valid
-from projects.changelog import agreement_history
+from projects.changelog import agreement_changes
 from projects.choices import ALLOWED_TRANSITIONS, AgreementStatus
 from projects.models import Agreement, AgreementParty, Capability
 from projects.selectors import funding_summary
@@ -209,7 +209,7 @@ class AgreementPartyDetail(generics.GenericAPIView):
     @extend_schema(responses={204: None})
     def delete(self, request, pk, party_pk):
         actor = actor_of(request)
-        party = permissions.access_party(actor, permissions.access_agreement(actor, pk), party_pk)
+        party = permissions.access_party(permissions.access_agreement(actor, pk), party_pk)
         require_staff(request)
         agreements.remove_party(actor=actor, party_id=party.pk)
         return Response(status=status.HTTP_204_NO_CONTENT)
@@ -253,4 +253,4 @@ class AgreementHistory(generics.ListAPIView):
     filter_backends = []
 
     def get_queryset(self):
-        return agreement_history(permissions.access_agreement(actor_of(self.request), self.kwargs["pk"]))
+        return agreement_changes(permissions.access_agreement(actor_of(self.request), self.kwargs["pk"]))

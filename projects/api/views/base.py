@@ -16,7 +16,8 @@ from rest_framework import generics, status
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
-from projects.api.authentication import actor_of, may_write
+from projects.actors import actor_of
+from projects.api.authentication import may_write
 from projects.api.filtering import StrictFilterBackend
 from projects.api.idempotency import idempotent
 from projects.api.pagination import KeysetPages

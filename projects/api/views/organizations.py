@@ -69,7 +69,7 @@ class CapabilityList(ListView):
     columns = ("id", "name", "slug", *TIMESTAMPS)
 
     def visible(self, actor):
-        return permissions.visible_capabilities(actor)
+        return permissions.visible_capabilities()
 
     def represent(self, rows):
         zone = timezone.get_current_timezone()
@@ -86,7 +86,7 @@ class CapabilityDetail(ChangeableView):
     change_input = s.CapabilityIn
 
     def fetch(self, actor, pk):
-        return permissions.access_capability(actor, pk)
+        return permissions.access_capability(pk)
 
     def change(self, actor, capability, expected, changes):
         organizations.update_capability(
