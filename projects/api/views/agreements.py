@@ -10,8 +10,8 @@ from rest_framework import generics, status
 from rest_framework.response import Response
 
 from projects import filters, permissions
-from projects.api import serializers as s
 from projects.actors import actor_of
+from projects.api import serializers as s
 from projects.api.columns import TIMESTAMPS, day, money, organization_columns, organization_ref, timestamps
 from projects.api.idempotency import idempotent
 from projects.api.pagination import KeysetPages
