@@ -20,14 +20,14 @@ from projects.api.problems import PROBLEM_CONTENT_TYPE
 from projects.api.schema import ProblemOut
 from projects.api.views.base import ChangeableView, ListView, require_staff, sent, staff_member, valid
 from projects.changelog import agreement_changes
-from projects.choices import ALLOWED_TRANSITIONS, AgreementStatus
+from projects.choices import AGREEMENT_TRANSITIONS, AgreementStatus
 from projects.models import Agreement, AgreementParty, Capability
 from projects.selectors import funding_summary
 from projects.services import agreements
 
 # The moves out of each status, in the lifecycle's order (what `Agreement.allowed_transitions` gives).
 MOVES = {
-    current: [status for status in AgreementStatus.values if status in ALLOWED_TRANSITIONS[current]]
+    current: [status for status in AgreementStatus.values if status in AGREEMENT_TRANSITIONS[current]]
     for current in AgreementStatus.values
 }
 
