@@ -10,7 +10,8 @@ from projects.models import Agreement
 from projects.web.models import ImportJob
 from tests.brokers import celery_configured
 from tests.conftest import IN_CI
-from tests.notifications.worker.conftest import REDIS_URL, TRANSPORT_OPTIONS, free_port, start_worker
+from tests.notifications.mail_server import free_port
+from tests.notifications.worker.conftest import REDIS_URL, TRANSPORT_OPTIONS, start_worker
 from tests.web.test_import_jobs import agreements_csv
 from tests.web.test_imports import upload
 
