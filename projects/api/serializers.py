@@ -7,14 +7,15 @@ References to other records are ids that the views resolve through the actor's s
 from __future__ import annotations
 
 from collections.abc import Mapping
-from decimal import Decimal
 
-from django.contrib.auth import get_user_model
 from rest_framework import serializers
 
 from projects import representations
+from projects.api import fields as f
 from projects.choices import AgreementKind, AgreementStatus, CommitmentStatus, MilestoneStatus, OrganizationKind, Rag
 from projects.models import AgreementParty, Capability, Organization
+from projects.webhooks.choices import EventType
+from projects.webhooks.models import Delivery, DeliveryAttempt, Endpoint
 
 # The shapes partners read live beside the domain, so that webhook events carry exactly the same.
 PartyOut = representations.PartyOut
@@ -24,25 +25,9 @@ DisbursementOut = representations.DisbursementOut
 MilestoneOut = representations.MilestoneOut
 StatusReportOut = representations.StatusReportOut
 
-MAX_ID = 2**63 - 1
-
-
-def record_id(**options) -> serializers.IntegerField:
-    return serializers.IntegerField(min_value=1, max_value=MAX_ID, **options)
-
 
 def money(**options) -> serializers.DecimalField:
     return serializers.DecimalField(max_digits=18, decimal_places=2, **options)
-
-
-def currency(**options) -> serializers.RegexField:
-    return serializers.RegexField(r"^[A-Z]{3}$", max_length=3, help_text="ISO 4217 code, e.g. EUR.", **options)
-
-
-def staff_username(**options) -> serializers.SlugRelatedField:
-    return serializers.SlugRelatedField(
-        slug_field="username", queryset=get_user_model().objects.filter(is_staff=True), **options
-    )
 
 
 class In(serializers.Serializer):
@@ -88,8 +73,8 @@ class FundingSummaryOut(serializers.Serializer):
 class FundingSummaryQuery(serializers.Serializer):
     """Query parameters; others (`format`, cache busters) are ignored as query strings usually are."""
 
-    currency = currency(required=False)
-    as_of = serializers.DateField(required=False)
+    currency = f.currency(required=False)
+    as_of = f.Day(required=False)
 
 
 class FieldChangeOut(serializers.Serializer):
@@ -113,93 +98,199 @@ class HistoryEntryOut(serializers.Serializer):
 
 
 class OrganizationIn(In):
-    name = serializers.CharField(max_length=200)
-    slug = serializers.SlugField(max_length=80)
+    name = f.text(max_length=200)
+    slug = f.slug()
     kind = serializers.ChoiceField(OrganizationKind.choices)
-    country = serializers.RegexField(r"^[A-Z]{2}$", max_length=2, help_text="ISO 3166-1 alpha-2 code.")
+    country = f.matching(
+        r"\A[A-Z]{2}\Z", "Use an ISO 3166-1 alpha-2 code, e.g. UA.", max_length=2, help_text="ISO 3166-1 alpha-2 code."
+    )
 
 
 class CapabilityIn(In):
-    name = serializers.CharField(max_length=120)
-    slug = serializers.SlugField(max_length=80)
+    name = f.text(max_length=120)
+    slug = f.slug()
 
 
 class AgreementIn(In):
-    reference = serializers.CharField(max_length=40)
-    title = serializers.CharField(max_length=250)
-    summary = serializers.CharField(required=False, allow_blank=True, max_length=20000)
+    reference = f.text(max_length=40)
+    title = f.text(max_length=250)
+    summary = f.text(required=False, blank=True, max_length=20000)
     kind = serializers.ChoiceField(AgreementKind.choices)
-    currency = currency()
-    budget = money(min_value=0)
-    signed_on = serializers.DateField(required=False, allow_null=True)
-    starts_on = serializers.DateField(required=False, allow_null=True)
-    ends_on = serializers.DateField(required=False, allow_null=True)
-    programme_manager = staff_username(required=False, allow_null=True)
-    capabilities = serializers.PrimaryKeyRelatedField(queryset=Capability.objects.all(), many=True, required=False)
+    currency = f.currency()
+    budget = f.Money()
+    signed_on = f.Day(required=False, allow_null=True)
+    starts_on = f.Day(required=False, allow_null=True)
+    ends_on = f.Day(required=False, allow_null=True)
+    programme_manager = f.username(required=False, allow_null=True)
+    capabilities = serializers.ListField(child=f.record_id(), required=False, max_length=1000)
 
 
 class TransitionIn(In):
     to_status = serializers.ChoiceField(AgreementStatus.choices)
-    reason = serializers.CharField(max_length=5000)
-    effective_on = serializers.DateField(required=False, allow_null=True, help_text="Signing date, default today.")
+    reason = f.text(max_length=5000)
+    effective_on = f.Day(required=False, allow_null=True, help_text="Signing date, default today.")
 
 
 class PartyIn(In):
-    organization = record_id()
+    organization = f.record_id()
     role = serializers.ChoiceField(AgreementParty._meta.get_field("role").choices)
 
 
 class CommitmentIn(In):
-    agreement = record_id()
-    funder = record_id()
-    amount = money(min_value=Decimal("0.01"))
-    currency = currency()
-    pledged_on = serializers.DateField()
+    agreement = f.record_id()
+    funder = f.record_id()
+    amount = f.PositiveMoney()
+    currency = f.currency()
+    pledged_on = f.Day()
     status = serializers.ChoiceField(
         [CommitmentStatus.PLEDGED, CommitmentStatus.COMMITTED], default=CommitmentStatus.PLEDGED
     )
-    reference = serializers.CharField(max_length=80, required=False, allow_blank=True)
+    reference = f.text(max_length=80, required=False, blank=True)
 
 
 class CommitmentUpdateIn(In):
-    amount = money(min_value=Decimal("0.01"), required=False)
-    pledged_on = serializers.DateField(required=False)
-    reference = serializers.CharField(max_length=80, required=False, allow_blank=True)
+    amount = f.PositiveMoney(required=False)
+    pledged_on = f.Day(required=False)
+    reference = f.text(max_length=80, required=False, blank=True)
     status = serializers.ChoiceField(CommitmentStatus.choices, required=False)
 
 
 class DisbursementIn(In):
-    commitment = record_id()
-    amount = money(min_value=Decimal("0.01"))
-    disbursed_on = serializers.DateField()
-    reference = serializers.CharField(max_length=80)
+    commitment = f.record_id()
+    amount = f.PositiveMoney()
+    disbursed_on = f.Day()
+    reference = f.text(max_length=80)
 
 
 class MilestoneUpdateIn(In):
     """Partners may send only the progress fields (status, actual_quantity, completed_on)."""
 
-    title = serializers.CharField(max_length=250, required=False)
-    due_on = serializers.DateField(required=False)
-    responsible = record_id(required=False)
-    owner = staff_username(required=False, allow_null=True)
-    unit = serializers.CharField(max_length=60, required=False, allow_blank=True)
-    target_quantity = serializers.IntegerField(min_value=0, max_value=MAX_ID, required=False, allow_null=True)
+    title = f.text(max_length=250, required=False)
+    due_on = f.Day(required=False)
+    responsible = f.record_id(required=False)
+    owner = f.username(required=False, allow_null=True)
+    unit = f.text(max_length=60, required=False, blank=True)
+    target_quantity = f.quantity(required=False, allow_null=True)
     status = serializers.ChoiceField(MilestoneStatus.choices, required=False)
-    actual_quantity = serializers.IntegerField(min_value=0, max_value=MAX_ID, required=False, allow_null=True)
-    completed_on = serializers.DateField(required=False, allow_null=True)
+    actual_quantity = f.quantity(required=False, allow_null=True)
+    completed_on = f.Day(required=False, allow_null=True)
 
 
 class MilestoneIn(MilestoneUpdateIn):
-    agreement = record_id()
-    title = serializers.CharField(max_length=250)
-    due_on = serializers.DateField()
-    responsible = record_id()
+    agreement = f.record_id()
+    title = f.text(max_length=250)
+    due_on = f.Day()
+    responsible = f.record_id()
 
 
 class StatusReportIn(In):
-    agreement = record_id()
-    reported_on = serializers.DateField()
+    agreement = f.record_id()
+    reported_on = f.Day()
     rag = serializers.ChoiceField(Rag.choices)
-    summary = serializers.CharField(max_length=20000)
-    risks = serializers.CharField(required=False, allow_blank=True, max_length=20000)
-    next_steps = serializers.CharField(required=False, allow_blank=True, max_length=20000)
+    summary = f.text(max_length=20000)
+    risks = f.text(required=False, blank=True, max_length=20000)
+    next_steps = f.text(required=False, blank=True, max_length=20000)
+
+
+# Webhooks --------------------------------------------------------------------------------
+
+WEBHOOK_URL = r"\Ahttps?://[^\x00-\x20\x7f]{1,492}\Z"
+
+
+def event_types(**options) -> serializers.ListField:
+    return serializers.ListField(
+        child=serializers.ChoiceField(EventType.choices), min_length=1, max_length=len(EventType), **options
+    )
+
+
+class EndpointOut(serializers.ModelSerializer):
+    events = serializers.ListField(child=serializers.ChoiceField(EventType.choices))
+    organization = representations.OrganizationRef(allow_null=True, help_text="The partner organisation it belongs to.")
+    manager = serializers.SlugRelatedField(
+        source="user",
+        slug_field="username",
+        read_only=True,
+        allow_null=True,
+        help_text="The programme manager it belongs to (it hears of every agreement).",
+    )
+
+    class Meta:
+        model = Endpoint
+        fields = [
+            "id",
+            "url",
+            "events",
+            "active",
+            "description",
+            "organization",
+            "manager",
+            "failing_since",
+            "disabled_at",
+            "disabled_reason",
+            "created_at",
+            "updated_at",
+        ]
+
+
+class EndpointCreatedOut(EndpointOut):
+    secret = serializers.CharField(help_text="The signing secret (whsec_…), shown this once.")
+
+    class Meta(EndpointOut.Meta):
+        fields = [*EndpointOut.Meta.fields, "secret"]
+
+
+def webhook_url(**options) -> f.Text:
+    return f.matching(WEBHOOK_URL, "Give an http:// or https:// URL.", max_length=500, **options)
+
+
+class EndpointUpdateIn(In):
+    url = webhook_url(required=False)
+    events = event_types(required=False)
+    description = f.text(max_length=250, required=False, blank=True)
+    active = f.Flag(required=False)
+
+
+class EndpointIn(EndpointUpdateIn):
+    url = webhook_url()
+    events = event_types()
+    active = f.Flag(required=False, default=True)
+    organization = f.record_id(required=False, help_text="Programme managers: the organisation it is for.")
+
+
+class SecretOut(serializers.Serializer):
+    secret = serializers.CharField(help_text="The new signing secret (whsec_…), shown this once.")
+
+
+class AttemptOut(serializers.ModelSerializer):
+    class Meta:
+        model = DeliveryAttempt
+        fields = ["attempted_at", "succeeded", "status_code", "latency_ms", "response_body", "error"]
+
+
+class DeliveryOut(serializers.ModelSerializer):
+    webhook_id = serializers.CharField(source="event.message_id", help_text="The `webhook-id` of every attempt.")
+    type = serializers.ChoiceField(EventType.choices, source="event.type")
+    occurred_at = serializers.DateTimeField(source="event.occurred_at")
+    attempts = AttemptOut(many=True)
+
+    class Meta:
+        model = Delivery
+        fields = [
+            "id",
+            "webhook_id",
+            "type",
+            "occurred_at",
+            "status",
+            "failures",
+            "next_attempt_at",
+            "finished_at",
+            "attempts",
+        ]
+
+
+class ReplaySinceIn(In):
+    since = f.Moment(help_text="Events from this time on are sent again.")
+
+
+class ReplayedOut(serializers.Serializer):
+    queued = serializers.IntegerField(help_text="How many deliveries were queued again.")

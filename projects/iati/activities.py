@@ -9,6 +9,7 @@ with its target and actual quantity); capacity indicators would join them here a
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
@@ -23,6 +24,9 @@ from projects.iati import codes
 from projects.models import Agreement, AgreementParty, FundingCommitment, Milestone, StatusChange
 
 IATI_VERSION = "2.03"
+# Characters XML 1.0 cannot carry (control characters other than tab and newlines, lone surrogates, U+FFFE/F):
+# text the tracker accepts may hold them, and they are left out of the document.
+NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 
 
@@ -55,13 +59,19 @@ def iso(moment) -> str:
     return moment.replace(microsecond=0).isoformat().replace("+00:00", "Z")
 
 
+def xml_text(value) -> str:
+    return NOT_XML.sub("", str(value))
+
+
 def sub(parent: etree._Element, tag: str, text: str | None = None, **attributes) -> etree._Element:
     """A child element; attribute names use dashes (`iso_date` → `iso-date`), and None values are left out."""
     element = etree.SubElement(
-        parent, tag, {name.replace("_", "-"): str(value) for name, value in attributes.items() if value is not None}
+        parent,
+        tag,
+        {name.replace("_", "-"): xml_text(value) for name, value in attributes.items() if value is not None},
     )
     if text is not None:
-        element.text = text
+        element.text = xml_text(text)
     return element
 
 
@@ -103,17 +113,22 @@ def activity(agreement: Agreement) -> etree._Element:
 
 
 def participating_orgs(element: etree._Element, parties: Iterable[AgreementParty]) -> None:
-    for party in parties:
-        role = codes.ORGANISATION_ROLE.get(party.role)
-        if role is not None:
-            organization = party.organization
-            narrative(
-                element,
-                "participating-org",
-                organization.name,
-                type=codes.ORGANISATION_TYPE[organization.kind],
-                role=role,
-            )
+    """Each party with an IATI role; an agreement without one (a draft) names the programme office as accountable,
+    as IATI wants one participating organisation at least."""
+    listed = [(party.organization, codes.ORGANISATION_ROLE.get(party.role)) for party in parties]
+    listed = [(organization, role) for organization, role in listed if role is not None]
+    for organization, role in listed:
+        kind = codes.ORGANISATION_TYPE[organization.kind]
+        narrative(element, "participating-org", organization.name, type=kind, role=role)
+    if not listed:
+        narrative(
+            element,
+            "participating-org",
+            settings.IATI_REPORTING_ORG_NAME,
+            ref=settings.IATI_REPORTING_ORG_REF,
+            type=settings.IATI_REPORTING_ORG_TYPE,
+            role=codes.ACCOUNTABLE,
+        )
 
 
 def activity_dates(element: etree._Element, agreement: Agreement) -> None:

@@ -14,9 +14,10 @@ ACTIVITY_STATUS = {
 }
 
 # OrganisationRole: 1 Funding, 2 Accountable, 3 Extending, 4 Implementing. Observers have no IATI role.
+ACCOUNTABLE = "2"
 ORGANISATION_ROLE = {
     PartyRole.FUNDER: "1",
-    PartyRole.LEAD: "2",
+    PartyRole.LEAD: ACCOUNTABLE,
     PartyRole.SPONSOR: "3",
     PartyRole.PRODUCER: "4",
     PartyRole.TRAINER: "4",

@@ -173,3 +173,19 @@ def test_the_export_runs_the_same_queries_for_one_agreement_or_many(programme, d
         MilestoneFactory(agreement=more, unit="units", target_quantity=10)
     with django_assert_num_queries(7):
         activities_document(Agreement.objects.all())
+
+
+def test_a_draft_without_parties_names_the_programme_office_and_odd_characters_are_left_out(db, iati_schema):
+    AgreementFactory(reference="UA-XX-\x01007", title="Line\x0b 2\x1f of shells", summary="Tab\tand\nnewline stay.")
+
+    activity = assert_valid(iati_schema, activities_document(Agreement.objects.all())).find("iati-activity")
+
+    assert activity.findtext("iati-identifier") == "XX-COPRODUCTION-TRACKER-UA-XX-007"
+    assert activity.findtext("title/narrative") == "Line 2 of shells"
+    assert activity.findtext("description/narrative") == "Tab\tand\nnewline stay."
+    (office,) = activity.findall("participating-org")
+    assert (office.get("ref"), office.get("role"), office.findtext("narrative")) == (
+        "XX-COPRODUCTION-TRACKER",
+        "2",
+        "Co-production programme office",
+    )

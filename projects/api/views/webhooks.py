@@ -9,14 +9,13 @@ from __future__ import annotations
 
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import generics, status
-from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
 from projects.actors import actor_of
-from projects.api import webhook_serializers as w
-from projects.api.authentication import may_write
+from projects.api import serializers as w
 from projects.api.idempotency import idempotent
-from projects.api.preconditions import precondition, with_etag
+from projects.api.preconditions import precondition
+from projects.api.views.base import require_write, sent, valid
 from projects.permissions import get_visible
 from projects.webhooks import services
 from projects.webhooks.models import Delivery, Endpoint
@@ -29,15 +28,8 @@ def endpoints_of(actor):
 def managed_endpoint(request, pk) -> Endpoint:
     """The caller's endpoint (404 if it is not theirs to see), once its token may write (403 if not)."""
     endpoint = get_visible(endpoints_of(actor_of(request)), pk)
-    if not may_write(request):
-        raise PermissionDenied("This token has the read scope; managing webhooks needs the write scope.")
+    require_write(request)
     return endpoint
-
-
-def valid(serializer_class, request, *, partial: bool = False) -> dict:
-    data = serializer_class(data=request.data, partial=partial)
-    data.is_valid(raise_exception=True)
-    return dict(data.validated_data)
 
 
 @extend_schema_view(get=extend_schema(summary="List webhook endpoints"))
@@ -60,13 +52,12 @@ class EndpointList(generics.ListAPIView):
     @extend_schema(summary="Subscribe a webhook endpoint", request=w.EndpointIn, responses={201: w.EndpointCreatedOut})
     @idempotent
     def post(self, request):
-        if not may_write(request):
-            raise PermissionDenied("This token has the read scope; managing webhooks needs the write scope.")
+        require_write(request)
         data = valid(w.EndpointIn, request)
         organization_id = data.pop("organization", None)
         endpoint, secret = services.subscribe(actor=actor_of(request), organization_id=organization_id, **data)
         endpoint.secret = secret
-        return with_etag(Response(w.EndpointCreatedOut(endpoint).data, status=status.HTTP_201_CREATED), endpoint)
+        return sent(w.EndpointCreatedOut, endpoint, status.HTTP_201_CREATED)
 
 
 class EndpointDetail(generics.GenericAPIView):
@@ -79,8 +70,7 @@ class EndpointDetail(generics.GenericAPIView):
 
     @extend_schema(summary="Read a webhook endpoint")
     def get(self, request, pk):
-        endpoint = get_visible(endpoints_of(actor_of(request)), pk)
-        return with_etag(Response(w.EndpointOut(endpoint).data), endpoint)
+        return sent(w.EndpointOut, get_visible(endpoints_of(actor_of(request)), pk))
 
     @extend_schema(summary="Change a webhook endpoint", request=w.EndpointUpdateIn)
     def patch(self, request, pk):

@@ -7,6 +7,7 @@ from rest_framework import generics, renderers
 from rest_framework.response import Response
 
 from projects.actors import actor_of
+from projects.api.rendering import FastJSONRenderer
 from projects.iati.activities import activities_document
 from projects.models import Agreement
 
@@ -40,6 +41,6 @@ class IatiActivities(generics.GenericAPIView):
 
     def handle_exception(self, exc):
         """Problems are JSON, whatever format the document itself is in."""
-        self.request.accepted_renderer = renderers.JSONRenderer()
+        self.request.accepted_renderer = FastJSONRenderer()
         self.request.accepted_media_type = "application/json"
         return super().handle_exception(exc)
