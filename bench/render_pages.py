@@ -41,8 +41,7 @@ from projects.models import (  # noqa: E402
     Organization,
     StatusReport,
 )
-from projects.selectors import portfolio_funding  # noqa: E402
-from projects.web.portfolio import portfolio_agreements  # noqa: E402
+from projects.selectors import portfolio_agreements, portfolio_funding  # noqa: E402
 
 KINDS = ["co_production", "training", "maintenance", "technology_transfer", "joint_rnd", "procurement"]
 STATUSES = ["draft", "negotiating", "signed", "active", "suspended", "completed"]

@@ -8,10 +8,15 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.utils import timezone
 from django.views.generic import TemplateView
 
-from projects.errors import DomainError
-from projects.selectors import FunderFunding, FundingSummary, portfolio_funding
+from projects.selectors import (
+    FunderFunding,
+    FundingSummary,
+    late_and_due_milestones,
+    portfolio_agreements,
+    portfolio_funding,
+    rag_distribution,
+)
 from projects.web.changes import recent_changes
-from projects.web.portfolio import late_and_due_milestones, portfolio_agreements, rag_distribution
 from projects.web.templatetags.charts import Segment
 
 ZERO = Decimal(0)
@@ -54,19 +59,13 @@ class DashboardView(LoginRequiredMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         today = timezone.localdate()
         agreements = portfolio_agreements()
-        try:
-            funding = portfolio_funding(agreements, as_of=today)
-        except DomainError as exc:  # a missing exchange rate: say which, rather than show wrong totals
-            context["funding_error"] = exc.message
-        else:
-            context |= {
-                "funding": funding,
-                "total": funding.total.rounded(),
-                "agreement_count": len(funding.by_agreement),
-                "capability_rows": gap_rows(funding.by_capability),
-                "country_rows": country_rows(funding.by_country),
-            }
+        # An agreement in a currency without a rate is left out and named, not the whole portfolio.
+        funding = portfolio_funding(agreements, as_of=today, by=("capability", "funder"), leave_out_unconvertible=True)
         context |= {
+            "funding": funding,
+            "total": funding.total.rounded(),
+            "capability_rows": gap_rows(funding.by_capability),
+            "country_rows": country_rows(funding.by_country),
             "today": today,
             "rag": rag_distribution(agreements, today),
             "recent": recent_changes(),

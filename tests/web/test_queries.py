@@ -22,9 +22,9 @@ from tests.factories import (
 )
 
 # Session and user lookups of a signed-in request are included in each count.
-DASHBOARD_QUERIES = 19
-LIST_QUERIES = 13
-AGREEMENT_PAGE_QUERIES = 19
+DASHBOARD_QUERIES = 18
+LIST_QUERIES = 11
+AGREEMENT_PAGE_QUERIES = 18
 
 
 def add_children(agreement, n: int) -> None:

@@ -1,4 +1,4 @@
-"""Reads the pages share: agreements annotated with their latest RAG and late milestones, and dashboard lists.
+"""Agreements as the pages and digests read them: annotated rows, the portfolio, the RAG distribution.
 
 Each is a fixed number of queries whatever the size of the portfolio.
 """
@@ -6,7 +6,7 @@ Each is a fixed number of queries whatever the size of the portfolio.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
 from django.db.models import Count, IntegerField, OuterRef, Prefetch, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
@@ -15,8 +15,6 @@ from projects.choices import AgreementStatus, Rag
 from projects.models import Agreement, AgreementParty, FundingCommitment, Milestone, StatusReport
 
 NO_REPORT = "none"
-DUE_SOON_DAYS = 30
-DASHBOARD_LIST_LENGTH = 10
 
 
 def agreement_rows(today: date) -> QuerySet[Agreement]:
@@ -60,21 +58,6 @@ def rag_distribution(agreements: QuerySet[Agreement], today: date) -> list[RagCo
         .annotate(n=Count("pk"))
     )
     return [RagCount(value, label, counts.get(value, 0)) for value, label in [*Rag.choices, (NO_REPORT, "No report")]]
-
-
-def late_and_due_milestones(agreements: QuerySet[Agreement], today: date) -> dict:
-    """The first overdue milestones and those due in the next 30 days, with their totals (four queries)."""
-    base = Milestone.objects.filter(agreement__in=agreements.values("pk")).select_related("agreement", "responsible")
-    overdue = base.overdue(today).order_by("due_on", "pk")
-    due_soon = base.open().filter(due_on__gte=today, due_on__lte=today + timedelta(days=DUE_SOON_DAYS))
-    due_soon = due_soon.order_by("due_on", "pk")
-    return {
-        "overdue": list(overdue[:DASHBOARD_LIST_LENGTH]),
-        "overdue_total": overdue.count(),
-        "due_soon": list(due_soon[:DASHBOARD_LIST_LENGTH]),
-        "due_soon_total": due_soon.count(),
-        "due_soon_days": DUE_SOON_DAYS,
-    }
 
 
 def agreement_page_queryset() -> QuerySet[Agreement]:

@@ -1,0 +1,181 @@
+"""Funding of one agreement or of a whole portfolio, summed in the database and converted once per group.
+
+Every figure comes from grouped sums: per currency and kind of money (budget, pledged, committed,
+disbursed), and per the key of a breakdown (capability, funder, agreement). Each sum is converted
+to the base currency once, at the latest rate on or before one valuation date for the whole
+portfolio, so converted disbursements never exceed converted commitments.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Collection, Iterable
+from dataclasses import dataclass, replace
+from datetime import date
+from decimal import Decimal
+
+from django.db.models import Count, F, QuerySet, Sum, Value
+from django.utils import timezone
+
+from projects.choices import CommitmentStatus
+from projects.models import Agreement, Disbursement, FundingCommitment
+from projects.selectors.money import EXACT, ZERO, FunderFunding, FundingSummary, Rates
+
+KINDS = ("budget", "pledged", "committed", "disbursed")
+MONEY = ("pledged", "committed", "disbursed")
+
+# Each breakdown's key: column aliases and their paths from a commitment. Budgets belong to agreements,
+# so the breakdowns keyed by the agreement's own fields sum budgets too; the funder breakdown does not.
+BREAKDOWNS = {
+    "agreement": {"key_agreement": "agreement__pk"},
+    "capability": {"key_capability": "agreement__capabilities__name"},
+    "funder": {"key_funder": "funder__name", "key_country": "funder__country"},
+}
+
+
+@dataclass(frozen=True)
+class Unvalued:
+    """An agreement left out of the figures: its budget or some of its money is in a currency with no rate."""
+
+    agreement_id: int
+    reference: str
+    currencies: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class PortfolioFunding:
+    """The portfolio's funding in the base currency, in total and in the breakdowns asked for (else None)."""
+
+    as_of: date
+    total: FundingSummary
+    agreement_count: int
+    by_agreement: dict[int, FundingSummary] | None
+    by_capability: dict[str, FundingSummary] | None
+    by_funder: dict[str, FunderFunding] | None
+    by_country: dict[str, FunderFunding] | None
+    unvalued: tuple[Unvalued, ...] = ()
+
+
+def grouped_sums(agreements: QuerySet, keys: dict[str, str]) -> QuerySet:
+    """One query: the money of `agreements` summed per key, currency and kind of money (`money`)."""
+
+    def key_at(prefix: str) -> dict:
+        return {alias: F(prefix + path) for alias, path in keys.items()}
+
+    def summed(rows: QuerySet, amount: str) -> QuerySet:
+        return rows.annotate(total=Sum(amount), rows=Count("pk")).order_by()
+
+    parts = [
+        summed(
+            FundingCommitment.objects.filter(agreement__in=agreements)
+            .exclude(status=CommitmentStatus.CANCELLED)
+            .values(**key_at(""), currency_code=F("currency"), money=F("status")),
+            "amount",
+        ),
+        summed(
+            Disbursement.objects.filter(commitment__agreement__in=agreements).values(
+                **key_at("commitment__"), currency_code=F("commitment__currency"), money=Value("disbursed")
+            ),
+            "amount",
+        ),
+    ]
+    if all(path.startswith("agreement__") for path in keys.values()):
+        by_agreement = {alias: F(path.removeprefix("agreement__")) for alias, path in keys.items()}
+        budgets = Agreement.objects.filter(pk__in=agreements).values(
+            **by_agreement, currency_code=F("currency"), money=Value("budget")
+        )
+        parts.append(summed(budgets, "budget"))
+    return parts[0].union(*parts[1:], all=True)
+
+
+def converted(rows: Iterable[dict], rates: Rates, aliases: Collection[str]) -> dict[tuple, dict[str, Decimal]]:
+    """Each grouped sum converted to the base currency once, then added up per key."""
+    figures: dict[tuple, dict[str, Decimal]] = defaultdict(lambda: dict.fromkeys(KINDS, ZERO))
+    for row in rows:
+        money = figures[tuple(row[alias] for alias in aliases)]
+        money[row["money"]] = EXACT.add(money[row["money"]], rates.to_base(row["total"], row["currency_code"]))
+    return figures
+
+
+def funding_summary(agreement: Agreement, *, currency: str | None = None, as_of: date | None = None) -> FundingSummary:
+    """An agreement's funding, in its own currency unless another is asked for (2 queries)."""
+    rates = Rates(as_of or timezone.localdate())
+    currency = currency or agreement.currency
+    money = converted(grouped_sums(Agreement.objects.filter(pk=agreement.pk), {}), rates, ())
+    figures = money.get((), dict.fromkeys(KINDS, ZERO))
+    return FundingSummary(currency, **{kind: rates.from_base(value, currency) for kind, value in figures.items()})
+
+
+def portfolio_funding(
+    agreements: QuerySet | None = None,
+    *,
+    as_of: date | None = None,
+    by: Collection[str] = tuple(BREAKDOWNS),
+    leave_out_unconvertible: bool = False,
+) -> PortfolioFunding:
+    """The funding of many agreements in the base currency: 2 queries, plus one per breakdown in `by`.
+
+    Rows read do not grow with the number of agreements unless the agreement breakdown is asked for.
+    A currency without a rate raises `MISSING_RATE`; with `leave_out_unconvertible` the agreements it
+    touches are left out of every figure instead and listed in `unvalued`, so one bad row does not
+    blank the portfolio.
+    """
+    agreements = Agreement.objects.all() if agreements is None else agreements
+    rates = Rates(as_of or timezone.localdate())
+    totals = list(grouped_sums(agreements, {}))
+    missing = sorted({row["currency_code"] for row in totals if row["currency_code"] not in rates})
+    if missing:
+        if not leave_out_unconvertible:
+            rates.rate(missing[0])  # raises the missing rate's error
+        unvalued = unconvertible(agreements, missing)
+        valued = agreements.exclude(pk__in=[u.agreement_id for u in unvalued])
+        return replace(portfolio_funding(valued, as_of=rates.as_of, by=by), unvalued=unvalued)
+    breakdowns = {name: _breakdown(agreements, name, rates) for name in by}
+    funders = breakdowns.get("funder")
+    return PortfolioFunding(
+        as_of=rates.as_of,
+        total=FundingSummary(rates.base, **converted(totals, rates, ()).get((), {})),
+        agreement_count=sum(row["rows"] for row in totals if row["money"] == "budget"),
+        by_agreement=_summaries(breakdowns.get("agreement"), rates.base),
+        by_capability=_summaries(breakdowns.get("capability"), rates.base),
+        by_funder=None if funders is None else _funders(funders, 0),
+        by_country=None if funders is None else _funders(funders, 1),
+    )
+
+
+def _breakdown(agreements: QuerySet, name: str, rates: Rates) -> dict[tuple, dict[str, Decimal]]:
+    keys = BREAKDOWNS[name]
+    return converted(grouped_sums(agreements, keys), rates, keys)
+
+
+def _summaries(figures: dict[tuple, dict[str, Decimal]] | None, base: str) -> dict | None:
+    """Summaries by a one-column key, in key order; agreements without that key (no capability) are left out."""
+    if figures is None:
+        return None
+    return {key: FundingSummary(base, **figures[(key,)]) for (key,) in sorted(figures) if key is not None}
+
+
+def _funders(figures: dict[tuple, dict[str, Decimal]], position: int) -> dict[str, FunderFunding]:
+    """Funders' money by name (position 0) or by country (1) of the (name, country) key."""
+    money = defaultdict(lambda: dict.fromkeys(MONEY, ZERO))
+    for key, figure in figures.items():
+        for kind in MONEY:
+            money[key[position]][kind] = EXACT.add(money[key[position]][kind], figure[kind])
+    return {name: FunderFunding(name, **money[name]) for name in sorted(money)}
+
+
+def unconvertible(agreements: QuerySet, currencies: Collection[str]) -> tuple[Unvalued, ...]:
+    """The agreements whose budget or live commitments are in one of `currencies`, by reference."""
+    found = defaultdict(set)
+    in_currency = Agreement.objects.filter(pk__in=agreements, currency__in=currencies)
+    for pk, currency in in_currency.values_list("pk", "currency").order_by():
+        found[pk].add(currency)
+    money_in = FundingCommitment.objects.filter(agreement__in=agreements, currency__in=currencies).exclude(
+        status=CommitmentStatus.CANCELLED
+    )
+    for pk, currency in money_in.values_list("agreement_id", "currency").distinct().order_by():
+        found[pk].add(currency)
+    references = dict(Agreement.objects.filter(pk__in=found).values_list("pk", "reference").order_by())
+    return tuple(
+        Unvalued(pk, references[pk], tuple(sorted(found[pk]))) for pk in sorted(found, key=references.__getitem__)
+    )
