@@ -45,6 +45,16 @@ def staff_username(**options) -> serializers.SlugRelatedField:
     )
 
 
+# Today's rate to the base currency for a currency that has none yet; a known rate is not changed here.
+NEW_CURRENCY_RATE = {
+    "max_digits": 20,
+    "decimal_places": 8,
+    "min_value": Decimal("0.00000001"),
+    "required": False,
+    "help_text": "Only for a currency without an exchange rate yet: one unit's value in the base currency today.",
+}
+
+
 class In(serializers.Serializer):
     """Refuses fields it does not know, so a typo is an error rather than silently ignored."""
 
@@ -283,6 +293,7 @@ class AgreementIn(In):
     ends_on = serializers.DateField(required=False, allow_null=True)
     programme_manager = staff_username(required=False, allow_null=True)
     capabilities = serializers.PrimaryKeyRelatedField(queryset=Capability.objects.all(), many=True, required=False)
+    exchange_rate = serializers.DecimalField(**NEW_CURRENCY_RATE)
 
 
 class TransitionIn(In):
@@ -306,6 +317,7 @@ class CommitmentIn(In):
         [CommitmentStatus.PLEDGED, CommitmentStatus.COMMITTED], default=CommitmentStatus.PLEDGED
     )
     reference = serializers.CharField(max_length=80, required=False, allow_blank=True)
+    exchange_rate = serializers.DecimalField(**NEW_CURRENCY_RATE)
 
 
 class CommitmentUpdateIn(In):

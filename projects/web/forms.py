@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from datetime import datetime
+from decimal import Decimal
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 
@@ -13,6 +15,7 @@ from projects.models import (
     Agreement,
     AgreementParty,
     Disbursement,
+    ExchangeRate,
     FundingCommitment,
     Milestone,
     Organization,
@@ -20,6 +23,7 @@ from projects.models import (
 )
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+RATE = {"min_value": Decimal("0.00000001"), "max_digits": 20, "decimal_places": 8}
 
 
 class VersionField(forms.CharField):
@@ -48,6 +52,24 @@ class ParsingForm(forms.ModelForm):
         pass
 
 
+class NewCurrencyRate(forms.Form):
+    """An optional rate for a currency the portfolio cannot convert yet; the service records it from today."""
+
+    exchange_rate = forms.DecimalField(required=False, min_value=Decimal("0.00000001"), max_digits=20, decimal_places=8)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        base = settings.BASE_CURRENCY
+        self.fields["exchange_rate"].label = f"Rate to {base} (new currency only)"
+        self.fields["exchange_rate"].help_text = (
+            f"Only for a currency without an exchange rate yet: what one unit is worth in {base} today. "
+            "Known rates are kept under Exchange rates."
+        )
+        names = [name for name in self.fields if name != "exchange_rate"]
+        names.insert(names.index("currency") + 1, "exchange_rate")
+        self.order_fields(names)
+
+
 class VersionedForm(ParsingForm):
     """A form editing an existing record, carrying the version it was shown at."""
 
@@ -62,7 +84,7 @@ class VersionedForm(ParsingForm):
         return {name: value for name, value in self.cleaned_data.items() if name != "expected_updated_at"}
 
 
-class AgreementForm(VersionedForm):
+class AgreementForm(NewCurrencyRate, VersionedForm):
     class Meta:
         model = Agreement
         fields = [
@@ -115,7 +137,7 @@ class PartyForm(ParsingForm):
         fields = ["organization", "role"]
 
 
-class CommitmentForm(ParsingForm):
+class CommitmentForm(NewCurrencyRate, ParsingForm):
     status = forms.ChoiceField(
         choices=[(s.value, s.label) for s in (CommitmentStatus.PLEDGED, CommitmentStatus.COMMITTED)]
     )
@@ -201,6 +223,35 @@ class StatusReportForm(ParsingForm):
             "risks": forms.Textarea(attrs={"rows": 2}),
             "next_steps": forms.Textarea(attrs={"rows": 2}),
         }
+
+
+class RateField(forms.Form):
+    """A rate to the base currency, positive and with the precision the database keeps."""
+
+    rate = forms.DecimalField(**RATE)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["rate"].label = f"Value of one unit in {settings.BASE_CURRENCY}"
+
+
+class ExchangeRateForm(RateField, ParsingForm):
+    class Meta:
+        model = ExchangeRate
+        fields = ["currency", "rate", "valid_on"]
+        widgets = {"valid_on": DATE}
+        labels = {"valid_on": "Valid from"}
+
+    def clean_currency(self) -> str:
+        return self.cleaned_data["currency"].strip().upper()
+
+
+class ExchangeRateEditForm(RateField, VersionedForm):
+    class Meta:
+        model = ExchangeRate
+        fields = ["rate", "valid_on"]
+        widgets = {"valid_on": DATE}
+        labels = {"valid_on": "Valid from"}
 
 
 class ConfirmForm(forms.Form):

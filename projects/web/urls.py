@@ -3,7 +3,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from projects.web import agreements, dashboard, editing, imports
+from projects.web import agreements, dashboard, editing, exchange_rates, imports
 from projects.web.throttling import ThrottledAuthenticationForm
 
 urlpatterns = [
@@ -31,4 +31,7 @@ urlpatterns = [
     path("milestones/<int:pk>/edit/", editing.MilestoneEditView.as_view(), name="milestone-edit"),
     path("milestones/<int:pk>/complete/", editing.MilestoneCompleteView.as_view(), name="milestone-complete"),
     path("import/<str:kind>/", imports.ImportView.as_view(), name="import"),
+    path("exchange-rates/", exchange_rates.ExchangeRatesView.as_view(), name="exchange-rates"),
+    path("exchange-rates/new/", exchange_rates.ExchangeRateCreateView.as_view(), name="exchange-rate-create"),
+    path("exchange-rates/<int:pk>/edit/", exchange_rates.ExchangeRateEditView.as_view(), name="exchange-rate-edit"),
 ]

@@ -18,10 +18,17 @@ from projects.models import (
 )
 from tests.api.conftest import bearer
 from tests.api.test_isolation import database_snapshot
-from tests.factories import CapabilityFactory, CommitmentFactory, MilestoneFactory, OrganizationFactory
+from tests.factories import (
+    CapabilityFactory,
+    CommitmentFactory,
+    ExchangeRateFactory,
+    MilestoneFactory,
+    OrganizationFactory,
+)
 
 
 def test_staff_runs_an_agreement_from_creation_to_signing(staff_api, staff_user):
+    ExchangeRateFactory(currency="GBP")
     drones = CapabilityFactory(name="Interceptor drones", slug="interceptor-drones")
     created = staff_api.post(
         reverse("api-agreements"),

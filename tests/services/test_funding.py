@@ -23,6 +23,7 @@ from tests.factories import (
     AgreementFactory,
     CommitmentFactory,
     DisbursementFactory,
+    ExchangeRateFactory,
     OrganizationFactory,
     UserFactory,
 )
@@ -109,6 +110,7 @@ def test_partner_cannot_record_commitments(partner, partner_org, staff):
 
 
 def test_recording_a_commitment_makes_the_funder_a_party_once(staff):
+    ExchangeRateFactory(currency="DKK")
     agreement = AgreementFactory()
     funder = OrganizationFactory(kind="government", country="DK")
 
