@@ -152,7 +152,8 @@ def _summaries(figures: dict[tuple, dict[str, Decimal]] | None, base: str) -> di
     """Summaries by a one-column key, in key order; agreements without that key (no capability) are left out."""
     if figures is None:
         return None
-    return {key: FundingSummary(base, **figures[(key,)]) for (key,) in sorted(figures) if key is not None}
+    keys = sorted(key for (key,) in figures if key is not None)
+    return {key: FundingSummary(base, **figures[(key,)]) for key in keys}
 
 
 def _funders(figures: dict[tuple, dict[str, Decimal]], position: int) -> dict[str, FunderFunding]:
