@@ -56,8 +56,11 @@ class PortfolioFunding:
     unvalued: tuple[Unvalued, ...] = ()
 
 
-def grouped_sums(agreements: QuerySet, keys: dict[str, str]) -> QuerySet:
-    """One query: the money of `agreements` summed per key, currency and kind of money (`money`)."""
+def grouped_sums(agreements: QuerySet, keys: dict[str, str], *, money: bool = True) -> QuerySet:
+    """One query: the money of `agreements` (or only their budgets) summed per key, currency and kind (`money`).
+
+    Budgets are included when every key is the agreement's own (a funder has no share of a budget).
+    """
 
     def key_at(prefix: str) -> dict:
         return {alias: F(prefix + path) for alias, path in keys.items()}
@@ -65,20 +68,21 @@ def grouped_sums(agreements: QuerySet, keys: dict[str, str]) -> QuerySet:
     def summed(rows: QuerySet, amount: str) -> QuerySet:
         return rows.annotate(total=Sum(amount), rows=Count("pk")).order_by()
 
-    parts = [
-        summed(
-            FundingCommitment.objects.filter(agreement__in=agreements)
-            .exclude(status=CommitmentStatus.CANCELLED)
-            .values(**key_at(""), currency_code=F("currency"), money=F("status")),
-            "amount",
-        ),
-        summed(
-            Disbursement.objects.filter(commitment__agreement__in=agreements).values(
-                **key_at("commitment__"), currency_code=F("commitment__currency"), money=Value("disbursed")
+    parts = []
+    if money:
+        commitments = FundingCommitment.objects.filter(agreement__in=agreements).exclude(
+            status=CommitmentStatus.CANCELLED
+        )
+        disbursements = Disbursement.objects.filter(commitment__agreement__in=agreements)
+        parts += [
+            summed(commitments.values(**key_at(""), currency_code=F("currency"), money=F("status")), "amount"),
+            summed(
+                disbursements.values(
+                    **key_at("commitment__"), currency_code=F("commitment__currency"), money=Value("disbursed")
+                ),
+                "amount",
             ),
-            "amount",
-        ),
-    ]
+        ]
     if all(path.startswith("agreement__") for path in keys.values()):
         by_agreement = {alias: F(path.removeprefix("agreement__")) for alias, path in keys.items()}
         budgets = Agreement.objects.filter(pk__in=agreements).values(
@@ -113,39 +117,65 @@ def portfolio_funding(
     by: Collection[str] = tuple(BREAKDOWNS),
     leave_out_unconvertible: bool = False,
 ) -> PortfolioFunding:
-    """The funding of many agreements in the base currency: 2 queries, plus one per breakdown in `by`.
+    """The funding of many agreements in the base currency: the rates, then one query per breakdown in `by`.
 
-    Rows read do not grow with the number of agreements unless the agreement breakdown is asked for.
+    The total is added up from a breakdown that splits all money once (by agreement, else by funder with
+    the budgets summed beside it), or summed on its own when neither is asked for. Rows read do not grow
+    with the number of agreements unless the agreement breakdown is asked for.
     A currency without a rate raises `MISSING_RATE`; with `leave_out_unconvertible` the agreements it
     touches are left out of every figure instead and listed in `unvalued`, so one bad row does not
     blank the portfolio.
     """
     agreements = Agreement.objects.all() if agreements is None else agreements
     rates = Rates(as_of or timezone.localdate())
-    totals = list(grouped_sums(agreements, {}))
-    missing = sorted({row["currency_code"] for row in totals if row["currency_code"] not in rates})
+    sources = _total_sources(by)
+    rows = {name: list(_sums(agreements, name)) for name in {*by, *sources}}
+    missing = sorted({row["currency_code"] for part in rows.values() for row in part} - rates.currencies())
     if missing:
         if not leave_out_unconvertible:
             rates.rate(missing[0])  # raises the missing rate's error
         unvalued = unconvertible(agreements, missing)
         valued = agreements.exclude(pk__in=[u.agreement_id for u in unvalued])
         return replace(portfolio_funding(valued, as_of=rates.as_of, by=by), unvalued=unvalued)
-    breakdowns = {name: _breakdown(agreements, name, rates) for name in by}
-    funders = breakdowns.get("funder")
+    figures = {name: converted(part, rates, KEYS[name]) for name, part in rows.items()}
+    funders = figures.get("funder")
     return PortfolioFunding(
         as_of=rates.as_of,
-        total=FundingSummary(rates.base, **converted(totals, rates, ()).get((), {})),
-        agreement_count=sum(row["rows"] for row in totals if row["money"] == "budget"),
-        by_agreement=_summaries(breakdowns.get("agreement"), rates.base),
-        by_capability=_summaries(breakdowns.get("capability"), rates.base),
+        total=FundingSummary(rates.base, **_added(figures[name] for name in sources)),
+        agreement_count=sum(row["rows"] for name in sources for row in rows[name] if row["money"] == "budget"),
+        by_agreement=_summaries(figures.get("agreement"), rates.base),
+        by_capability=_summaries(figures.get("capability"), rates.base),
         by_funder=None if funders is None else _funders(funders, 0),
         by_country=None if funders is None else _funders(funders, 1),
     )
 
 
-def _breakdown(agreements: QuerySet, name: str, rates: Rates) -> dict[tuple, dict[str, Decimal]]:
-    keys = BREAKDOWNS[name]
-    return converted(grouped_sums(agreements, keys), rates, keys)
+# The column aliases of each group's key: the breakdowns', and none for the plain sums and the budgets.
+KEYS = {**BREAKDOWNS, "total": {}, "budgets": {}}
+
+
+def _total_sources(by: Collection[str]) -> list[str]:
+    """The groups whose sums make up the total, each amount counted once."""
+    if "agreement" in by:
+        return ["agreement"]
+    if "funder" in by:
+        return ["funder", "budgets"]
+    return ["total"]
+
+
+def _sums(agreements: QuerySet, name: str) -> QuerySet:
+    if name == "budgets":
+        return grouped_sums(agreements, {}, money=False)
+    return grouped_sums(agreements, KEYS[name])
+
+
+def _added(figure_sets: Iterable[dict[tuple, dict[str, Decimal]]]) -> dict[str, Decimal]:
+    total = dict.fromkeys(KINDS, ZERO)
+    for figures in figure_sets:
+        for money in figures.values():
+            for kind, amount in money.items():
+                total[kind] = EXACT.add(total[kind], amount)
+    return total
 
 
 def _summaries(figures: dict[tuple, dict[str, Decimal]] | None, base: str) -> dict | None:

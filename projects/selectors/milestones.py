@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from django.db.models import QuerySet
+from django.db.models import Count, Q, QuerySet
 
 from projects.models import Agreement, Milestone
 
@@ -13,15 +13,17 @@ DASHBOARD_LIST_LENGTH = 10
 
 
 def late_and_due_milestones(agreements: QuerySet[Agreement], today: date) -> dict:
-    """The first overdue milestones and those due in the next 30 days, with their totals (four queries)."""
-    base = Milestone.objects.filter(agreement__in=agreements.values("pk")).select_related("agreement", "responsible")
-    overdue = base.overdue(today).order_by("due_on", "pk")
-    due_soon = base.open().filter(due_on__gte=today, due_on__lte=today + timedelta(days=DUE_SOON_DAYS))
-    due_soon = due_soon.order_by("due_on", "pk")
+    """The first overdue milestones and those due in the next 30 days, with their totals (three queries)."""
+    base = Milestone.objects.filter(agreement__in=agreements.values("pk"))
+    soon = today + timedelta(days=DUE_SOON_DAYS)
+    totals = base.open().filter(due_on__lte=soon).aggregate(
+        overdue=Count("pk", filter=Q(due_on__lt=today)), due_soon=Count("pk", filter=Q(due_on__gte=today))
+    )
+    listed = base.select_related("agreement", "responsible").order_by("due_on", "pk")
     return {
-        "overdue": list(overdue[:DASHBOARD_LIST_LENGTH]),
-        "overdue_total": overdue.count(),
-        "due_soon": list(due_soon[:DASHBOARD_LIST_LENGTH]),
-        "due_soon_total": due_soon.count(),
+        "overdue": list(listed.overdue(today)[:DASHBOARD_LIST_LENGTH]),
+        "overdue_total": totals["overdue"],
+        "due_soon": list(listed.open().filter(due_on__gte=today, due_on__lte=soon)[:DASHBOARD_LIST_LENGTH]),
+        "due_soon_total": totals["due_soon"],
         "due_soon_days": DUE_SOON_DAYS,
     }

@@ -96,6 +96,9 @@ class Rates:
     def __contains__(self, currency: str) -> bool:
         return currency in self._rates
 
+    def currencies(self) -> set[str]:
+        return set(self._rates)
+
     def rate(self, currency: str) -> Decimal:
         try:
             return self._rates[currency]
