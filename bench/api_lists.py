@@ -27,14 +27,14 @@ ROUTES = ["agreements", "commitments", "disbursements", "milestones", "status-re
 
 
 def build(count: int) -> str:
+    from django.contrib.auth import get_user_model
+
+    from bench.portfolio import build_portfolio
     from projects.actors import Actor
     from projects.api.tokens import issue_token
-    from tests.api.conftest import partner_world
-    from tests.factories import StaffUserFactory
 
-    for n in range(count):
-        partner_world(f"Bench Works {n}")
-    return issue_token(actor=Actor.system(), scope="read", user=StaffUserFactory())[1]
+    build_portfolio(count)
+    return issue_token(actor=Actor.system(), scope="read", user=get_user_model().objects.get(username="bench"))[1]
 
 
 def main(count: int) -> None:
@@ -45,7 +45,7 @@ def main(count: int) -> None:
     try:
         client = APIClient()
         client.credentials(HTTP_AUTHORIZATION=f"Bearer {build(count)}")
-        print(f"{count} agreements, each with a party, commitment, disbursement, milestone and report")
+        print(f"{count} agreements of the benchmark portfolio (bench/portfolio.py)")
         for route in ROUTES:
             for size in (1, 50, 100):
                 timings = []
