@@ -3,7 +3,7 @@
 Bulk inserts (with history rows, as imports make them), so 10,000 agreements build in a few
 minutes. Per agreement: 4 parties (a producer, a lead and two funders), 5 commitments (2
 committed, 2 pledged, 1 cancelled) in four currencies, 1.2 disbursements, 10 milestones from
-long done to months ahead (some overdue, some due soon) and 2 status reports. Every
+long done to months ahead (one past milestone in ten overdue, some due soon) and 2 status reports. Every
 organisation has a contact. Dates are relative to the day of the build.
 """
 
@@ -213,7 +213,7 @@ def _milestones(rows, producers, managers, today: date) -> list[Milestone]:
     for i, a in enumerate(rows):
         for k in range(MILESTONES_PER_AGREEMENT):
             due = today + timedelta(days=-150 + 35 * k + i % 30)
-            done = due < today - timedelta(days=30) and k % 2 == 0
+            done = due < today and (i + k) % 10 != 0  # one past milestone in ten is late
             milestones.append(
                 Milestone(
                     agreement=a,

@@ -61,13 +61,13 @@ PAGE_SIZES = (1, 10, 100)
 PARTNER = "bench-lead-0"  # party to 100 agreements at 10,000
 
 
-def prepare(agreements: int) -> None:
+def prepare(agreements: int, *, rebuild: bool) -> None:
     """Migrate, then build the portfolio unless this database already holds it."""
     call_command("migrate", verbosity=0)
     if not is_bench_database():
         raise SystemExit("DATABASE_URL holds other data than a benchmark portfolio: name a database of its own.")
     wanted = Shape.of(agreements)
-    if Shape.in_database() == wanted:
+    if Shape.in_database() == wanted and not rebuild:
         print(f"reusing the portfolio in {connection.settings_dict['NAME']}: {wanted}")
         return
     if get_user_model().objects.exists():
@@ -285,9 +285,10 @@ def main() -> None:
     parser.add_argument("--agreements", type=int, default=10_000)
     parser.add_argument("--repeats", type=int, default=7)
     parser.add_argument("--digests", type=int, default=200, help="how many digests to send")
+    parser.add_argument("--rebuild", action="store_true", help="build the portfolio again even if it is there")
     args = parser.parse_args()
     settings.DEBUG = False  # no query log: its bookkeeping would be measured too
-    prepare(args.agreements)
+    prepare(args.agreements, rebuild=args.rebuild)
     version = connection.pg_version if connection.vendor == "postgresql" else ""
     line(f"{connection.vendor} {version}", "ratio", "goal", "absolute (medians)")
     api_rows(args.repeats)
