@@ -9,6 +9,10 @@ export VAR_DIR
 
 .PHONY: run test check install install-dev dirs migrate seed clean
 
+# Development runs with DEBUG on (and so with the embedded defaults and a development key); DEBUG is
+# off unless set, so a production process that forgets its settings refuses to start.
+migrate seed run check: export DEBUG ?= true
+
 $(VENV)/.runtime: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip

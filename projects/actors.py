@@ -24,8 +24,11 @@ class Actor:
 
     @property
     def is_internal(self) -> bool:
-        """People with an account work for the programme office and may read the whole portfolio."""
-        return self.user is not None
+        """People signed in to an account work for the programme office and may read the whole portfolio.
+
+        A request's anonymous user is no one: it reads nothing, whichever view builds its actor.
+        """
+        return self.user is not None and self.user.is_authenticated and self.user.is_active
 
     @property
     def is_staff(self) -> bool:

@@ -1,4 +1,4 @@
-"""Django admin for every domain model; writes that carry business rules go through the services."""
+"""Django admin for every domain model; every add, change and delete goes through the services."""
 
 from django import forms
 from django.contrib import admin, messages
@@ -7,9 +7,7 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
-from simple_history.admin import SimpleHistoryAdmin
 
-from projects.actors import Actor
 from projects.choices import AgreementStatus, CommitmentStatus
 from projects.errors import DomainError
 from projects.models import (
@@ -24,75 +22,53 @@ from projects.models import (
     StatusChange,
     StatusReport,
 )
-from projects.services import agreements, funding, milestones, reports
-
-
-def actor_of(request) -> Actor:
-    return Actor(user=request.user)
-
-
-class ServiceAdmin(SimpleHistoryAdmin):
-    """Saves through a service instead of `obj.save()`; a refused write is reported, nothing changes.
-
-    Subclasses define `save_through_service(actor, obj, form, change)` returning the saved row.
-
-    Services open their own durable transaction, so the admin's wrapping transaction is left out.
-    """
-
-    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
-        try:
-            return self._changeform_view(request, object_id, form_url, extra_context)
-        except DomainError as exc:
-            self.message_user(request, exc.message, messages.ERROR)
-            return HttpResponseRedirect(request.get_full_path())
-
-    def get_inline_instances(self, request, obj=None):
-        """Read-only inlines list existing rows; a new record has none."""
-        inlines = super().get_inline_instances(request, obj)
-        return inlines if obj is not None else [i for i in inlines if not isinstance(i, ReadOnlyInline)]
-
-    def save_model(self, request, obj, form, change):
-        saved = self.save_through_service(actor_of(request), obj, form, change)
-        obj.pk = saved.pk
-
-    @staticmethod
-    def changed(form, fields) -> dict:
-        return {name: form.cleaned_data[name] for name in form.changed_data if name in fields}
-
-
-class ReadOnlyInline(admin.TabularInline):
-    """Rows with rules of their own, shown here and edited on their own pages."""
-
-    extra = 0
-    can_delete = False
-    show_change_link = True
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
+from projects.service_admin import ReadOnlyInline, RecordAdmin, actor_of
+from projects.services import agreements, funding, milestones, organizations, reports
+from projects.web.forms import show_refusal
 
 
 @admin.register(Organization)
-class OrganizationAdmin(SimpleHistoryAdmin):
+class OrganizationAdmin(RecordAdmin):
     list_display = ["name", "kind", "country", "updated_at"]
     list_filter = ["kind", "country"]
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
 
+    def save_through_service(self, actor, obj, form, change):
+        fields = organizations.ORGANIZATION_FIELDS
+        if change:
+            return organizations.update_organization(actor=actor, organization_id=obj.pk, **self.changed(form, fields))
+        return organizations.create_organization(actor=actor, **self.values(form, fields))
+
+    def delete_through_service(self, actor, obj):
+        organizations.delete_organization(actor=actor, organization_id=obj.pk)
+
 
 @admin.register(Capability)
-class CapabilityAdmin(SimpleHistoryAdmin):
+class CapabilityAdmin(RecordAdmin):
     list_display = ["name", "slug"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
 
+    def save_through_service(self, actor, obj, form, change):
+        fields = organizations.CAPABILITY_FIELDS
+        if change:
+            return organizations.update_capability(actor=actor, capability_id=obj.pk, **self.changed(form, fields))
+        return organizations.create_capability(actor=actor, **self.values(form, fields))
+
+    def delete_through_service(self, actor, obj):
+        organizations.delete_capability(actor=actor, capability_id=obj.pk)
+
 
 class PartyInline(admin.TabularInline):
+    """New roles are added and old ones removed; a role is never re-pointed in place."""
+
     model = AgreementParty
     extra = 1
     autocomplete_fields = ["organization"]
+
+    def has_change_permission(self, request, obj=None):
+        return False
 
 
 class CommitmentInline(ReadOnlyInline):
@@ -119,7 +95,7 @@ class TransitionForm(forms.Form):
 
 
 @admin.register(Agreement)
-class AgreementAdmin(ServiceAdmin):
+class AgreementAdmin(RecordAdmin):
     list_display = ["reference", "title", "kind", "status", "currency", "budget", "programme_manager", "updated_at"]
     list_filter = ["status", "kind", "capabilities", "currency"]
     search_fields = ["reference", "title", "parties__organization__name"]
@@ -162,7 +138,7 @@ class AgreementAdmin(ServiceAdmin):
                     reason=form.cleaned_data["reason"],
                 )
             except DomainError as exc:
-                form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+                show_refusal(form, exc)
             else:
                 self.message_user(request, f"{agreement.reference} is now {form.cleaned_data['to_status']}.")
                 return HttpResponseRedirect(reverse("admin:projects_agreement_change", args=[pk]))
@@ -182,28 +158,41 @@ class AgreementAdmin(ServiceAdmin):
             return agreements.update_agreement(actor=actor, agreement_id=obj.pk, capabilities=capabilities, **fields)
         return agreements.create_agreement(actor=actor, capabilities=capabilities, **fields)
 
+    def delete_through_service(self, actor, obj):
+        agreements.delete_agreement(actor=actor, agreement_id=obj.pk)
+
     def save_formset(self, request, form, formset, change):
         if formset.model is not AgreementParty:
             return super().save_formset(request, form, formset, change)
         formset.save(commit=False)
         actor = actor_of(request)
-        for party in formset.deleted_objects:
-            agreements.remove_party(actor=actor, party_id=party.pk)
+        # New roles first, so an organisation whose role is being replaced never stops being a party.
         for party in formset.new_objects:
             agreements.add_party(
                 actor=actor, agreement_id=form.instance.pk, organization_id=party.organization_id, role=party.role
             )
-        for party, _fields in formset.changed_objects:
-            party.save()
+        for party in formset.deleted_objects:
+            agreements.remove_party(actor=actor, party_id=party.pk)
 
 
 @admin.register(AgreementParty)
-class AgreementPartyAdmin(SimpleHistoryAdmin):
+class AgreementPartyAdmin(RecordAdmin):
+    """A role is added or removed; to change one, add the new role and remove the old."""
+
     list_display = ["agreement", "organization", "role"]
     list_filter = ["role"]
     search_fields = ["agreement__reference", "organization__name"]
     list_select_related = ["agreement", "organization"]
     autocomplete_fields = ["agreement", "organization"]
+    editable_after_creation = False
+
+    def save_through_service(self, actor, obj, form, change):
+        return agreements.add_party(
+            actor=actor, agreement_id=obj.agreement_id, organization_id=obj.organization_id, role=obj.role
+        )
+
+    def delete_through_service(self, actor, obj):
+        agreements.remove_party(actor=actor, party_id=obj.pk)
 
 
 class DisbursementInline(ReadOnlyInline):
@@ -213,7 +202,7 @@ class DisbursementInline(ReadOnlyInline):
 
 
 @admin.register(FundingCommitment)
-class FundingCommitmentAdmin(ServiceAdmin):
+class FundingCommitmentAdmin(RecordAdmin):
     list_display = ["agreement", "funder", "amount", "currency", "status", "pledged_on", "reference"]
     list_filter = ["status", "currency", "funder__country"]
     search_fields = ["agreement__reference", "funder__name", "reference"]
@@ -242,6 +231,9 @@ class FundingCommitmentAdmin(ServiceAdmin):
             reference=data["reference"],
         )
 
+    def delete_through_service(self, actor, obj):
+        funding.delete_commitment(actor=actor, commitment_id=obj.pk)
+
     def _move(self, request, queryset, status: str) -> None:
         for commitment in queryset:
             try:
@@ -259,15 +251,13 @@ class FundingCommitmentAdmin(ServiceAdmin):
 
 
 @admin.register(Disbursement)
-class DisbursementAdmin(ServiceAdmin):
+class DisbursementAdmin(RecordAdmin):
     list_display = ["reference", "commitment", "amount", "disbursed_on"]
     list_filter = ["disbursed_on", "commitment__currency"]
     search_fields = ["reference", "commitment__agreement__reference", "commitment__funder__name"]
     list_select_related = ["commitment__agreement", "commitment__funder"]
     autocomplete_fields = ["commitment"]
-
-    def has_change_permission(self, request, obj=None):
-        return obj is None and super().has_change_permission(request, obj)
+    editable_after_creation = False
 
     def save_through_service(self, actor, obj, form, change):
         data = form.cleaned_data
@@ -279,18 +269,25 @@ class DisbursementAdmin(ServiceAdmin):
             reference=data["reference"],
         )
 
+    def delete_through_service(self, actor, obj):
+        funding.delete_disbursement(actor=actor, disbursement_id=obj.pk)
+
 
 @admin.register(ExchangeRate)
-class ExchangeRateAdmin(ServiceAdmin):
+class ExchangeRateAdmin(RecordAdmin):
     list_display = ["currency", "rate", "valid_on"]
     list_filter = ["currency"]
     date_hierarchy = "valid_on"
 
+    def get_readonly_fields(self, request, obj=None):
+        """A rate is a currency's value from a day on; another currency or day is another rate."""
+        return ["currency", "valid_on"] if obj else []
+
     def save_through_service(self, actor, obj, form, change):
-        data = form.cleaned_data
-        return funding.set_exchange_rate(
-            actor=actor, currency=data["currency"], rate=data["rate"], valid_on=data["valid_on"]
-        )
+        return funding.set_exchange_rate(actor=actor, currency=obj.currency, rate=obj.rate, valid_on=obj.valid_on)
+
+    def delete_through_service(self, actor, obj):
+        funding.delete_exchange_rate(actor=actor, exchange_rate_id=obj.pk)
 
 
 class OverdueFilter(admin.SimpleListFilter):
@@ -305,7 +302,7 @@ class OverdueFilter(admin.SimpleListFilter):
 
 
 @admin.register(Milestone)
-class MilestoneAdmin(ServiceAdmin):
+class MilestoneAdmin(RecordAdmin):
     list_display = ["title", "agreement", "due_on", "status", "is_overdue", "responsible", "progress_display"]
     list_filter = [OverdueFilter, "status", "due_on", "agreement__status"]
     search_fields = ["title", "agreement__reference", "responsible__name"]
@@ -337,6 +334,9 @@ class MilestoneAdmin(ServiceAdmin):
             **{name: data[name] for name in fields if name in data},
         )
 
+    def delete_through_service(self, actor, obj):
+        milestones.delete_milestone(actor=actor, milestone_id=obj.pk)
+
     @admin.action(description="Mark selected milestones done today")
     def mark_done_today(self, request, queryset):
         for milestone in queryset:
@@ -349,24 +349,24 @@ class MilestoneAdmin(ServiceAdmin):
 
 
 @admin.register(StatusReport)
-class StatusReportAdmin(ServiceAdmin):
+class StatusReportAdmin(RecordAdmin):
     list_display = ["agreement", "reported_on", "rag", "author", "author_organization"]
     list_filter = ["rag", "reported_on"]
     search_fields = ["agreement__reference", "summary"]
     list_select_related = ["agreement", "author", "author_organization"]
     autocomplete_fields = ["agreement"]
     exclude = ["author", "author_organization"]
-
-    def has_change_permission(self, request, obj=None):
-        return obj is None and super().has_change_permission(request, obj)
+    editable_after_creation = False
 
     def save_through_service(self, actor, obj, form, change):
-        data = form.cleaned_data
         return reports.post_status_report(
             actor=actor,
-            agreement_id=data["agreement"].pk,
-            **{name: data[name] for name in ["reported_on", "rag", "summary", "risks", "next_steps"]},
+            agreement_id=form.cleaned_data["agreement"].pk,
+            **self.values(form, ["reported_on", "rag", "summary", "risks", "next_steps"]),
         )
+
+    def delete_through_service(self, actor, obj):
+        reports.delete_status_report(actor=actor, report_id=obj.pk)
 
 
 @admin.register(StatusChange)

@@ -23,7 +23,7 @@ def test_make_run_serves_admin_login_with_embedded_defaults(tmp_path):
     env = {
         key: value
         for key, value in os.environ.items()
-        if key not in {"DATABASE_URL", "CELERY_BROKER_URL", "EMAIL_URL", "DJANGO_SETTINGS_MODULE"}
+        if key not in {"DATABASE_URL", "CELERY_BROKER_URL", "EMAIL_URL", "DJANGO_SETTINGS_MODULE", "DEBUG"}
     }
     env.update(VAR_DIR=str(tmp_path / "var"), PORT=str(port))
     log = (tmp_path / "make-run.log").open("w")

@@ -1,10 +1,11 @@
 """Settings for every environment, read from the environment (12-factor).
 
 Defaults are the embedded ones that `make run` needs (SQLite, a filesystem broker, e-mail to
-files under var/). With DEBUG off, the secrets and hosts must be given or the process refuses
-to start.
+files under var/). DEBUG is off unless set (`make run` and the tests turn it on); with it off,
+the secrets and hosts must be given or the process refuses to start.
 """
 
+import ipaddress
 from pathlib import Path
 
 import environ
@@ -16,7 +17,7 @@ VAR_DIR = Path(environ.Env().str("VAR_DIR", default=str(BASE_DIR / "var")))
 env = environ.Env()
 env.read_env(BASE_DIR / ".env")
 
-DEBUG = env.bool("DEBUG", default=True)
+DEBUG = env.bool("DEBUG", default=False)
 
 
 def required_in_production(name: str, development_default):
@@ -73,6 +74,9 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "csp.middleware.CSPMiddleware",
+    # After (inside) the CSP middleware, so the 429 page it puts in place still gets the policy.
+    "projects.signin.middleware.SignInPausedMiddleware",
 ]
 
 ROOT_URLCONF = "tracker.urls"
@@ -183,6 +187,8 @@ NOTIFICATIONS_CATCH_UP_DAYS = env.int("NOTIFICATIONS_CATCH_UP_DAYS", default=3)
 NOTIFICATIONS_MAX_RETRIES = env.int("NOTIFICATIONS_MAX_RETRIES", default=8)
 NOTIFICATIONS_RETRY_BACKOFF_MAX = env.int("NOTIFICATIONS_RETRY_BACKOFF_MAX", default=600)
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
+# Unsubscribe links in e-mails stop working after this many days; every new e-mail carries a fresh one.
+UNSUBSCRIBE_LINK_MAX_AGE_DAYS = env.int("UNSUBSCRIBE_LINK_MAX_AGE_DAYS", default=90)
 
 REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -237,9 +243,25 @@ if not DEBUG:
     CSRF_COOKIE_SECURE = True
     SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    # Only a submission to the browsers' preload list acts on it, and only when the parent domain sends it too.
+    SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=True)
     SECURE_CONTENT_TYPE_NOSNIFF = True
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
+# Content-Security-Policy (django-csp): scripts, styles and everything else from this site only; no inline
+# script or style attribute runs, so an HTML injection that slipped past escaping could not act.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
 
 LOGGING = {
     "version": 1,
@@ -249,8 +271,17 @@ LOGGING = {
 }
 SIMPLE_HISTORY_REVERT_DISABLED = True  # reverting would bypass the services
 
-# Web UI: failed sign-ins allowed per username and per address before a pause (see projects/web/throttling.py).
+# Sign-in (web and admin alike, see projects/signin/): failures for one username from one address, then from
+# all addresses together, before sign-in as that username pauses; the first pause, doubling with each further
+# failure up to the window, after which the failures are forgotten.
 LOGIN_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
+LOGIN_ACCOUNT_FAILURE_LIMIT = env.int("LOGIN_ACCOUNT_FAILURE_LIMIT", default=20)
+LOGIN_PAUSE_SECONDS = env.int("LOGIN_PAUSE_SECONDS", default=60)
 LOGIN_FAILURE_WINDOW_SECONDS = env.int("LOGIN_FAILURE_WINDOW_SECONDS", default=900)
+AUTHENTICATION_BACKENDS = ["projects.signin.backends.SignInLimitBackend"]
+# Proxies (addresses or networks) whose X-Forwarded-For names the client; from anyone else the header is ignored.
+# Invalid bearer tokens one client address may send before it gets 429 instead of 401 (valid tokens still work).
+API_INVALID_TOKEN_RATE = env.str("API_INVALID_TOKEN_RATE", default="20/minute")
+TRUSTED_PROXIES = [ipaddress.ip_network(entry, strict=False) for entry in env.list("TRUSTED_PROXIES", default=[])]
 # The cache holds sign-in throttling counts: per process by default; CACHE_URL=redis://… shares them.
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}

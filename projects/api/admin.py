@@ -1,26 +1,23 @@
-"""API tokens in the admin: issued through the service, shown once, revoked rather than edited."""
+"""API tokens in the admin: issued through the token service, shown once, revoked rather than edited."""
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
+from django.core.exceptions import PermissionDenied
+from django.template.response import TemplateResponse
 from django.utils import timezone
+from django.utils.cache import add_never_cache_headers
 
 from projects.actors import Actor
 from projects.api.models import ApiToken
 from projects.api.tokens import issue_token, revoke_token
+from projects.errors import DomainError
 
 
 class ApiTokenForm(forms.ModelForm):
     class Meta:
         model = ApiToken
         fields = ["name", "organization", "user", "scope", "expires_at"]
-
-    def clean(self):
-        data = super().clean()
-        if data.get("user") is not None and not data["user"].is_staff:
-            self.add_error("user", "Personal tokens are for programme managers (staff users).")
-        if data.get("expires_at") is not None and data["expires_at"] <= timezone.now():
-            self.add_error("expires_at", "The expiry must be in the future.")
-        return data
 
 
 @admin.register(ApiToken)
@@ -32,33 +29,56 @@ class ApiTokenAdmin(admin.ModelAdmin):
     list_select_related = ["organization", "user"]
     actions = ["revoke"]
 
-    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
-        # The admin wraps this view in a transaction; the token service opens its own durable one,
-        # which cannot nest. Nothing else here writes, so the outer transaction is not needed.
-        return self._changeform_view(request, object_id, form_url, extra_context)
-
     def get_readonly_fields(self, request, obj=None):
-        if obj is None:
-            return ["last_used_at", "revoked_at"]
-        return ["prefix", "name", "organization", "user", "scope", "expires_at", "last_used_at", "revoked_at"]
+        return [] if obj is None else ["prefix", "last_used_at", "revoked_at"]
 
-    def save_model(self, request, obj, form, change):
-        """Issue through the service and show the secret in the confirmation message, this one time."""
-        if change:
-            return
-        data = form.cleaned_data
-        token, raw = issue_token(
-            actor=Actor(user=request.user),
-            scope=data["scope"],
-            organization=data["organization"],
-            user=data["user"],
-            expires_at=data["expires_at"],
-            name=data["name"],
-        )
-        obj.pk, obj.prefix, obj.key_hash = token.pk, token.prefix, token.key_hash
-        messages.warning(request, f"Copy the token now; it will not be shown again: {raw}")
+    def has_change_permission(self, request, obj=None):
+        """A token is never edited: its page is for reading; revoke it and issue another instead."""
+        return False
 
-    @admin.action(description="Revoke selected tokens")
+    def has_revoke_permission(self, request):
+        return request.user.has_perm("api.change_apitoken")
+
+    def add_view(self, request, form_url="", extra_context=None):
+        """Issue through the service (which owns every rule) and show the secret on a page of its own.
+
+        Not the admin's usual save: that runs in the admin's transaction, which the service's durable
+        one cannot join, and its confirmation would carry the secret in the messages cookie.
+        """
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        form = self.get_form(request)(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                token, raw = issue_token(actor=Actor(user=request.user), **form.cleaned_data)
+            except DomainError as exc:
+                form.add_error(exc.field, exc.message)
+            else:
+                return self.issued(request, token, raw)
+        admin_form = helpers.AdminForm(form, self.get_fieldsets(request), {}, model_admin=self)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Issue an API token",
+            "adminform": admin_form,
+            "errors": helpers.AdminErrorList(form, []),
+            "media": self.media + admin_form.media,
+            "inline_admin_formsets": [],
+            "is_popup": False,
+            "to_field": None,
+            "show_save_and_add_another": False,
+            "show_save_and_continue": False,
+        }
+        return self.render_change_form(request, context, add=True, form_url=form_url)
+
+    def issued(self, request, token: ApiToken, raw: str) -> TemplateResponse:
+        """The one page that ever holds the secret; no browser or proxy may keep a copy of it."""
+        context = {**self.admin_site.each_context(request), "title": "API token issued", "token": token, "raw": raw}
+        context["opts"] = self.opts
+        response = TemplateResponse(request, "admin/api/apitoken/issued.html", context)
+        add_never_cache_headers(response)
+        return response
+
+    @admin.action(description="Revoke selected tokens", permissions=["revoke"])
     def revoke(self, request, queryset):
         for token in queryset.filter(revoked_at__isnull=True):
             revoke_token(actor=Actor(user=request.user), token_id=token.pk)

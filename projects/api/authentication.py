@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import NoReturn
 
 from django.utils import timezone
 from rest_framework import authentication, exceptions
 
 from projects.actors import Actor
 from projects.api.models import ApiToken, TokenScope
+from projects.api.throttling import InvalidTokenThrottle
 from projects.api.tokens import hash_token
 
 # last_used_at is refreshed at most this often, so reads do not write on every request.
@@ -48,23 +50,31 @@ class BearerTokenAuthentication(authentication.BaseAuthentication):
         try:
             raw = header[1].decode()
         except UnicodeDecodeError:
-            raise exceptions.AuthenticationFailed("The token is not valid.") from None
+            refuse(request, "The token is not valid.")
         token = ApiToken.objects.select_related("organization", "user").filter(key_hash=hash_token(raw)).first()
         if token is None:
-            raise exceptions.AuthenticationFailed("The token is not valid.")
+            refuse(request, "The token is not valid.")
         now = timezone.now()
         if token.revoked_at is not None:
-            raise exceptions.AuthenticationFailed("This token has been revoked.")
+            refuse(request, "This token has been revoked.")
         if token.expires_at is not None and token.expires_at <= now:
-            raise exceptions.AuthenticationFailed("This token has expired.")
+            refuse(request, "This token has expired.")
         if token.user is not None and not token.user.is_active:
-            raise exceptions.AuthenticationFailed("The account of this token is disabled.")
+            refuse(request, "The account of this token is disabled.")
         if token.last_used_at is None or token.last_used_at < now - LAST_USED_RESOLUTION:
             ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
         return (token.user or PartnerPrincipal(token.organization)), token
 
     def authenticate_header(self, request) -> str:
         return f'{self.keyword} realm="api"'
+
+
+def refuse(request, reason: str) -> NoReturn:
+    """401 with the reason, or 429 once this client address has sent too many invalid tokens."""
+    throttle = InvalidTokenThrottle()
+    if not throttle.allow_request(request, None):
+        raise exceptions.Throttled(wait=throttle.wait())
+    raise exceptions.AuthenticationFailed(reason)
 
 
 def actor_of(request) -> Actor:

@@ -9,7 +9,15 @@ from django.db.models import Exists, F, OuterRef, Q
 
 from projects.choices import ALLOWED_TRANSITIONS, SIGNED_STATUSES, AgreementKind, AgreementStatus, PartyRole
 from projects.history import history_records
-from projects.models.base import CURRENCY_PATTERN, Timestamped, currency_field, money_field
+from projects.models.base import (
+    CURRENCY_MESSAGE,
+    CURRENCY_PATTERN,
+    FieldCheckConstraint,
+    FieldUniqueConstraint,
+    Timestamped,
+    currency_field,
+    money_field,
+)
 
 
 class PartyScopedQuerySet(models.QuerySet):
@@ -71,36 +79,46 @@ class Agreement(Timestamped):
         ordering = ["reference"]
         indexes = [models.Index(fields=["status", "reference"], name="agreement_status_idx")]
         constraints = [
-            models.CheckConstraint(
+            FieldCheckConstraint(
                 condition=Q(kind__in=AgreementKind.values),
                 name="agreement_kind_valid",
-                violation_error_code="invalid",
+                field="kind",
+                violation_error_code="constraint",
+                violation_error_message="Choose one of the listed kinds of agreement.",
             ),
-            models.CheckConstraint(
+            FieldCheckConstraint(
                 condition=Q(status__in=AgreementStatus.values),
                 name="agreement_status_valid",
-                violation_error_code="invalid",
+                field="status",
+                violation_error_code="constraint",
+                violation_error_message="Choose one of the listed statuses.",
             ),
-            models.CheckConstraint(
+            FieldCheckConstraint(
                 condition=Q(budget__gte=0),
                 name="agreement_budget_not_negative",
-                violation_error_code="invalid",
+                field="budget",
+                violation_error_code="constraint",
+                violation_error_message="The budget cannot be negative.",
             ),
-            models.CheckConstraint(
+            FieldCheckConstraint(
                 condition=Q(currency__regex=CURRENCY_PATTERN),
                 name="agreement_currency_iso4217",
-                violation_error_code="invalid",
+                field="currency",
+                violation_error_code="constraint",
+                violation_error_message=CURRENCY_MESSAGE,
             ),
-            models.CheckConstraint(
+            FieldCheckConstraint(
                 condition=Q(ends_on__isnull=True) | Q(starts_on__isnull=True) | Q(ends_on__gte=F("starts_on")),
                 name="agreement_ends_after_start",
-                violation_error_code="invalid",
+                field="ends_on",
+                violation_error_code="constraint",
                 violation_error_message="The end date cannot be before the start date.",
             ),
-            models.CheckConstraint(
+            FieldCheckConstraint(
                 condition=~Q(status__in=SIGNED_STATUSES) | Q(signed_on__isnull=False),
                 name="agreement_signed_has_date",
-                violation_error_code="invalid",
+                field="signed_on",
+                violation_error_code="constraint",
                 violation_error_message="A signed agreement needs its signing date.",
             ),
         ]
@@ -125,16 +143,19 @@ class AgreementParty(Timestamped):
         ordering = ["agreement", "role", "organization"]
         verbose_name_plural = "agreement parties"
         constraints = [
-            models.UniqueConstraint(
+            FieldUniqueConstraint(
                 fields=["agreement", "organization", "role"],
                 name="party_role_unique",
+                field="role",
                 violation_error_code="duplicate",
                 violation_error_message="This organisation already has this role on the agreement.",
             ),
-            models.CheckConstraint(
+            FieldCheckConstraint(
                 condition=Q(role__in=PartyRole.values),
                 name="party_role_valid",
-                violation_error_code="invalid",
+                field="role",
+                violation_error_code="constraint",
+                violation_error_message="Choose one of the listed roles.",
             ),
         ]
         indexes = [models.Index(fields=["organization", "agreement"], name="party_org_idx")]
@@ -161,13 +182,19 @@ class StatusChange(models.Model):
     class Meta:
         ordering = ["-changed_at", "-pk"]
         constraints = [
-            models.CheckConstraint(
+            FieldCheckConstraint(
                 condition=~Q(from_status=F("to_status")),
                 name="status_change_moves",
-                violation_error_code="invalid",
+                field="to_status",
+                violation_error_code="constraint",
+                violation_error_message="The new status must differ from the current one.",
             ),
-            models.CheckConstraint(
-                condition=~Q(reason=""), name="status_change_has_reason", violation_error_code="invalid"
+            FieldCheckConstraint(
+                condition=~Q(reason=""),
+                name="status_change_has_reason",
+                field="reason",
+                violation_error_code="constraint",
+                violation_error_message="Give a reason for the status change.",
             ),
         ]
 

@@ -1,5 +1,6 @@
-"""Fields every domain record carries."""
+"""Fields every domain record carries, and constraints whose violations forms show beside a field."""
 
+from django.core.exceptions import ValidationError
 from django.db import models
 
 
@@ -24,3 +25,41 @@ def currency_field(**options) -> models.CharField:
 
 
 CURRENCY_PATTERN = r"^[A-Z]{3}$"
+
+
+CURRENCY_MESSAGE = "Give the currency as its three-letter ISO 4217 code, e.g. EUR, GBP, UAH."
+
+
+class ReportedBeside:
+    """A constraint whose violation a form shows beside `field` (one of the fields it checks), not above the form."""
+
+    non_db_attrs = (*models.BaseConstraint.non_db_attrs, "field")
+
+    def __init__(self, *args, field: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.field = field
+
+    def validate(self, *args, **kwargs) -> None:
+        try:
+            super().validate(*args, **kwargs)
+        except ValidationError as violation:
+            raise ValidationError({self.field: violation}) from None
+
+    def deconstruct(self):
+        path, args, kwargs = super().deconstruct()
+        return path, args, {**kwargs, "field": self.field}
+
+    def __eq__(self, other) -> bool:
+        return super().__eq__(other) and self.field == getattr(other, "field", None)
+
+
+class FieldCheckConstraint(ReportedBeside, models.CheckConstraint):
+    """A check constraint reported beside the field it is about.
+
+    Give it the code `constraint`, not `invalid`: a model form replaces the message of an `invalid` error on
+    a field with that field's generic one ("Enter a number."), hiding what the rule says.
+    """
+
+
+class FieldUniqueConstraint(ReportedBeside, models.UniqueConstraint):
+    """A uniqueness rule over several fields, reported beside the one to change."""

@@ -8,7 +8,15 @@ from django.db.models import Q
 from projects.choices import CommitmentStatus
 from projects.history import history_records
 from projects.models.agreements import PartyScopedQuerySet
-from projects.models.base import CURRENCY_PATTERN, Timestamped, currency_field, money_field
+from projects.models.base import (
+    CURRENCY_MESSAGE,
+    CURRENCY_PATTERN,
+    FieldCheckConstraint,
+    FieldUniqueConstraint,
+    Timestamped,
+    currency_field,
+    money_field,
+)
 
 
 class FundingCommitment(Timestamped):
@@ -29,26 +37,32 @@ class FundingCommitment(Timestamped):
         ordering = ["agreement", "pledged_on", "pk"]
         indexes = [models.Index(fields=["agreement", "status"], name="commitment_agreement_idx")]
         constraints = [
-            models.CheckConstraint(
+            FieldCheckConstraint(
                 condition=Q(amount__gt=0),
                 name="commitment_amount_positive",
-                violation_error_code="invalid",
+                field="amount",
+                violation_error_code="constraint",
                 violation_error_message="The amount must be greater than zero.",
             ),
-            models.CheckConstraint(
+            FieldCheckConstraint(
                 condition=Q(status__in=CommitmentStatus.values),
                 name="commitment_status_valid",
-                violation_error_code="invalid",
+                field="status",
+                violation_error_code="constraint",
+                violation_error_message="Choose pledged, committed or cancelled.",
             ),
-            models.CheckConstraint(
+            FieldCheckConstraint(
                 condition=Q(currency__regex=CURRENCY_PATTERN),
                 name="commitment_currency_iso4217",
-                violation_error_code="invalid",
+                field="currency",
+                violation_error_code="constraint",
+                violation_error_message=CURRENCY_MESSAGE,
             ),
-            models.UniqueConstraint(
+            FieldUniqueConstraint(
                 fields=["agreement", "reference"],
                 condition=~Q(reference=""),
                 name="commitment_reference_unique",
+                field="reference",
                 violation_error_code="duplicate",
                 violation_error_message="This agreement already has a commitment with this reference.",
             ),
@@ -76,18 +90,24 @@ class Disbursement(Timestamped):
     class Meta:
         ordering = ["commitment", "disbursed_on", "pk"]
         constraints = [
-            models.CheckConstraint(
+            FieldCheckConstraint(
                 condition=Q(amount__gt=0),
                 name="disbursement_amount_positive",
-                violation_error_code="invalid",
+                field="amount",
+                violation_error_code="constraint",
                 violation_error_message="The amount must be greater than zero.",
             ),
-            models.CheckConstraint(
-                condition=~Q(reference=""), name="disbursement_has_reference", violation_error_code="invalid"
+            FieldCheckConstraint(
+                condition=~Q(reference=""),
+                name="disbursement_has_reference",
+                field="reference",
+                violation_error_code="constraint",
+                violation_error_message="Give the payment's reference.",
             ),
-            models.UniqueConstraint(
+            FieldUniqueConstraint(
                 fields=["commitment", "reference"],
                 name="disbursement_reference_unique",
+                field="reference",
                 violation_error_code="duplicate",
                 violation_error_message="This commitment already has a disbursement with this reference.",
             ),
@@ -109,18 +129,26 @@ class ExchangeRate(Timestamped):
     class Meta:
         ordering = ["currency", "-valid_on"]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(rate__gt=0), name="exchange_rate_positive", violation_error_code="invalid"
+            FieldCheckConstraint(
+                condition=Q(rate__gt=0),
+                name="exchange_rate_positive",
+                field="rate",
+                violation_error_code="constraint",
+                violation_error_message="The rate must be greater than zero.",
             ),
-            models.CheckConstraint(
+            FieldCheckConstraint(
                 condition=Q(currency__regex=CURRENCY_PATTERN),
                 name="exchange_rate_currency_iso4217",
-                violation_error_code="invalid",
+                field="currency",
+                violation_error_code="constraint",
+                violation_error_message=CURRENCY_MESSAGE,
             ),
-            models.UniqueConstraint(
+            FieldUniqueConstraint(
                 fields=["currency", "valid_on"],
                 name="exchange_rate_unique_per_day",
+                field="valid_on",
                 violation_error_code="duplicate",
+                violation_error_message="This currency already has a rate from this day; change that rate instead.",
             ),
         ]
 

@@ -12,7 +12,7 @@ from django.utils import timezone
 from projects.choices import CLOSED_MILESTONE_STATUSES, MilestoneStatus
 from projects.history import history_records
 from projects.models.agreements import PartyScopedQuerySet
-from projects.models.base import Timestamped
+from projects.models.base import FieldCheckConstraint, Timestamped
 
 
 class MilestoneQuerySet(PartyScopedQuerySet):
@@ -55,28 +55,33 @@ class Milestone(Timestamped):
             models.Index(fields=["agreement", "due_on"], name="milestone_agreement_due_idx"),
         ]
         constraints = [
-            models.CheckConstraint(
+            FieldCheckConstraint(
                 condition=Q(status__in=MilestoneStatus.values),
                 name="milestone_status_valid",
-                violation_error_code="invalid",
+                field="status",
+                violation_error_code="constraint",
+                violation_error_message="Choose one of the listed statuses.",
             ),
-            models.CheckConstraint(
+            FieldCheckConstraint(
                 condition=(Q(status=MilestoneStatus.DONE) & Q(completed_on__isnull=False))
                 | (~Q(status=MilestoneStatus.DONE) & Q(completed_on__isnull=True)),
                 name="milestone_completed_on_iff_done",
-                violation_error_code="invalid",
+                field="completed_on",
+                violation_error_code="constraint",
                 violation_error_message="A milestone has a completion date exactly when it is done.",
             ),
-            models.CheckConstraint(
+            FieldCheckConstraint(
                 condition=Q(target_quantity__isnull=True) | ~Q(unit=""),
                 name="milestone_target_has_unit",
-                violation_error_code="invalid",
+                field="unit",
+                violation_error_code="constraint",
                 violation_error_message="A target quantity needs a unit.",
             ),
-            models.CheckConstraint(
+            FieldCheckConstraint(
                 condition=Q(actual_quantity__isnull=True) | Q(target_quantity__isnull=False),
                 name="milestone_actual_needs_target",
-                violation_error_code="invalid",
+                field="actual_quantity",
+                violation_error_code="constraint",
                 violation_error_message="An actual quantity needs a target quantity.",
             ),
         ]

@@ -5,7 +5,7 @@ from django.db.models import Q
 
 from projects.choices import OrganizationKind
 from projects.history import history_records
-from projects.models.base import Timestamped
+from projects.models.base import FieldCheckConstraint, Timestamped
 
 
 class Organization(Timestamped):
@@ -21,15 +21,19 @@ class Organization(Timestamped):
     class Meta:
         ordering = ["name"]
         constraints = [
-            models.CheckConstraint(
+            FieldCheckConstraint(
                 condition=Q(kind__in=OrganizationKind.values),
                 name="organization_kind_valid",
-                violation_error_code="invalid",
+                field="kind",
+                violation_error_code="constraint",
+                violation_error_message="Choose one of the listed kinds of organisation.",
             ),
-            models.CheckConstraint(
+            FieldCheckConstraint(
                 condition=Q(country__regex=r"^[A-Z]{2}$"),
                 name="organization_country_iso2",
-                violation_error_code="invalid",
+                field="country",
+                violation_error_code="constraint",
+                violation_error_message="Give the country as its two-letter ISO 3166 code in capitals, e.g. UA, GB.",
             ),
         ]
 

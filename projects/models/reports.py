@@ -7,7 +7,7 @@ from django.db.models import Q
 from projects.choices import Rag
 from projects.history import history_records
 from projects.models.agreements import PartyScopedQuerySet
-from projects.models.base import Timestamped
+from projects.models.base import FieldCheckConstraint, Timestamped
 
 
 class StatusReport(Timestamped):
@@ -42,10 +42,20 @@ class StatusReport(Timestamped):
         ordering = ["-reported_on", "-pk"]
         indexes = [models.Index(fields=["agreement", "-reported_on"], name="report_agreement_date_idx")]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(rag__in=Rag.values), name="report_rag_valid", violation_error_code="invalid"
+            FieldCheckConstraint(
+                condition=Q(rag__in=Rag.values),
+                name="report_rag_valid",
+                field="rag",
+                violation_error_code="constraint",
+                violation_error_message="Choose red, amber or green.",
             ),
-            models.CheckConstraint(condition=~Q(summary=""), name="report_has_summary", violation_error_code="invalid"),
+            FieldCheckConstraint(
+                condition=~Q(summary=""),
+                name="report_has_summary",
+                field="summary",
+                violation_error_code="constraint",
+                violation_error_message="Write a summary of where the agreement stands.",
+            ),
         ]
 
     def __str__(self) -> str:

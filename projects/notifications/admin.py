@@ -3,13 +3,24 @@
 from django.contrib import admin
 
 from projects.notifications.models import Contact, Delivery, Recipient, ReminderRule
+from projects.notifications.services import add_contact, delete_contact
+from projects.service_admin import ServiceAdmin
 
 
 @admin.register(Contact)
-class ContactAdmin(admin.ModelAdmin):
+class ContactAdmin(ServiceAdmin):
+    """Added as `add_contact` adds them (with their e-mail preferences); to correct one, remove and add again."""
+
     list_display = ["name", "email", "organization"]
     list_select_related = ["organization"]
     search_fields = ["name", "email", "organization__name"]
+    editable_after_creation = False
+
+    def save_through_service(self, actor, obj, form, change):
+        return add_contact(actor=actor, organization_id=obj.organization_id, name=obj.name, email=obj.email)
+
+    def delete_through_service(self, actor, obj):
+        delete_contact(actor=actor, contact_id=obj.pk)
 
 
 @admin.register(Recipient)

@@ -10,10 +10,12 @@ transaction rolls back and the row stays pending for the task's retry or for the
 from __future__ import annotations
 
 from datetime import date, timedelta
+from functools import reduce
+from operator import or_
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 
 from projects.choices import CLOSED_MILESTONE_STATUSES
@@ -62,7 +64,8 @@ def plan_reminders(day: date) -> list[int]:
         ],
         ignore_conflicts=True,
     )
-    return _pending(DeliveryKind.REMINDER, day)
+    horizon = day - timedelta(days=settings.NOTIFICATIONS_CATCH_UP_DAYS)
+    return _queue_pending(DeliveryKind.REMINDER, stale=Q(on_date__lt=horizon))
 
 
 @transaction.atomic(durable=True)
@@ -77,15 +80,24 @@ def plan_digests(frequency: str, day: date) -> list[int]:
         [Delivery(recipient_id=pk, kind=DeliveryKind.DIGEST, period=frequency, on_date=start) for pk in recipients],
         ignore_conflicts=True,
     )
-    return _pending(DeliveryKind.DIGEST, day)
+    return _queue_pending(DeliveryKind.DIGEST, stale=superseded_digests(day))
 
 
-def _pending(kind: str, day: date) -> list[int]:
-    """Pending rows of this kind, queued to send once this transaction commits; too old ones expire instead."""
-    horizon = day - timedelta(days=settings.NOTIFICATIONS_CATCH_UP_DAYS)
+def superseded_digests(day: date) -> Q:
+    """Digests of a period before the one containing `day`: the current period's digest carries their news.
+
+    A digest is built when it is sent, from the recipient's last sent digest up to then, so a late digest
+    of an earlier period would only repeat what the current one says. The current period's digest never
+    expires, however far into the period the run comes (a weekly digest planned on a Sunday is still due).
+    """
+    return reduce(or_, (Q(period=f, on_date__lt=period_start(f, day)) for f in SCHEDULED_FREQUENCIES))
+
+
+def _queue_pending(kind: str, *, stale: Q) -> list[int]:
+    """Pending rows of this kind, queued to send once this transaction commits; stale ones expire instead."""
     pending = Delivery.objects.filter(kind=kind, status=DeliveryStatus.PENDING)
-    pending.filter(on_date__lt=horizon).update(status=DeliveryStatus.EXPIRED)
-    ids = list(pending.filter(on_date__gte=horizon).order_by("pk").values_list("pk", flat=True))
+    pending.filter(stale).update(status=DeliveryStatus.EXPIRED)
+    ids = list(pending.exclude(stale).order_by("pk").values_list("pk", flat=True))
     from projects.tasks import enqueue_deliveries  # the tasks module imports this one
 
     transaction.on_commit(lambda: enqueue_deliveries(ids))

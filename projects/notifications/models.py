@@ -6,7 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from projects.models.base import Timestamped
+from projects.models.base import FieldCheckConstraint, FieldUniqueConstraint, Timestamped
 
 
 class DigestFrequency(models.TextChoices):
@@ -42,9 +42,10 @@ class Contact(Timestamped):
     class Meta:
         ordering = ["organization", "name"]
         constraints = [
-            models.UniqueConstraint(
+            FieldUniqueConstraint(
                 fields=["organization", "email"],
                 name="contact_email_unique_per_organization",
+                field="email",
                 violation_error_code="duplicate",
                 violation_error_message="This organisation already has a contact with this e-mail address.",
             ),
@@ -73,10 +74,12 @@ class Recipient(models.Model):
                 violation_error_code="invalid",
                 violation_error_message="A recipient is either a user or a contact.",
             ),
-            models.CheckConstraint(
+            FieldCheckConstraint(
                 condition=Q(digest_frequency__in=DigestFrequency.values),
                 name="recipient_digest_frequency_valid",
-                violation_error_code="invalid",
+                field="digest_frequency",
+                violation_error_code="constraint",
+                violation_error_message="Choose daily, weekly or off.",
             ),
         ]
 
@@ -104,13 +107,18 @@ class ReminderRule(models.Model):
     class Meta:
         ordering = ["kind", "-days"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["kind", "days"], name="reminder_rule_unique", violation_error_code="duplicate"
+            FieldUniqueConstraint(
+                fields=["kind", "days"],
+                name="reminder_rule_unique",
+                field="days",
+                violation_error_code="duplicate",
+                violation_error_message="A reminder rule of this kind already fires on this number of days.",
             ),
-            models.CheckConstraint(
+            FieldCheckConstraint(
                 condition=Q(kind=ReminderRuleKind.BEFORE_DUE) | Q(days__gt=0),
                 name="reminder_rule_overdue_interval_positive",
-                violation_error_code="invalid",
+                field="days",
+                violation_error_code="constraint",
                 violation_error_message="An overdue reminder repeats every one day or more.",
             ),
         ]

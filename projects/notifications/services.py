@@ -8,7 +8,7 @@ from projects.actors import Actor
 from projects.errors import DomainError, ErrorCode
 from projects.models import Organization
 from projects.notifications.models import Contact, DigestFrequency, Recipient
-from projects.services.service import require_staff, save_validated, service, validation_failure
+from projects.services.service import delete_checked, require_staff, save_validated, service, validation_failure
 
 
 @service
@@ -22,6 +22,13 @@ def add_contact(
     recipient = Recipient(contact=contact, digest_frequency=digest_frequency)
     save_validated(recipient)
     return contact
+
+
+@service
+def delete_contact(*, actor: Actor, contact_id: int) -> None:
+    """The contact hears nothing more; their preferences and delivery log go with them."""
+    require_staff(actor, "remove contacts")
+    delete_checked(Contact, contact_id, None)
 
 
 @service

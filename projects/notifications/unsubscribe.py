@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.core import signing
 from django.urls import reverse
@@ -18,8 +20,12 @@ def unsubscribe_token(recipient_id: int, topic: str) -> str:
 
 
 def read_unsubscribe_token(token: str) -> tuple[int, str]:
-    """The recipient and topic a token was signed for; raises signing.BadSignature when forged or garbled."""
-    value = signing.loads(token, salt=SALT)
+    """The recipient and topic a token was signed for.
+
+    Raises signing.SignatureExpired when older than UNSUBSCRIBE_LINK_MAX_AGE_DAYS (a leaked e-mail should
+    not control someone's mail for ever), and signing.BadSignature when forged or garbled.
+    """
+    value = signing.loads(token, salt=SALT, max_age=timedelta(days=settings.UNSUBSCRIBE_LINK_MAX_AGE_DAYS))
     if not (isinstance(value, list) and len(value) == 2 and isinstance(value[0], int) and value[1] in TOPICS):
         raise signing.BadSignature("Malformed unsubscribe token.")
     return value[0], value[1]

@@ -3,6 +3,8 @@ staff digest preview."""
 
 from __future__ import annotations
 
+from csp.decorators import csp_update
+from django.conf import settings
 from django.contrib.admin.views.decorators import staff_member_required
 from django.core import signing
 from django.http import HttpRequest, HttpResponse
@@ -33,6 +35,9 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
     try:
         recipient_id, topic = read_unsubscribe_token(token)
         recipient = Recipient.objects.select_related("user", "contact").get(pk=recipient_id)
+    except signing.SignatureExpired:
+        days = settings.UNSUBSCRIBE_LINK_MAX_AGE_DAYS
+        return render(request, "notifications/unsubscribe_expired.html", {"days": days}, status=410)
     except (signing.BadSignature, Recipient.DoesNotExist):
         return render(request, "notifications/unsubscribe_invalid.html", status=400)
     context = {"recipient": recipient, "topic": TOPIC_NAMES[topic]}
@@ -52,6 +57,7 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
 
 
 @staff_member_required
+@csp_update({"style-src": ["'unsafe-inline'"]})  # the e-mail's own inline styles, as mail clients need them
 def digest_preview(request: HttpRequest, recipient_id: int) -> HttpResponse:
     """The digest this recipient would get now (HTML, or the text part with ?format=text); sends nothing."""
     recipient = get_object_or_404(Recipient.objects.select_related("user", "contact"), pk=recipient_id)

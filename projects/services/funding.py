@@ -181,3 +181,10 @@ def delete_disbursement(*, actor: Actor, disbursement_id: int, expected_updated_
     """Correct a mistaken payment record (programme managers only)."""
     require_staff(actor, "delete disbursements")
     delete_checked(Disbursement, disbursement_id, expected_updated_at)
+
+
+@service
+def delete_exchange_rate(*, actor: Actor, exchange_rate_id: int) -> None:
+    """Remove a mistaken rate; figures on its days then use the rate before it, or report none."""
+    require_staff(actor, "delete exchange rates")
+    delete_checked(ExchangeRate, exchange_rate_id, None)

@@ -20,6 +20,12 @@ from projects.services.service import (
 
 PLAN_FIELDS = frozenset({"title", "due_on", "responsible", "owner", "unit", "target_quantity"})
 PROGRESS_FIELDS = frozenset({"status", "actual_quantity", "completed_on"})
+# A partner reports progress along planned → in progress → done; cancelling, blocking, reopening and
+# re-planning are decisions for programme managers.
+PARTNER_MOVES = {
+    MilestoneStatus.PLANNED: frozenset({MilestoneStatus.IN_PROGRESS, MilestoneStatus.DONE}),
+    MilestoneStatus.IN_PROGRESS: frozenset({MilestoneStatus.DONE}),
+}
 
 
 def ensure_party(agreement: Agreement, organization_id: int) -> None:
@@ -67,7 +73,8 @@ def update_milestone_progress(
     *, actor: Actor, milestone_id: int, expected_updated_at: datetime | None = None, **progress
 ) -> Milestone:
     """Record progress: programme managers on any milestone, a partner on those it is responsible for."""
-    milestone = Milestone.objects.select_for_update().get(pk=milestone_id)
+    # Only the milestone is locked; its agreement is read for its start date.
+    milestone = Milestone.objects.select_for_update(of=("self",)).select_related("agreement").get(pk=milestone_id)
     if not actor.is_staff and (actor.organization is None or actor.organization.pk != milestone.responsible_id):
         raise DomainError(
             ErrorCode.PERMISSION_DENIED,
@@ -75,7 +82,10 @@ def update_milestone_progress(
         )
     check_unchanged(milestone, expected_updated_at)
     reject_unknown(progress, PROGRESS_FIELDS)
+    moved_from = milestone.status
     changed = apply_progress(milestone, **progress)
+    if not actor.is_staff:
+        check_partner_report(milestone, moved_from, changed)
     if changed:
         save_validated(milestone, update_fields=changed)
     return milestone
@@ -89,6 +99,25 @@ def complete_milestone(
     if actual_quantity is not None:
         progress["actual_quantity"] = actual_quantity
     return update_milestone_progress(actor=actor, milestone_id=milestone_id, **progress)
+
+
+def check_partner_report(milestone: Milestone, moved_from: str, changed: list[str]) -> None:
+    """A partner moves its milestone forward only, and completes it within the agreement's time so far."""
+    if milestone.status != moved_from and milestone.status not in PARTNER_MOVES.get(moved_from, ()):
+        raise DomainError(
+            ErrorCode.PERMISSION_DENIED,
+            f"A partner reports progress from planned to in progress to done; only programme managers can "
+            f"make a {MilestoneStatus(moved_from).label.lower()} milestone "
+            f"{MilestoneStatus(milestone.status).label.lower()}.",
+            field="status",
+        )
+    starts_on = milestone.agreement.starts_on
+    if "completed_on" in changed and milestone.completed_on and starts_on and milestone.completed_on < starts_on:
+        raise DomainError(
+            ErrorCode.INVALID,
+            f"A milestone cannot be completed before its agreement starts ({starts_on:%d %b %Y}).",
+            field="completed_on",
+        )
 
 
 def apply_progress(milestone: Milestone, **progress) -> list[str]:

@@ -2,6 +2,8 @@
 
 from datetime import date, datetime
 
+from django.utils import timezone
+
 from projects.actors import Actor
 from projects.errors import DomainError, ErrorCode
 from projects.models import Agreement, StatusReport
@@ -19,11 +21,17 @@ def post_status_report(
     risks: str = "",
     next_steps: str = "",
 ) -> StatusReport:
-    """Programme managers report on any agreement; a partner on agreements it is party to."""
+    """Programme managers report on any agreement; a partner on agreements it is party to.
+
+    A report speaks for the day it is dated, so it cannot be dated ahead: the latest report decides an
+    agreement's RAG, and a future date would keep it there whatever is filed after.
+    """
     agreement = Agreement.objects.get(pk=agreement_id)
     is_party = actor.is_partner and Agreement.objects.visible_to(actor).filter(pk=agreement.pk).exists()
     if not (actor.is_staff or is_party):
         raise DomainError(ErrorCode.PERMISSION_DENIED, "Only parties to the agreement can report on it.")
+    if isinstance(reported_on, date) and reported_on > timezone.localdate():
+        raise DomainError(ErrorCode.INVALID, "A status report cannot be dated in the future.", field="reported_on")
     report = StatusReport(
         agreement=agreement,
         author=actor.user,

@@ -1,7 +1,9 @@
 """The frame every public service runs in: one outermost transaction, acting as the caller."""
 
 import functools
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import datetime
 from typing import ParamSpec, TypeVar
 
@@ -15,12 +17,14 @@ from projects.history import acting_as
 P = ParamSpec("P")
 R = TypeVar("R")
 DUPLICATE_CODES = frozenset({"unique", "duplicate", "unique_together"})
+_in_batch: ContextVar[bool] = ContextVar("services_in_batch", default=False)
 
 
 def service(func: Callable[P, R]) -> Callable[P, R]:
     """Run `func` in a durable transaction with history attributed to its `actor` keyword.
 
     Durable, so the service is the outermost block and its `on_commit` hooks fire when it returns.
+    Inside `batch()` it runs in a savepoint of the batch's transaction instead.
     """
 
     @functools.wraps(func)
@@ -28,10 +32,26 @@ def service(func: Callable[P, R]) -> Callable[P, R]:
         actor = kwargs.get("actor")
         if not isinstance(actor, Actor):
             raise TypeError(f"{func.__name__} needs actor=Actor(...)")
-        with transaction.atomic(durable=True), acting_as(actor):
+        with transaction.atomic(durable=not _in_batch.get()), acting_as(actor):
             return func(*args, **kwargs)
 
     return run
+
+
+@contextmanager
+def batch() -> Iterator[None]:
+    """One outer transaction for several service calls (an import, an admin form with its inlines).
+
+    All or nothing: an exception leaving the block undoes every call in it. Each call keeps its own
+    actor, history attribution and checks, and runs in a savepoint, so a refusal caught inside the
+    block undoes that call alone. `on_commit` hooks fire once, when the whole batch has committed.
+    """
+    with transaction.atomic(durable=True):
+        token = _in_batch.set(True)
+        try:
+            yield
+        finally:
+            _in_batch.reset(token)
 
 
 def require_staff(actor: Actor, doing: str) -> None:

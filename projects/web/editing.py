@@ -28,11 +28,7 @@ from projects.services.milestones import create_milestone, update_milestone, upd
 from projects.services.reports import post_status_report
 from projects.web import forms
 from projects.web.access import ManagerRequiredMixin, actor_for
-
-
-def show_refusal(form, exc: DomainError) -> None:
-    for field, messages_ in exc.errors.items():
-        form.add_error(field if field in form.fields else None, messages_)
+from projects.web.forms import show_refusal
 
 
 class ServiceFormView(ManagerRequiredMixin, FormView):

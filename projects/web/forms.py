@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from datetime import datetime
 from decimal import Decimal
 
@@ -9,8 +10,10 @@ from django import forms
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from projects.choices import AgreementStatus, CommitmentStatus
+from projects.errors import DomainError
 from projects.models import (
     Agreement,
     AgreementParty,
@@ -24,6 +27,12 @@ from projects.models import (
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 RATE = {"min_value": Decimal("0.00000001"), "max_digits": 20, "decimal_places": 8}
+
+
+def show_refusal(form: forms.BaseForm, exc: DomainError) -> None:
+    """Put a service's refusal on the form: every message beside the field it names, the rest above the form."""
+    for field, messages in exc.errors.items():
+        form.add_error(field if field in form.fields else None, messages)
 
 
 class VersionField(forms.CharField):
@@ -42,14 +51,28 @@ class VersionField(forms.CharField):
 
 
 class ParsingForm(forms.ModelForm):
-    """A model form that only parses its fields: the model's rules run once, in the service it feeds.
+    """A model form that parses its fields; the model's rules run in the service it feeds.
 
-    Model validation here would judge the input before the service completes it (a milestone marked
-    done gets today's completion date there), and would mutate the instance the page still shows.
+    Input that does not parse never reaches the service, so then the model's own rules are checked here
+    too, and every field's error shows at once instead of one round at a time. They are checked on a
+    copy (the page still shows the record as stored) and leave out `completed_by_service`, the fields
+    the service fills in itself (a milestone marked done gets today's completion date there).
     """
 
+    completed_by_service: tuple[str, ...] = ()
+
     def _post_clean(self) -> None:
-        pass
+        if not self._errors:
+            return
+        shown = self.instance
+        self.instance = copy.copy(shown)
+        try:
+            super()._post_clean()
+        finally:
+            self.instance = shown
+
+    def _get_validation_exclusions(self) -> set[str]:
+        return super()._get_validation_exclusions() | set(self.completed_by_service)
 
 
 class NewCurrencyRate(forms.Form):
@@ -176,6 +199,8 @@ class DisbursementForm(ParsingForm):
 
 
 class MilestoneForm(VersionedForm):
+    completed_by_service = ("completed_on",)
+
     class Meta:
         model = Milestone
         fields = [
@@ -223,6 +248,11 @@ class StatusReportForm(ParsingForm):
             "risks": forms.Textarea(attrs={"rows": 2}),
             "next_steps": forms.Textarea(attrs={"rows": 2}),
         }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # A hint for the date picker; the service refuses a future date whatever the browser sends.
+        self.fields["reported_on"].widget.attrs["max"] = timezone.localdate().isoformat()
 
 
 class RateField(forms.Form):

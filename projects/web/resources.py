@@ -15,21 +15,11 @@ from import_export import fields, resources, widgets
 
 from projects.actors import Actor
 from projects.errors import DomainError
-from projects.history import acting_as
 from projects.models import Agreement, Capability, FundingCommitment, Milestone, Organization
 from projects.services.agreements import create_agreement, update_agreement
 from projects.services.funding import record_commitment
 from projects.services.milestones import create_milestone, update_milestone
-
-
-def within_import(service, **kwargs):
-    """Run a service's body inside the import's transaction instead of a durable one of its own.
-
-    Services are durable so that they are outermost; an import is one transaction over many rows,
-    so it runs their unwrapped body (same rules, same history attribution) inside its own.
-    """
-    with acting_as(kwargs["actor"]):
-        return service.__wrapped__(**kwargs)
+from projects.services.service import batch
 
 
 class LookupWidget(widgets.ForeignKeyWidget):
@@ -76,6 +66,11 @@ class ServiceResource(resources.ModelResource):
     def __init__(self, actor: Actor | None = None):
         super().__init__()
         self.actor = actor
+
+    def import_data(self, *args, **kwargs):
+        """The rows' service calls share the import's one transaction, so a file goes in whole or not at all."""
+        with batch():
+            return super().import_data(*args, **kwargs)
 
     def save_instance(self, instance, is_create, row, **kwargs):
         try:
@@ -132,8 +127,8 @@ class AgreementResource(ServiceResource):
         if "capabilities" in row:
             values["capabilities"] = self.fields["capabilities"].widget.clean(row["capabilities"])
         if is_create:
-            return within_import(create_agreement, actor=self.actor, **values)
-        return within_import(update_agreement, actor=self.actor, agreement_id=instance.pk, **values)
+            return create_agreement(actor=self.actor, **values)
+        return update_agreement(actor=self.actor, agreement_id=instance.pk, **values)
 
 
 class MilestoneResource(ServiceResource):
@@ -156,8 +151,8 @@ class MilestoneResource(ServiceResource):
         values = {name: getattr(instance, name) for name in ("title", "due_on", "responsible", "unit")}
         values |= {name: getattr(instance, name) for name in ("target_quantity", "actual_quantity", "status")}
         if is_create:
-            return within_import(create_milestone, actor=self.actor, agreement_id=instance.agreement_id, **values)
-        return within_import(update_milestone, actor=self.actor, milestone_id=instance.pk, **values)
+            return create_milestone(actor=self.actor, agreement_id=instance.agreement_id, **values)
+        return update_milestone(actor=self.actor, milestone_id=instance.pk, **values)
 
 
 class CommitmentResource(ServiceResource):
@@ -176,8 +171,7 @@ class CommitmentResource(ServiceResource):
         skip_diff = True
 
     def save_row(self, instance, is_create, row):
-        return within_import(
-            record_commitment,
+        return record_commitment(
             actor=self.actor,
             agreement_id=instance.agreement_id,
             funder_id=instance.funder_id,

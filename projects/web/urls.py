@@ -1,16 +1,15 @@
-"""URLs of the web UI; sign-in is throttled, the rest of Django's auth views come from tracker/urls.py."""
+"""URLs of the web UI; Django's other auth views come from tracker/urls.py."""
 
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from projects.web import agreements, dashboard, editing, exchange_rates, imports
-from projects.web.throttling import ThrottledAuthenticationForm
+from projects.web import accounts, agreements, dashboard, editing, exchange_rates, imports
 
 urlpatterns = [
+    path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("accounts/password_reset/", accounts.PasswordResetView.as_view(), name="password_reset"),
     path(
-        "accounts/login/",
-        auth_views.LoginView.as_view(authentication_form=ThrottledAuthenticationForm, redirect_authenticated_user=True),
-        name="login",
+        "accounts/reset/<uidb64>/<token>/", accounts.PasswordResetConfirmView.as_view(), name="password_reset_confirm"
     ),
     path("", dashboard.DashboardView.as_view(), name="dashboard"),
     path("agreements/", agreements.AgreementListView.as_view(), name="agreement-list"),

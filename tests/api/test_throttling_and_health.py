@@ -6,6 +6,7 @@ import os
 
 import pytest
 from django.urls import reverse
+from rest_framework.test import APIClient
 
 from tests.api.conftest import bearer
 from tests.brokers import celery_configured
@@ -51,3 +52,35 @@ def test_readyz_is_503_when_the_broker_is_down(db, client):
         response = client.get("/readyz")
     assert response.status_code == 503
     assert response.json()["checks"] == {"database": "ok", "broker": "down"}
+
+
+def test_invalid_tokens_are_throttled_per_client_address_and_a_valid_token_still_works(settings, alpha, token_for):
+    settings.API_INVALID_TOKEN_RATE = "3/minute"
+    settings.TRUSTED_PROXIES = ["10.0.0.1"]
+    url = reverse("api-agreements")
+    valid = token_for(organization=alpha.organization)
+
+    def get(token: str, **addresses):
+        return APIClient(HTTP_AUTHORIZATION=f"Bearer {token}", **addresses).get(url)
+
+    guesses = [get(f"cpt_guess{number}", REMOTE_ADDR="203.0.113.9") for number in range(4)]
+    assert [response.status_code for response in guesses] == [401, 401, 401, 429]
+    assert 0 < int(guesses[-1]["Retry-After"]) <= 60
+    assert guesses[-1]["Content-Type"] == "application/problem+json" and guesses[-1].json()["code"] == "throttled"
+    # Naming another address in X-Forwarded-For buys nothing from a peer that is not a trusted proxy.
+    assert get("cpt_guess", REMOTE_ADDR="203.0.113.9", HTTP_X_FORWARDED_FOR="198.51.100.1").status_code == 429
+    assert get(valid, REMOTE_ADDR="203.0.113.9").status_code == 200
+    # Other clients keep their own budget, behind the trusted proxy too.
+    assert get("cpt_guess", REMOTE_ADDR="198.51.100.7").status_code == 401
+    assert get("cpt_guess", REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="198.51.100.8").status_code == 401
+
+
+def test_requests_without_credentials_cannot_dodge_the_throttle_with_a_forged_forwarded_for(three_a_minute, db):
+    statuses = [
+        APIClient(REMOTE_ADDR="203.0.113.9", HTTP_X_FORWARDED_FOR=f"198.51.100.{number}")
+        .get(reverse("api-schema"))
+        .status_code
+        for number in range(4)
+    ]
+
+    assert statuses == [200, 200, 200, 429]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from datetime import timedelta
 from io import StringIO
 
@@ -149,19 +150,44 @@ def test_create_api_token_for_a_staff_user_and_refusals(staff_user, db):
     assert ApiToken.objects.count() == 1
 
 
-def test_admin_shows_a_new_token_once_and_stores_only_its_hash(admin_client, alpha):
+def test_admin_shows_a_new_token_once_on_an_uncached_page_and_never_in_a_cookie(admin_client, alpha):
     response = admin_client.post(
-        reverse("admin:api_apitoken_add"),
-        {"name": "ERP sync", "organization": alpha.organization.pk, "scope": "write"},
-        follow=True,
+        reverse("admin:api_apitoken_add"), {"name": "ERP sync", "organization": alpha.organization.pk, "scope": "write"}
     )
-    shown = [str(message) for message in response.context["messages"]]
-    assert len(shown) >= 1
-    raw = next(word for message in shown for word in message.split() if word.startswith("cpt_"))
+
+    assert response.status_code == 200
+    raw = re.search(r'<code id="api-token">(cpt_[\w-]+)</code>', response.content.decode()).group(1)
+    assert "no-store" in response["Cache-Control"]
+    assert "messages" not in response.cookies
     token = ApiToken.objects.get()
     assert token.key_hash == hashlib.sha256(raw.encode()).hexdigest() and token.name == "ERP sync"
-    again = admin_client.get(reverse("admin:api_apitoken_change", args=[token.pk]))
-    assert raw not in again.content.decode()
+    assert token.organization == alpha.organization and token.scope == "write"
+    for page in [reverse("admin:api_apitoken_change", args=[token.pk]), reverse("admin:api_apitoken_changelist")]:
+        again = admin_client.get(page)
+        assert again.status_code == 200 and raw not in again.content.decode()
+    assert bearer(raw).get(reverse("api-agreements")).status_code == 200
+
+
+def test_admin_issues_through_the_service_so_its_refusals_show_on_the_form(admin_client, alpha):
+    viewer_user = UserFactory(username="reader")
+    assert b"Issue an API token" in admin_client.get(reverse("admin:api_apitoken_add")).content
+    refusals = [
+        ({"user": viewer_user.pk, "scope": "read"}, "Personal tokens are for programme managers"),
+        (
+            {
+                "organization": alpha.organization.pk,
+                "scope": "read",
+                "expires_at_0": "2020-01-01",
+                "expires_at_1": "00:00",
+            },
+            "The expiry must be in the future",
+        ),
+        ({"scope": "read"}, "A token belongs to an organisation or to a user"),
+    ]
+    for data, message in refusals:
+        response = admin_client.post(reverse("admin:api_apitoken_add"), data)
+        assert response.status_code == 200 and message in response.content.decode()
+    assert not ApiToken.objects.exists()
 
 
 def test_admin_revokes_selected_tokens(admin_client, alpha, token_for):

@@ -1,9 +1,14 @@
 """What each actor can see: partners only what hangs off their agreements."""
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
+from django.test import RequestFactory
+from rest_framework.request import Request
 
 from projects.actors import Actor
+from projects.api.authentication import actor_of as api_actor_of
 from projects.models import Agreement, Disbursement, FundingCommitment, Milestone, StatusReport
+from projects.permissions import visible_organizations
 from tests.factories import (
     AgreementFactory,
     DisbursementFactory,
@@ -41,3 +46,13 @@ def test_people_with_an_account_see_everything_and_nobody_else_anything():
 
     assert Agreement.objects.visible_to(colleague).count() == 2
     assert Agreement.objects.visible_to(Actor(organization=None)).count() == 0
+
+
+def test_an_anonymous_visitor_is_never_internal_however_its_actor_is_built():
+    AgreementFactory.create_batch(2)
+    actors = [Actor(user=AnonymousUser()), api_actor_of(Request(RequestFactory().get("/")))]
+
+    for actor in actors:
+        assert not actor.is_internal and not actor.is_staff and not actor.is_partner
+        assert Agreement.objects.visible_to(actor).count() == 0
+        assert visible_organizations(actor).count() == 0

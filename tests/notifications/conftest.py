@@ -35,6 +35,11 @@ def reminder_rules(db):
 
 @pytest.fixture
 def programme(db, reminder_rules) -> Programme:
+    return make_programme()
+
+
+def make_programme() -> Programme:
+    """The programme as of today (call it inside a time-travel block to set the day)."""
     today = timezone.localdate()
     manager = StaffUserFactory(username="petra", first_name="Petra", last_name="Manager", email="petra@mod.example")
     owner = UserFactory(username="oleh", first_name="Oleh", last_name="Owner", email="oleh@mod.example")

@@ -1,5 +1,8 @@
 """Unsubscribe links work without logging in and change only what they say; the digest preview is staff-only."""
 
+from datetime import timedelta
+
+import time_machine
 from django.core import mail
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -118,3 +121,20 @@ def test_a_reminders_link_opens_the_milestone_on_its_agreement_page(
     client.force_login(programme.manager)
     page = client.get(path)
     assert page.status_code == 200 and f'id="{anchor}"' in page.content.decode()
+
+
+def test_an_unsubscribe_link_expires_after_its_lifetime_and_says_how_to_get_a_new_one(client, programme, settings):
+    settings.UNSUBSCRIBE_LINK_MAX_AGE_DAYS = 90
+    recipient = Recipient.objects.get(contact=programme.contact)
+    with time_machine.travel("2026-01-01 12:00:00Z", tick=False) as clock:
+        url = path_of(unsubscribe_url(recipient.pk, "reminders"))
+        clock.shift(timedelta(days=89))
+        assert client.get(url).status_code == 200
+        clock.shift(timedelta(days=2))
+
+        expired = client.post(url)
+
+    assert expired.status_code == 410
+    assert "has expired" in expired.content.decode() and "a more recent reminder or digest" in expired.content.decode()
+    recipient.refresh_from_db()
+    assert recipient.reminders_enabled

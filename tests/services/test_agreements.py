@@ -205,7 +205,11 @@ def test_invalid_agreement_is_refused_with_every_field_error_and_nothing_saved(s
         )
 
     assert refused.value.code == ErrorCode.INVALID
-    assert "The end date cannot be before the start date." in refused.value.errors["__all__"]
+    assert refused.value.errors == {
+        "currency": ["Give the currency as its three-letter ISO 4217 code, e.g. EUR, GBP, UAH."],
+        "budget": ["The budget cannot be negative."],
+        "ends_on": ["The end date cannot be before the start date."],
+    }
     assert not Agreement.objects.exists()
     create_agreement(currency="PLN", budget=Decimal("0"), starts_on=TODAY, ends_on=TODAY, **terms)
     assert Agreement.objects.get().reference == "UA-PL-2026-001"

@@ -192,3 +192,66 @@ def test_milestone_cannot_be_created_as_completed_in_the_future(staff):
     assert not Milestone.objects.exists()
     create_milestone(status="done", completed_on=TODAY, **plan)
     assert Milestone.objects.get().completed_on == TODAY
+
+
+@pytest.mark.parametrize(
+    ("start", "moves"),
+    [
+        ("planned", ["in_progress", "done"]),
+        ("planned", ["done"]),
+        ("in_progress", ["done"]),
+    ],
+)
+def test_partner_moves_its_milestone_forward_from_planned_to_in_progress_to_done(partner, partner_org, start, moves):
+    milestone = counted(responsible=partner_org, status=start)
+
+    for status in moves:
+        update_milestone_progress(actor=partner, milestone_id=milestone.pk, status=status, actual_quantity=40)
+
+    milestone.refresh_from_db()
+    assert (milestone.status, milestone.actual_quantity) == ("done", 40)
+    assert milestone.completed_on == timezone.localdate()
+
+
+@pytest.mark.parametrize(
+    ("start", "to"),
+    [
+        ("planned", "cancelled"),
+        ("planned", "blocked"),
+        ("in_progress", "planned"),
+        ("in_progress", "blocked"),
+        ("in_progress", "cancelled"),
+        ("done", "in_progress"),
+        ("done", "planned"),
+        ("blocked", "in_progress"),
+        ("cancelled", "planned"),
+    ],
+)
+def test_cancelling_blocking_and_reopening_a_milestone_is_for_programme_managers(
+    partner, partner_org, staff, start, to
+):
+    completed_on = TODAY if start == "done" else None
+    milestone = counted(responsible=partner_org, status=start, completed_on=completed_on)
+
+    with pytest.raises(DomainError) as refused:
+        update_milestone_progress(actor=partner, milestone_id=milestone.pk, status=to)
+    assert (refused.value.code, refused.value.field) == (ErrorCode.PERMISSION_DENIED, "status")
+    assert Milestone.objects.get(pk=milestone.pk).status == start
+
+    update_milestone_progress(actor=staff, milestone_id=milestone.pk, status=to)
+    assert Milestone.objects.get(pk=milestone.pk).status == to
+
+
+def test_partner_completes_a_milestone_between_the_agreements_start_and_today(partner, partner_org):
+    agreement = AgreementFactory(starts_on=datetime.date(2026, 1, 15))
+    milestone = counted(agreement=agreement, responsible=partner_org, status="in_progress")
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+
+    for too_early_or_late in (datetime.date(2026, 1, 14), tomorrow):
+        with pytest.raises(DomainError) as refused:
+            complete_milestone(actor=partner, milestone_id=milestone.pk, completed_on=too_early_or_late)
+        assert (refused.value.code, refused.value.field) == (ErrorCode.INVALID, "completed_on")
+        assert Milestone.objects.get(pk=milestone.pk).status == "in_progress"
+
+    complete_milestone(actor=partner, milestone_id=milestone.pk, completed_on=datetime.date(2026, 1, 15))
+    assert Milestone.objects.get(pk=milestone.pk).completed_on == datetime.date(2026, 1, 15)

@@ -1,6 +1,9 @@
 """Status reports: programme managers report on any agreement, partners only on their own."""
 
+import datetime
+
 import pytest
+from django.utils import timezone
 
 from projects.actors import Actor
 from projects.errors import DomainError, ErrorCode
@@ -45,3 +48,18 @@ def test_invalid_report_is_refused_and_nothing_saved(staff, field, value):
 
     assert (refused.value.code, refused.value.field) == (ErrorCode.INVALID, field)
     assert not StatusReport.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "reported_on", [timezone.localdate() + datetime.timedelta(days=1), datetime.date(9999, 12, 31)]
+)
+def test_a_report_cannot_be_dated_in_the_future(staff, partner, partner_org, reported_on):
+    agreement = PartyFactory(organization=partner_org).agreement
+
+    for reporter in (staff, partner):
+        with pytest.raises(DomainError) as refused:
+            report(reporter, agreement, reported_on=reported_on)
+        assert (refused.value.code, refused.value.field) == (ErrorCode.INVALID, "reported_on")
+    assert not StatusReport.objects.exists()
+
+    assert report(partner, agreement, reported_on=timezone.localdate()).reported_on == timezone.localdate()

@@ -49,27 +49,6 @@ def test_create_agreement_goes_through_the_service_and_is_attributed(manager_cli
     assert {h.history_user for h in agreement.history.all()} == {staff_user}
 
 
-def test_field_errors_sit_by_their_field_and_the_input_is_kept(manager_client):
-    AgreementFactory(reference="UA-PL-2026-001")
-    response = manager_client.post(
-        reverse("agreement-create"),
-        {
-            "reference": "UA-PL-2026-001",
-            "title": "Second try",
-            "kind": "co_production",
-            "currency": "EUR",
-            "budget": "100",
-            "starts_on": "2026-05-01",
-            "ends_on": "2026-04-01",
-        },
-    )
-    assert response.status_code == 200
-    form = response.context["form"]
-    assert "reference" in form.errors
-    assert 'value="Second try"' in response.content.decode()
-    assert Agreement.objects.count() == 1
-
-
 def test_a_refused_disbursement_is_explained_and_nothing_is_saved(manager_client):
     commitment = CommitmentFactory(amount=Decimal("100.00"))
     url = reverse("disbursement-create", args=[commitment.agreement_id])
@@ -242,3 +221,68 @@ def test_a_pledge_becomes_firm_and_a_stale_edit_of_it_is_refused(manager_client,
     assert "changed by someone else meanwhile" in stale.content.decode()
     commitment.refresh_from_db()
     assert commitment.amount == Decimal("1200.00")
+
+
+def test_every_field_error_shows_at_once_beside_its_field_in_plain_words_and_the_input_is_kept(manager_client):
+    AgreementFactory(reference="UA-PL-2026-001")
+    response = manager_client.post(
+        reverse("agreement-create"),
+        {
+            "reference": "UA-PL-2026-001",
+            "title": "",
+            "kind": "co_production",
+            "currency": "zl",
+            "budget": "-100",
+            "starts_on": "2026-05-01",
+            "ends_on": "2026-04-01",
+        },
+    )
+
+    assert response.status_code == 200
+    assert response.context["form"].errors == {
+        "reference": ["Agreement with this Reference already exists."],
+        "title": ["This field is required."],
+        "currency": ["Give the currency as its three-letter ISO 4217 code, e.g. EUR, GBP, UAH."],
+        "budget": ["The budget cannot be negative."],
+        "ends_on": ["The end date cannot be before the start date."],
+    }
+    assert "is violated" not in response.content.decode()
+    assert 'value="-100"' in response.content.decode()
+    assert Agreement.objects.count() == 1
+
+
+def test_a_refusal_by_the_service_shows_every_field_error_beside_its_field(manager_client):
+    milestone = MilestoneFactory()
+    response = manager_client.post(
+        reverse("milestone-edit", args=[milestone.pk]),
+        {
+            "title": milestone.title,
+            "due_on": milestone.due_on.isoformat(),
+            "responsible": milestone.responsible_id,
+            "status": MilestoneStatus.PLANNED,
+            "unit": "",
+            "target_quantity": "40",
+            "expected_updated_at": milestone.updated_at.isoformat(),
+        },
+    )
+
+    assert response.context["form"].errors == {"unit": ["A target quantity needs a unit."]}
+    assert 'value="40"' in response.content.decode()
+
+
+def test_a_milestone_marked_done_without_a_date_is_not_refused_for_the_date_the_service_fills_in(manager_client):
+    milestone = MilestoneFactory()
+    response = manager_client.post(
+        reverse("milestone-edit", args=[milestone.pk]),
+        {
+            "title": "",
+            "due_on": milestone.due_on.isoformat(),
+            "responsible": milestone.responsible_id,
+            "status": MilestoneStatus.DONE,
+            "expected_updated_at": milestone.updated_at.isoformat(),
+        },
+    )
+
+    assert response.context["form"].errors == {"title": ["This field is required."]}
+    milestone.refresh_from_db()
+    assert milestone.status == MilestoneStatus.PLANNED

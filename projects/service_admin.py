@@ -1,0 +1,127 @@
+"""The admin's way of writing: every add, change and delete through a service, each page one transaction."""
+
+from django.contrib import admin, messages
+from django.http import HttpResponseRedirect
+from simple_history.admin import SimpleHistoryAdmin
+
+from projects.actors import Actor
+from projects.errors import DomainError, ErrorCode
+from projects.services.service import batch
+from projects.web.forms import show_refusal
+
+
+def actor_of(request) -> Actor:
+    return Actor(user=request.user)
+
+
+def refusal_text(exc: DomainError) -> str:
+    return " ".join(message for messages_ in exc.errors.values() for message in messages_)
+
+
+class ServiceAdmin(admin.ModelAdmin):
+    """Saves and deletes through services instead of `obj.save()` and `obj.delete()`.
+
+    Subclasses define `save_through_service(actor, obj, form, change)`, returning the saved row, and
+    `delete_through_service(actor, obj)`. A page that writes (a form with its inlines, a deletion, an
+    action over the selected rows) runs as one `batch()`: if a service refuses, nothing of it is kept.
+    Records that are corrected by deleting and adding again set `editable_after_creation = False`.
+    """
+
+    editable_after_creation = True
+
+    def has_change_permission(self, request, obj=None):
+        if obj is not None and not self.editable_after_creation:
+            return False
+        return super().has_change_permission(request, obj)
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            with batch():
+                return super().changeform_view(request, object_id, form_url, extra_context)
+        except DomainError as exc:
+            # Nothing was kept: show the same input again, the refusal beside the fields it names.
+            request.service_refusal = exc
+            return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form_class = super().get_form(request, obj, change, **kwargs)
+        refusal = getattr(request, "service_refusal", None)
+        if refusal is None:
+            return form_class
+
+        class RefusedForm(form_class):
+            def clean(self):
+                cleaned_data = super().clean()
+                show_refusal(self, refusal)
+                return cleaned_data
+
+        return RefusedForm
+
+    def delete_view(self, request, object_id, extra_context=None):
+        return self.as_one_batch(request, super().delete_view, request, object_id, extra_context)
+
+    def response_action(self, request, queryset):
+        return self.as_one_batch(request, super().response_action, request, queryset)
+
+    def as_one_batch(self, request, view, *args):
+        try:
+            with batch():
+                return view(*args)
+        except DomainError as exc:
+            self.message_user(request, refusal_text(exc), messages.ERROR)
+            return HttpResponseRedirect(request.get_full_path())
+
+    def save_model(self, request, obj, form, change):
+        saved = self.save_through_service(actor_of(request), obj, form, change)
+        obj.pk = saved.pk
+
+    def save_related(self, request, form, formsets, change):
+        """Many-to-many values went to the service with the record; inlines save through their services."""
+        for formset in formsets:
+            self.save_formset(request, form, formset, change=change)
+
+    def delete_model(self, request, obj):
+        self.delete_through_service(actor_of(request), obj)
+
+    def delete_queryset(self, request, queryset):
+        """Each selected row goes through its service; if any is refused, none is deleted and each refusal is named."""
+        actor = actor_of(request)
+        refusals = []
+        for obj in queryset:
+            try:
+                self.delete_through_service(actor, obj)
+            except DomainError as exc:
+                refusals.append(f"{obj}: {refusal_text(exc)}")
+        if refusals:
+            raise DomainError(ErrorCode.CONFLICT, " ".join(["Nothing was deleted.", *refusals]))
+
+    @staticmethod
+    def changed(form, fields) -> dict:
+        return {name: form.cleaned_data[name] for name in form.changed_data if name in fields}
+
+    @staticmethod
+    def values(form, fields) -> dict:
+        return {name: form.cleaned_data[name] for name in fields}
+
+
+class RecordAdmin(ServiceAdmin, SimpleHistoryAdmin):
+    """A domain record's admin: writes through its services, and its history beside it."""
+
+    def get_inline_instances(self, request, obj=None):
+        """Read-only inlines list existing rows; a new record has none."""
+        inlines = super().get_inline_instances(request, obj)
+        return inlines if obj is not None else [i for i in inlines if not isinstance(i, ReadOnlyInline)]
+
+
+class ReadOnlyInline(admin.TabularInline):
+    """Rows with rules of their own, shown here and edited on their own pages."""
+
+    extra = 0
+    can_delete = False
+    show_change_link = True
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -1,0 +1,1 @@
+"""One limit on failed sign-ins for every way in (web, admin), enforced where passwords are checked."""
