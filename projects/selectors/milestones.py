@@ -16,8 +16,10 @@ def late_and_due_milestones(agreements: QuerySet[Agreement], today: date) -> dic
     """The first overdue milestones and those due in the next 30 days, with their totals (three queries)."""
     base = Milestone.objects.filter(agreement__in=agreements.values("pk"))
     soon = today + timedelta(days=DUE_SOON_DAYS)
-    totals = base.open().filter(due_on__lte=soon).aggregate(
-        overdue=Count("pk", filter=Q(due_on__lt=today)), due_soon=Count("pk", filter=Q(due_on__gte=today))
+    totals = (
+        base.open()
+        .filter(due_on__lte=soon)
+        .aggregate(overdue=Count("pk", filter=Q(due_on__lt=today)), due_soon=Count("pk", filter=Q(due_on__gte=today)))
     )
     listed = base.select_related("agreement", "responsible").order_by("due_on", "pk")
     return {
