@@ -22,9 +22,9 @@ from projects.models import (
     StatusChange,
     StatusReport,
 )
+from projects.refusals import show_refusal
 from projects.service_admin import ReadOnlyInline, RecordAdmin, actor_of
 from projects.services import agreements, funding, milestones, organizations, reports
-from projects.web.forms import show_refusal
 
 
 @admin.register(Organization)

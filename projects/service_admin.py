@@ -6,8 +6,8 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from projects.actors import Actor
 from projects.errors import DomainError, ErrorCode
+from projects.refusals import show_refusal
 from projects.services.service import batch
-from projects.web.forms import show_refusal
 
 
 def actor_of(request) -> Actor:

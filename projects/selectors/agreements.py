@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Count, IntegerField, OuterRef, Prefetch, QuerySet, Subquery, Value
+from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 
 from projects.choices import AgreementStatus, Rag
@@ -48,15 +48,18 @@ class RagCount:
     count: int
 
 
-def rag_distribution(agreements: QuerySet[Agreement], today: date) -> list[RagCount]:
-    """How many agreements stand at each RAG by their latest status report (one query)."""
-    counts = dict(
-        agreement_rows(today)
-        .filter(pk__in=agreements.values("pk"))
-        .order_by()
-        .values_list("latest_rag")
-        .annotate(n=Count("pk"))
+def rag_distribution(agreements: QuerySet[Agreement]) -> list[RagCount]:
+    """How many agreements stand at each RAG by their latest status report (two queries).
+
+    The latest report is the one no other report of its agreement follows (by date, then by id, as in
+    `agreement_rows`): one pass over the reports, not a lookup per agreement.
+    """
+    later = StatusReport.objects.filter(agreement=OuterRef("agreement")).filter(
+        Q(reported_on__gt=OuterRef("reported_on")) | Q(reported_on=OuterRef("reported_on"), pk__gt=OuterRef("pk"))
     )
+    latest = StatusReport.objects.filter(agreement__in=agreements.values("pk")).exclude(Exists(later))
+    counts = dict(latest.values_list("rag").annotate(n=Count("pk")).order_by())
+    counts[NO_REPORT] = agreements.count() - sum(counts.values())
     return [RagCount(value, label, counts.get(value, 0)) for value, label in [*Rag.choices, (NO_REPORT, "No report")]]
 
 

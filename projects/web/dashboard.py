@@ -67,7 +67,7 @@ class DashboardView(LoginRequiredMixin, TemplateView):
             "capability_rows": gap_rows(funding.by_capability),
             "country_rows": country_rows(funding.by_country),
             "today": today,
-            "rag": rag_distribution(agreements, today),
+            "rag": rag_distribution(agreements),
             "recent": recent_changes(),
             **late_and_due_milestones(agreements, today),
         }

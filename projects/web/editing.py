@@ -16,6 +16,7 @@ from django.views.generic import FormView
 from projects.choices import MilestoneStatus
 from projects.errors import DomainError
 from projects.models import Agreement, AgreementParty, FundingCommitment, Milestone
+from projects.refusals import show_refusal
 from projects.services.agreements import (
     add_party,
     create_agreement,
@@ -28,7 +29,6 @@ from projects.services.milestones import create_milestone, update_milestone, upd
 from projects.services.reports import post_status_report
 from projects.web import forms
 from projects.web.access import ManagerRequiredMixin, actor_for
-from projects.web.forms import show_refusal
 
 
 class ServiceFormView(ManagerRequiredMixin, FormView):

@@ -13,7 +13,6 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from projects.choices import AgreementStatus, CommitmentStatus
-from projects.errors import DomainError
 from projects.models import (
     Agreement,
     AgreementParty,
@@ -27,12 +26,6 @@ from projects.models import (
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 RATE = {"min_value": Decimal("0.00000001"), "max_digits": 20, "decimal_places": 8}
-
-
-def show_refusal(form: forms.BaseForm, exc: DomainError) -> None:
-    """Put a service's refusal on the form: every message beside the field it names, the rest above the form."""
-    for field, messages in exc.errors.items():
-        form.add_error(field if field in form.fields else None, messages)
 
 
 class VersionField(forms.CharField):
