@@ -26,17 +26,34 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tracker.settings")
-os.environ.setdefault("DEBUG", "true")  # development defaults for secrets and hosts; queries are not logged (below)
-os.environ.setdefault("API_THROTTLE_RATE", "1000000/minute")
-os.environ.setdefault("LOG_LEVEL", "WARNING")
+# Production settings, as a deployment runs (DEBUG off: no query log, no template debugging), served over
+# plain HTTP to the test client and without a request limit.
+for name, value in {
+    "DEBUG": "false",
+    "SECRET_KEY": "benchmark-only-not-a-secret",
+    "ALLOWED_HOSTS": "testserver",
+    "SITE_URL": "http://testserver",
+    "BASE_CURRENCY": "EUR",
+    "SECURE_SSL_REDIRECT": "false",
+    "API_THROTTLE_RATE": "1000000/minute",
+    "LOG_LEVEL": "WARNING",
+}.items():
+    os.environ.setdefault(name, value)
 warnings.filterwarnings("ignore", message="No directory at")  # whitenoise: static files are not served here
 
 import django  # noqa: E402
 
 django.setup()
 
-import orjson  # noqa: E402
 from django.conf import settings  # noqa: E402
+
+# Static files are not served here: the pages name them without the manifest `collectstatic` would write.
+settings.STORAGES = {
+    **settings.STORAGES,
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+
+import orjson  # noqa: E402
 from django.contrib.auth import get_user_model  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
@@ -286,15 +303,21 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=7)
     parser.add_argument("--digests", type=int, default=200, help="how many digests to send")
     parser.add_argument("--rebuild", action="store_true", help="build the portfolio again even if it is there")
+    parser.add_argument(
+        "--only", nargs="+", choices=["api", "dashboard", "digests", "reminders"], help="these rows only"
+    )
     args = parser.parse_args()
-    settings.DEBUG = False  # no query log: its bookkeeping would be measured too
     prepare(args.agreements, rebuild=args.rebuild)
     version = connection.pg_version if connection.vendor == "postgresql" else ""
     line(f"{connection.vendor} {version}", "ratio", "goal", "absolute (medians)")
-    api_rows(args.repeats)
-    dashboard_row(args.repeats)
-    digest_row(args.digests)
-    reminder_row(args.repeats)
+    rows = {
+        "api": lambda: api_rows(args.repeats),
+        "dashboard": lambda: dashboard_row(args.repeats),
+        "digests": lambda: digest_row(args.digests),
+        "reminders": lambda: reminder_row(args.repeats),
+    }
+    for name in args.only or rows:
+        rows[name]()
 
 
 if __name__ == "__main__":

@@ -4,6 +4,7 @@ Import them from here (`from projects.selectors import portfolio_funding`); the 
 """
 
 from projects.selectors.agreements import (
+    IN_PORTFOLIO,
     NO_REPORT,
     RagCount,
     agreement_page_queryset,
@@ -16,6 +17,7 @@ from projects.selectors.milestones import late_and_due_milestones
 from projects.selectors.money import FunderFunding, FundingSummary, Rates
 
 __all__ = [
+    "IN_PORTFOLIO",
     "NO_REPORT",
     "FunderFunding",
     "FundingSummary",

@@ -36,9 +36,12 @@ def agreement_rows(today: date) -> QuerySet[Agreement]:
     ).prefetch_related("capabilities")
 
 
+# The agreements the dashboard adds up: terminated ones no longer need funding.
+IN_PORTFOLIO = ~Q(status=AgreementStatus.TERMINATED)
+
+
 def portfolio_agreements() -> QuerySet[Agreement]:
-    """The agreements the dashboard adds up: terminated ones no longer need funding."""
-    return Agreement.objects.exclude(status=AgreementStatus.TERMINATED)
+    return Agreement.objects.filter(IN_PORTFOLIO)
 
 
 @dataclass(frozen=True)

@@ -9,12 +9,12 @@ portfolio, so converted disbursements never exceed converted commitments.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Collection, Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Count, F, QuerySet, Sum, Value
+from django.db.models import Count, F, Q, QuerySet, Sum, Value
 from django.utils import timezone
 
 from projects.choices import CommitmentStatus
@@ -56,40 +56,69 @@ class PortfolioFunding:
     unvalued: tuple[Unvalued, ...] = ()
 
 
-def grouped_sums(agreements: QuerySet, keys: dict[str, str], *, money: bool = True) -> QuerySet:
+Scope = QuerySet | Q | None
+
+
+def in_scope(agreements: Scope) -> Q:
+    """Which agreements count: a condition on their own fields, met through the joins the sums make anyway
+    (the fastest), or any queryset of them; None for all."""
+    if agreements is None:
+        return Q()
+    return agreements if isinstance(agreements, Q) else Q(pk__in=agreements)
+
+
+def grouped_sums(agreements: Scope, keys: dict[str, str], *, money: bool = True) -> QuerySet:
     """One query: the money of `agreements` (or only their budgets) summed per key, currency and kind (`money`).
 
-    Budgets are included when every key is the agreement's own (a funder has no share of a budget).
+    Budgets are included when every key is the agreement's own (a funder has no share of a budget). Rows
+    without a key (an agreement with no capability) are not read.
     """
+    scope = in_scope(agreements)
 
-    def key_at(prefix: str) -> dict:
-        return {alias: F(prefix + path) for alias, path in keys.items()}
-
-    def summed(rows: QuerySet, amount: str) -> QuerySet:
-        return rows.annotate(total=Sum(amount), rows=Count("pk")).order_by()
+    def summed(rows: QuerySet, path_from_row: Callable[[str], str], currency: str, kind, amount: str) -> QuerySet:
+        # Filter first: the key's columns then come through the same joins the filter made.
+        paths = {alias: path_from_row(path) for alias, path in keys.items()}
+        return (
+            rows.filter(reached_through(scope, path_from_row("agreement__")))
+            .filter(**{f"{path}__isnull": False for path in paths.values()})
+            .values(**{alias: F(path) for alias, path in paths.items()}, currency_code=F(currency), money=kind)
+            .annotate(total=Sum(amount), rows=Count("pk"))
+            .order_by()
+        )
 
     parts = []
     if money:
-        commitments = FundingCommitment.objects.filter(agreement__in=agreements).exclude(
-            status=CommitmentStatus.CANCELLED
-        )
-        disbursements = Disbursement.objects.filter(commitment__agreement__in=agreements)
+        commitments = FundingCommitment.objects.exclude(status=CommitmentStatus.CANCELLED)
         parts += [
-            summed(commitments.values(**key_at(""), currency_code=F("currency"), money=F("status")), "amount"),
+            summed(commitments, lambda path: path, "currency", F("status"), "amount"),
             summed(
-                disbursements.values(
-                    **key_at("commitment__"), currency_code=F("commitment__currency"), money=Value("disbursed")
-                ),
+                Disbursement.objects.all(),
+                lambda path: f"commitment__{path}",
+                "commitment__currency",
+                Value("disbursed"),
                 "amount",
             ),
         ]
     if all(path.startswith("agreement__") for path in keys.values()):
-        by_agreement = {alias: F(path.removeprefix("agreement__")) for alias, path in keys.items()}
-        budgets = Agreement.objects.filter(pk__in=agreements).values(
-            **by_agreement, currency_code=F("currency"), money=Value("budget")
+        parts.append(
+            summed(
+                Agreement.objects.all(),
+                lambda path: path.removeprefix("agreement__"),
+                "currency",
+                Value("budget"),
+                "budget",
+            )
         )
-        parts.append(summed(budgets, "budget"))
     return parts[0].union(*parts[1:], all=True)
+
+
+def reached_through(condition: Q, path: str) -> Q:
+    """The same condition on agreements, asked of rows that reach their agreement through `path`."""
+    children = [
+        reached_through(child, path) if isinstance(child, Q) else (f"{path}{child[0]}", child[1])
+        for child in condition.children
+    ]
+    return Q(*children, _connector=condition.connector, _negated=condition.negated)
 
 
 def converted(rows: Iterable[dict], rates: Rates, aliases: Collection[str]) -> dict[tuple, dict[str, Decimal]]:
@@ -105,13 +134,13 @@ def funding_summary(agreement: Agreement, *, currency: str | None = None, as_of:
     """An agreement's funding, in its own currency unless another is asked for (2 queries)."""
     rates = Rates(as_of or timezone.localdate())
     currency = currency or agreement.currency
-    money = converted(grouped_sums(Agreement.objects.filter(pk=agreement.pk), {}), rates, ())
+    money = converted(grouped_sums(Q(pk=agreement.pk), {}), rates, ())
     figures = money.get((), dict.fromkeys(KINDS, ZERO))
     return FundingSummary(currency, **{kind: rates.from_base(value, currency) for kind, value in figures.items()})
 
 
 def portfolio_funding(
-    agreements: QuerySet | None = None,
+    agreements: Scope = None,
     *,
     as_of: date | None = None,
     by: Collection[str] = tuple(BREAKDOWNS),
@@ -126,16 +155,16 @@ def portfolio_funding(
     touches are left out of every figure instead and listed in `unvalued`, so one bad row does not
     blank the portfolio.
     """
-    agreements = Agreement.objects.all() if agreements is None else agreements
+    scope = in_scope(agreements)
     rates = Rates(as_of or timezone.localdate())
     sources = _total_sources(by)
-    rows = {name: list(_sums(agreements, name)) for name in {*by, *sources}}
+    rows = {name: list(_sums(scope, name)) for name in {*by, *sources}}
     missing = sorted({row["currency_code"] for part in rows.values() for row in part} - rates.currencies())
     if missing:
         if not leave_out_unconvertible:
             rates.rate(missing[0])  # raises the missing rate's error
-        unvalued = unconvertible(agreements, missing)
-        valued = agreements.exclude(pk__in=[u.agreement_id for u in unvalued])
+        unvalued = unconvertible(scope, missing)
+        valued = scope & ~Q(pk__in=[u.agreement_id for u in unvalued])
         return replace(portfolio_funding(valued, as_of=rates.as_of, by=by), unvalued=unvalued)
     figures = {name: converted(part, rates, KEYS[name]) for name, part in rows.items()}
     funders = figures.get("funder")
@@ -163,7 +192,7 @@ def _total_sources(by: Collection[str]) -> list[str]:
     return ["total"]
 
 
-def _sums(agreements: QuerySet, name: str) -> QuerySet:
+def _sums(agreements: Q, name: str) -> QuerySet:
     if name == "budgets":
         return grouped_sums(agreements, {}, money=False)
     return grouped_sums(agreements, KEYS[name])
@@ -195,16 +224,15 @@ def _funders(figures: dict[tuple, dict[str, Decimal]], position: int) -> dict[st
     return {name: FunderFunding(name, **money[name]) for name in sorted(money)}
 
 
-def unconvertible(agreements: QuerySet, currencies: Collection[str]) -> tuple[Unvalued, ...]:
+def unconvertible(agreements: Scope, currencies: Collection[str]) -> tuple[Unvalued, ...]:
     """The agreements whose budget or live commitments are in one of `currencies`, by reference."""
+    scope = in_scope(agreements)
     found = defaultdict(set)
-    in_currency = Agreement.objects.filter(pk__in=agreements, currency__in=currencies)
-    for pk, currency in in_currency.values_list("pk", "currency").order_by():
+    for pk, currency in Agreement.objects.filter(scope, currency__in=currencies).values_list("pk", "currency"):
         found[pk].add(currency)
-    money_in = FundingCommitment.objects.filter(agreement__in=agreements, currency__in=currencies).exclude(
-        status=CommitmentStatus.CANCELLED
-    )
-    for pk, currency in money_in.values_list("agreement_id", "currency").distinct().order_by():
+    money_in = FundingCommitment.objects.filter(reached_through(scope, "agreement__"), currency__in=currencies)
+    live = money_in.exclude(status=CommitmentStatus.CANCELLED).values_list("agreement_id", "currency")
+    for pk, currency in live.distinct().order_by():
         found[pk].add(currency)
     references = dict(Agreement.objects.filter(pk__in=found).values_list("pk", "reference").order_by())
     return tuple(

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.utils import timezone
 from django.views.generic import DetailView, ListView, View
 
 from projects.errors import DomainError
-from projects.models import Agreement
 from projects.selectors import agreement_page_queryset, agreement_rows, funding_summary, portfolio_funding
 from projects.web.access import can_edit
 from projects.web.changes import agreement_changes
@@ -41,9 +41,7 @@ class AgreementListView(LoginRequiredMixin, ListView):
         context = super().get_context_data(**kwargs)
         page_ids = [agreement.pk for agreement in context["agreements"]]
         # A row whose money cannot be converted shows why (an `Unvalued`); the other rows keep their figures.
-        funding = portfolio_funding(
-            Agreement.objects.filter(pk__in=page_ids), by=("agreement",), leave_out_unconvertible=True
-        )
+        funding = portfolio_funding(Q(pk__in=page_ids), by=("agreement",), leave_out_unconvertible=True)
         figures = funding.by_agreement | {u.agreement_id: u for u in funding.unvalued}
         query = self.request.GET.copy()
         query.pop("page", None)

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.views.generic import TemplateView
 
 from projects.selectors import (
+    IN_PORTFOLIO,
     FunderFunding,
     FundingSummary,
     late_and_due_milestones,
@@ -60,7 +61,9 @@ class DashboardView(LoginRequiredMixin, TemplateView):
         today = timezone.localdate()
         agreements = portfolio_agreements()
         # An agreement in a currency without a rate is left out and named, not the whole portfolio.
-        funding = portfolio_funding(agreements, as_of=today, by=("capability", "funder"), leave_out_unconvertible=True)
+        funding = portfolio_funding(
+            IN_PORTFOLIO, as_of=today, by=("capability", "funder"), leave_out_unconvertible=True
+        )
         context |= {
             "funding": funding,
             "total": funding.total.rounded(),
