@@ -28,7 +28,7 @@ from django.test.utils import CaptureQueriesContext, setup_test_environment  # n
 
 from bench.portfolio import Shape, build_portfolio  # noqa: E402
 from projects.models import Agreement  # noqa: E402
-from projects.selectors import portfolio_agreements, portfolio_funding  # noqa: E402
+from projects.selectors import IN_PORTFOLIO, portfolio_funding  # noqa: E402
 
 
 def measure(client: Client, url: str, repeats: int) -> tuple[float, float, int]:
@@ -76,7 +76,7 @@ def main() -> None:
         selector = []
         for _ in range(args.repeats):
             start = time.perf_counter()
-            portfolio_funding(portfolio_agreements(), by=("capability", "funder"), leave_out_unconvertible=True)
+            portfolio_funding(IN_PORTFOLIO, by=("capability", "funder"), leave_out_unconvertible=True)
             selector.append(time.perf_counter() - start)
         print(f"{'(of which portfolio_funding selector)':40} {statistics.median(selector) * 1000:10.0f}")
     finally:

@@ -9,7 +9,6 @@ from projects.selectors.agreements import (
     RagCount,
     agreement_page_queryset,
     agreement_rows,
-    portfolio_agreements,
     rag_distribution,
 )
 from projects.selectors.funding import PortfolioFunding, Unvalued, funding_summary, portfolio_funding
@@ -29,7 +28,6 @@ __all__ = [
     "agreement_rows",
     "funding_summary",
     "late_and_due_milestones",
-    "portfolio_agreements",
     "portfolio_funding",
     "rag_distribution",
 ]

@@ -36,12 +36,27 @@ def agreement_rows(today: date) -> QuerySet[Agreement]:
     ).prefetch_related("capabilities")
 
 
-# The agreements the dashboard adds up: terminated ones no longer need funding.
+# The agreements the dashboard adds up and lists: terminated ones no longer need funding or attention.
 IN_PORTFOLIO = ~Q(status=AgreementStatus.TERMINATED)
 
+Scope = QuerySet | Q | None
 
-def portfolio_agreements() -> QuerySet[Agreement]:
-    return Agreement.objects.filter(IN_PORTFOLIO)
+
+def in_scope(agreements: Scope) -> Q:
+    """Which agreements a read covers: a condition on their own fields (met through the join to the agreement
+    the read makes anyway, the fastest), or any queryset of them; None for all of them."""
+    if agreements is None:
+        return Q()
+    return agreements if isinstance(agreements, Q) else Q(pk__in=agreements)
+
+
+def reached_through(condition: Q, path: str) -> Q:
+    """The same condition on agreements, asked of rows that reach their agreement through `path`."""
+    children = [
+        reached_through(child, path) if isinstance(child, Q) else (f"{path}{child[0]}", child[1])
+        for child in condition.children
+    ]
+    return Q(*children, _connector=condition.connector, _negated=condition.negated)
 
 
 @dataclass(frozen=True)
@@ -51,18 +66,19 @@ class RagCount:
     count: int
 
 
-def rag_distribution(agreements: QuerySet[Agreement]) -> list[RagCount]:
+def rag_distribution(agreements: Scope) -> list[RagCount]:
     """How many agreements stand at each RAG by their latest status report (two queries).
 
     The latest report is the one no other report of its agreement follows (by date, then by id, as in
     `agreement_rows`): one pass over the reports, not a lookup per agreement.
     """
+    scope = in_scope(agreements)
     later = StatusReport.objects.filter(agreement=OuterRef("agreement")).filter(
         Q(reported_on__gt=OuterRef("reported_on")) | Q(reported_on=OuterRef("reported_on"), pk__gt=OuterRef("pk"))
     )
-    latest = StatusReport.objects.filter(agreement__in=agreements.values("pk")).exclude(Exists(later))
+    latest = StatusReport.objects.filter(reached_through(scope, "agreement__")).exclude(Exists(later))
     counts = dict(latest.values_list("rag").annotate(n=Count("pk")).order_by())
-    counts[NO_REPORT] = agreements.count() - sum(counts.values())
+    counts[NO_REPORT] = Agreement.objects.filter(scope).count() - sum(counts.values())
     return [RagCount(value, label, counts.get(value, 0)) for value, label in [*Rag.choices, (NO_REPORT, "No report")]]
 
 

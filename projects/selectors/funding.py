@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from projects.choices import CommitmentStatus
 from projects.models import Agreement, Disbursement, FundingCommitment
+from projects.selectors.agreements import Scope, in_scope, reached_through
 from projects.selectors.money import EXACT, ZERO, FunderFunding, FundingSummary, Rates
 
 KINDS = ("budget", "pledged", "committed", "disbursed")
@@ -54,17 +55,6 @@ class PortfolioFunding:
     by_funder: dict[str, FunderFunding] | None
     by_country: dict[str, FunderFunding] | None
     unvalued: tuple[Unvalued, ...] = ()
-
-
-Scope = QuerySet | Q | None
-
-
-def in_scope(agreements: Scope) -> Q:
-    """Which agreements count: a condition on their own fields, met through the joins the sums make anyway
-    (the fastest), or any queryset of them; None for all."""
-    if agreements is None:
-        return Q()
-    return agreements if isinstance(agreements, Q) else Q(pk__in=agreements)
 
 
 def grouped_sums(agreements: Scope, keys: dict[str, str], *, money: bool = True) -> QuerySet:
@@ -110,15 +100,6 @@ def grouped_sums(agreements: Scope, keys: dict[str, str], *, money: bool = True)
             )
         )
     return parts[0].union(*parts[1:], all=True)
-
-
-def reached_through(condition: Q, path: str) -> Q:
-    """The same condition on agreements, asked of rows that reach their agreement through `path`."""
-    children = [
-        reached_through(child, path) if isinstance(child, Q) else (f"{path}{child[0]}", child[1])
-        for child in condition.children
-    ]
-    return Q(*children, _connector=condition.connector, _negated=condition.negated)
 
 
 def converted(rows: Iterable[dict], rates: Rates, aliases: Collection[str]) -> dict[tuple, dict[str, Decimal]]:

@@ -4,17 +4,18 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Q
 
-from projects.models import Agreement, Milestone
+from projects.models import Milestone
+from projects.selectors.agreements import Scope, in_scope, reached_through
 
 DUE_SOON_DAYS = 30
 DASHBOARD_LIST_LENGTH = 10
 
 
-def late_and_due_milestones(agreements: QuerySet[Agreement], today: date) -> dict:
+def late_and_due_milestones(agreements: Scope, today: date) -> dict:
     """The first overdue milestones and those due in the next 30 days, with their totals (three queries)."""
-    base = Milestone.objects.filter(agreement__in=agreements.values("pk"))
+    base = Milestone.objects.filter(reached_through(in_scope(agreements), "agreement__"))
     soon = today + timedelta(days=DUE_SOON_DAYS)
     totals = (
         base.open()

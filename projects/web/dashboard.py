@@ -13,7 +13,6 @@ from projects.selectors import (
     FunderFunding,
     FundingSummary,
     late_and_due_milestones,
-    portfolio_agreements,
     portfolio_funding,
     rag_distribution,
 )
@@ -59,7 +58,6 @@ class DashboardView(LoginRequiredMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         today = timezone.localdate()
-        agreements = portfolio_agreements()
         # An agreement in a currency without a rate is left out and named, not the whole portfolio.
         funding = portfolio_funding(
             IN_PORTFOLIO, as_of=today, by=("capability", "funder"), leave_out_unconvertible=True
@@ -70,8 +68,8 @@ class DashboardView(LoginRequiredMixin, TemplateView):
             "capability_rows": gap_rows(funding.by_capability),
             "country_rows": country_rows(funding.by_country),
             "today": today,
-            "rag": rag_distribution(agreements),
+            "rag": rag_distribution(IN_PORTFOLIO),
             "recent": recent_changes(),
-            **late_and_due_milestones(agreements, today),
+            **late_and_due_milestones(IN_PORTFOLIO, today),
         }
         return context
