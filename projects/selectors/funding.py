@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Count, F, Q, QuerySet, Sum, Value
+from django.db.models import CharField, Count, F, Q, QuerySet, Sum, Value
 from django.utils import timezone
 
 from projects.choices import CommitmentStatus
@@ -57,49 +57,43 @@ class PortfolioFunding:
     unvalued: tuple[Unvalued, ...] = ()
 
 
-def grouped_sums(agreements: Scope, keys: dict[str, str], *, money: bool = True) -> QuerySet:
-    """One query: the money of `agreements` (or only their budgets) summed per key, currency and kind (`money`).
+def grouped_sums(agreements: Scope, keys: dict[str, str]) -> QuerySet:
+    """One query: the money and budgets of `agreements` summed per key, currency and kind of money (`money`).
 
-    Budgets are included when every key is the agreement's own (a funder has no share of a budget). Rows
-    without a key (an agreement with no capability) are not read.
+    A budget belongs to no funder: where a key is not the agreement's own, budgets are summed under no key
+    (NULL). Rows without a key of their own (an agreement with no capability) are not read.
     """
     scope = in_scope(agreements)
 
-    def summed(rows: QuerySet, path_from_row: Callable[[str], str], currency: str, kind, amount: str) -> QuerySet:
+    def summed(rows: QuerySet, path_from_row: Callable[[str], str | None], currency: str, kind, amount: str):
         # Filter first: the key's columns then come through the same joins the filter made.
         paths = {alias: path_from_row(path) for alias, path in keys.items()}
+        columns = {alias: F(path) if path else Value(None, output_field=CharField()) for alias, path in paths.items()}
         return (
             rows.filter(reached_through(scope, path_from_row("agreement__")))
-            .filter(**{f"{path}__isnull": False for path in paths.values()})
-            .values(**{alias: F(path) for alias, path in paths.items()}, currency_code=F(currency), money=kind)
+            .filter(**{f"{path}__isnull": False for path in paths.values() if path})
+            .values(**columns, currency_code=F(currency), money=kind)
             .annotate(total=Sum(amount), rows=Count("pk"))
             .order_by()
         )
 
-    parts = []
-    if money:
-        commitments = FundingCommitment.objects.exclude(status=CommitmentStatus.CANCELLED)
-        parts += [
-            summed(commitments, lambda path: path, "currency", F("status"), "amount"),
-            summed(
-                Disbursement.objects.all(),
-                lambda path: f"commitment__{path}",
-                "commitment__currency",
-                Value("disbursed"),
-                "amount",
-            ),
-        ]
-    if all(path.startswith("agreement__") for path in keys.values()):
-        parts.append(
-            summed(
-                Agreement.objects.all(),
-                lambda path: path.removeprefix("agreement__"),
-                "currency",
-                Value("budget"),
-                "budget",
-            )
-        )
-    return parts[0].union(*parts[1:], all=True)
+    commitments = FundingCommitment.objects.exclude(status=CommitmentStatus.CANCELLED)
+    return summed(commitments, lambda path: path, "currency", F("status"), "amount").union(
+        summed(
+            Disbursement.objects.all(),
+            lambda path: f"commitment__{path}",
+            "commitment__currency",
+            Value("disbursed"),
+            "amount",
+        ),
+        summed(Agreement.objects.all(), _from_agreement, "currency", Value("budget"), "budget"),
+        all=True,
+    )
+
+
+def _from_agreement(path: str) -> str | None:
+    """A commitment's path to its agreement's field, as the agreement's own; None for any other (the funder)."""
+    return path.removeprefix("agreement__") if path.startswith("agreement__") else None
 
 
 def converted(rows: Iterable[dict], rates: Rates, aliases: Collection[str]) -> dict[tuple, dict[str, Decimal]]:
@@ -129,8 +123,8 @@ def portfolio_funding(
 ) -> PortfolioFunding:
     """The funding of many agreements in the base currency: the rates, then one query per breakdown in `by`.
 
-    The total is added up from a breakdown that splits all money once (by agreement, else by funder with
-    the budgets summed beside it), or summed on its own when neither is asked for. Rows read do not grow
+    The total is added up from a breakdown that splits all money once (by agreement, else by funder), or
+    summed on its own when neither is asked for. Rows read do not grow
     with the number of agreements unless the agreement breakdown is asked for.
     A currency without a rate raises `MISSING_RATE`; with `leave_out_unconvertible` the agreements it
     touches are left out of every figure instead and listed in `unvalued`, so one bad row does not
@@ -138,8 +132,8 @@ def portfolio_funding(
     """
     scope = in_scope(agreements)
     rates = Rates(as_of or timezone.localdate())
-    sources = _total_sources(by)
-    rows = {name: list(_sums(scope, name)) for name in {*by, *sources}}
+    source = _total_source(by)
+    rows = {name: list(grouped_sums(scope, KEYS[name])) for name in {*by, source}}
     missing = sorted({row["currency_code"] for part in rows.values() for row in part} - rates.currencies())
     if missing:
         if not leave_out_unconvertible:
@@ -151,8 +145,8 @@ def portfolio_funding(
     funders = figures.get("funder")
     return PortfolioFunding(
         as_of=rates.as_of,
-        total=FundingSummary(rates.base, **_added(figures[name] for name in sources)),
-        agreement_count=sum(row["rows"] for name in sources for row in rows[name] if row["money"] == "budget"),
+        total=FundingSummary(rates.base, **_added(figures[source])),
+        agreement_count=sum(row["rows"] for row in rows[source] if row["money"] == "budget"),
         by_agreement=_summaries(figures.get("agreement"), rates.base),
         by_capability=_summaries(figures.get("capability"), rates.base),
         by_funder=None if funders is None else _funders(funders, 0),
@@ -160,31 +154,21 @@ def portfolio_funding(
     )
 
 
-# The column aliases of each group's key: the breakdowns', and none for the plain sums and the budgets.
-KEYS = {**BREAKDOWNS, "total": {}, "budgets": {}}
+# The column aliases of each group's key: the breakdowns', and none for the plain sums.
+KEYS = {**BREAKDOWNS, "total": {}}
 
 
-def _total_sources(by: Collection[str]) -> list[str]:
-    """The groups whose sums make up the total, each amount counted once."""
-    if "agreement" in by:
-        return ["agreement"]
-    if "funder" in by:
-        return ["funder", "budgets"]
-    return ["total"]
+def _total_source(by: Collection[str]) -> str:
+    """The group whose sums make up the total, each amount counted once: a breakdown that splits every
+    amount once (by agreement; by funder, with the budgets under no funder), else the plain sums."""
+    return next((name for name in ("agreement", "funder") if name in by), "total")
 
 
-def _sums(agreements: Q, name: str) -> QuerySet:
-    if name == "budgets":
-        return grouped_sums(agreements, {}, money=False)
-    return grouped_sums(agreements, KEYS[name])
-
-
-def _added(figure_sets: Iterable[dict[tuple, dict[str, Decimal]]]) -> dict[str, Decimal]:
+def _added(figures: dict[tuple, dict[str, Decimal]]) -> dict[str, Decimal]:
     total = dict.fromkeys(KINDS, ZERO)
-    for figures in figure_sets:
-        for money in figures.values():
-            for kind, amount in money.items():
-                total[kind] = EXACT.add(total[kind], amount)
+    for money in figures.values():
+        for kind, amount in money.items():
+            total[kind] = EXACT.add(total[kind], amount)
     return total
 
 
@@ -197,9 +181,11 @@ def _summaries(figures: dict[tuple, dict[str, Decimal]] | None, base: str) -> di
 
 
 def _funders(figures: dict[tuple, dict[str, Decimal]], position: int) -> dict[str, FunderFunding]:
-    """Funders' money by name (position 0) or by country (1) of the (name, country) key."""
+    """Funders' money by name (position 0) or by country (1) of the (name, country) key; budgets have neither."""
     money = defaultdict(lambda: dict.fromkeys(MONEY, ZERO))
     for key, figure in figures.items():
+        if key[position] is None:
+            continue
         for kind in MONEY:
             money[key[position]][kind] = EXACT.add(money[key[position]][kind], figure[kind])
     return {name: FunderFunding(name, **money[name]) for name in sorted(money)}
