@@ -47,3 +47,15 @@ class Actor:
         if self.organization is not None:
             return self.organization.name
         return "system"
+
+
+def actor_of(request) -> Actor:
+    """Who a request acts as, for the admin, the API and the pages alike.
+
+    An API token acts as its organisation or its user; anything else (a session) as the signed-in user.
+    Read duck-typed, so the domain stays free of HTTP: `request.auth` is the API's token, if any.
+    """
+    token = getattr(request, "auth", None)
+    if token is not None:
+        return Actor(organization=token.organization) if token.organization_id else Actor(user=token.user)
+    return Actor(user=request.user)

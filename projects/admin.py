@@ -1,6 +1,5 @@
 """Django admin for every domain model; every add, change and delete goes through the services."""
 
-from django import forms
 from django.contrib import admin, messages
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
@@ -8,8 +7,10 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
-from projects.choices import AgreementStatus, CommitmentStatus
+from projects.actors import actor_of
+from projects.choices import CommitmentStatus
 from projects.errors import DomainError
+from projects.forms import TransitionForm, show_refusal
 from projects.models import (
     Agreement,
     AgreementParty,
@@ -22,8 +23,7 @@ from projects.models import (
     StatusChange,
     StatusReport,
 )
-from projects.refusals import show_refusal
-from projects.service_admin import ReadOnlyInline, RecordAdmin, actor_of
+from projects.service_admin import ReadOnlyInline, RecordAdmin
 from projects.services import agreements, funding, milestones, organizations, reports
 
 
@@ -83,17 +83,6 @@ class MilestoneInline(ReadOnlyInline):
     readonly_fields = fields
 
 
-class TransitionForm(forms.Form):
-    to_status = forms.ChoiceField(label="New status")
-    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}))
-
-    def __init__(self, *args, agreement: Agreement, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["to_status"].choices = [
-            (status, AgreementStatus(status).label) for status in agreement.allowed_transitions()
-        ]
-
-
 @admin.register(Agreement)
 class AgreementAdmin(RecordAdmin):
     list_display = ["reference", "title", "kind", "status", "currency", "budget", "programme_manager", "updated_at"]
@@ -131,12 +120,7 @@ class AgreementAdmin(RecordAdmin):
         form = TransitionForm(request.POST or None, agreement=agreement)
         if request.method == "POST" and form.is_valid():
             try:
-                agreements.transition_agreement(
-                    actor=actor_of(request),
-                    agreement_id=pk,
-                    to_status=form.cleaned_data["to_status"],
-                    reason=form.cleaned_data["reason"],
-                )
+                agreements.transition_agreement(actor=actor_of(request), agreement_id=pk, **form.cleaned_data)
             except DomainError as exc:
                 show_refusal(form, exc)
             else:

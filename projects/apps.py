@@ -8,4 +8,4 @@ class ProjectsConfig(AppConfig):
     verbose_name = "Co-production"
 
     def ready(self) -> None:
-        from projects import history  # noqa: F401  (connects the history actor stamp)
+        from projects import attribution  # noqa: F401  (connects the history actor stamp)

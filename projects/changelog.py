@@ -1,8 +1,10 @@
-"""The history of an agreement and of everything hanging off it, as entries with their changed fields.
+"""The one reader of history: who changed what, when and why, on an agreement or across the portfolio.
 
-Built from the history library's rows (deleted records included) in one query per kind of record,
-whatever the length of the history: each row is compared with the previous row of the same
-record in memory, not with a query per row.
+Built from the history library's rows (deleted records included) in one query per kind of record
+and one per many-to-many field, whatever the length of the history: each row is compared with the
+previous version of the same record in memory (the library's own many-to-many diff queries twice
+per row). Every changed field carries its stored value, which the API returns, and its display
+value, which the pages show.
 """
 
 from __future__ import annotations
@@ -11,24 +13,41 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import QuerySet
+from django.db.models import Model, QuerySet
+from simple_history.models import DeletedObject, HistoricalRecords
 from simple_history.utils import get_m2m_reverse_field_name
 
 from projects.models import Agreement, AgreementParty, Disbursement, FundingCommitment, Milestone, StatusReport
 
 ACTIONS = {"+": "created", "~": "changed", "-": "deleted"}
 UNTRACKED = frozenset({"id", "created_at", "updated_at"})
+EMPTY = "—"
+RECORDS = {
+    Agreement: "agreement",
+    AgreementParty: "party",
+    FundingCommitment: "commitment",
+    Disbursement: "disbursement",
+    Milestone: "milestone",
+    StatusReport: "status report",
+}
 
 
 @dataclass(frozen=True)
 class FieldChange:
+    """One field's move: `old`/`new` as people read them, `old_value`/`new_value` as stored (text)."""
+
     field: str
-    old: str | None
-    new: str | None
+    label: str
+    old: object
+    new: object
+    old_value: str | None
+    new_value: str | None
 
 
 @dataclass(frozen=True)
-class HistoryEntry:
+class Change:
+    """One create, change or delete of a record, by a person, a partner organisation or the system."""
+
     record: str
     object_id: int
     action: str
@@ -36,93 +55,196 @@ class HistoryEntry:
     user: str | None
     organization: str | None
     reason: str | None
-    changes: list[FieldChange]
+    subject: str
+    agreement_id: int | None
+    fields: list[FieldChange]
+
+    @property
+    def who(self) -> str:
+        return self.user or self.organization or "system"
 
 
-def agreement_sources(agreement: Agreement) -> list[tuple[str, type, QuerySet]]:
-    """The history rows of an agreement and of what hangs off it (deleted records included), per kind."""
+def agreement_changes(agreement: Agreement) -> list[Change]:
+    """Newest first: the agreement, its parties, commitments, disbursements, milestones and reports."""
     commitment_ids = FundingCommitment.history.filter(agreement_id=agreement.pk).values("id")
-    return [
-        ("agreement", Agreement, Agreement.history.filter(id=agreement.pk)),
-        ("party", AgreementParty, AgreementParty.history.filter(agreement_id=agreement.pk)),
-        ("commitment", FundingCommitment, FundingCommitment.history.filter(agreement_id=agreement.pk)),
-        ("disbursement", Disbursement, Disbursement.history.filter(commitment_id__in=commitment_ids)),
-        ("milestone", Milestone, Milestone.history.filter(agreement_id=agreement.pk)),
-        ("status report", StatusReport, StatusReport.history.filter(agreement_id=agreement.pk)),
-    ]
+    rows = {
+        Agreement: Agreement.history.filter(id=agreement.pk),
+        AgreementParty: AgreementParty.history.filter(agreement_id=agreement.pk),
+        FundingCommitment: FundingCommitment.history.filter(agreement_id=agreement.pk),
+        Disbursement: Disbursement.history.filter(commitment_id__in=commitment_ids),
+        Milestone: Milestone.history.filter(agreement_id=agreement.pk),
+        StatusReport: StatusReport.history.filter(agreement_id=agreement.pk),
+    }
+    return _changes(rows)
 
 
-def with_previous(rows: Iterable) -> Iterator[tuple[object, object | None]]:
+def recent_changes(limit: int = 12) -> list[Change]:
+    """The latest changes across the portfolio, newest first.
+
+    Every version of the records changed most recently is loaded, so that even the oldest change
+    shown is compared with the version before it.
+    """
+    rows = {}
+    for model in RECORDS:
+        latest = model.history.order_by("-history_date").values("id")[:limit]
+        rows[model] = model.history.filter(id__in=latest)
+    return _changes(rows)[:limit]
+
+
+def _changes(rows: dict[type[Model], QuerySet]) -> list[Change]:
+    changes = []
+    for model, queryset in rows.items():
+        changes += _record_changes(model, list(_with_related(model, queryset)))
+    return sorted(changes, key=lambda c: (c.at, c.record, c.object_id), reverse=True)
+
+
+def _with_related(model: type[Model], rows: QuerySet) -> QuerySet:
+    """The rows with what their labels and foreign keys show, joined in the same query."""
+    related = [field.name for field in model._meta.concrete_fields if field.is_relation]
+    return rows.select_related("history_user", "history_organization", *related)
+
+
+def _record_changes(model: type[Model], rows: list) -> list[Change]:
+    fields = [field for field in model._meta.concrete_fields if field.name not in UNTRACKED]
+    links = _many_to_many_links(model, rows)
+    changes = []
+    for row, before in _with_previous(rows):
+        if row.history_type == "+":
+            changed = [_field_change(field, None, row) for field in fields]
+        elif row.history_type == "~" and before is not None:
+            changed = [
+                _field_change(field, before, row) for field in fields if _value(before, field) != _value(row, field)
+            ]
+            changed.sort(key=lambda change: change.field)
+            changed += _link_changes(links, before, row)
+            if not changed and not row.history_change_reason:
+                continue  # a save that changed nothing tracked (e.g. the timestamp after a capability change)
+        else:
+            changed = []
+        changes.append(_change(model, row, changed))
+    return changes
+
+
+def _with_previous(rows: Iterable) -> Iterator[tuple[object, object | None]]:
     """Each history row in time order with the previous version of the same record, if it was loaded."""
     previous = {}
     for row in sorted(rows, key=lambda r: (r.history_date, r.history_id)):
-        key = (row.instance_type, row.id)
-        yield row, previous.get(key)
-        previous[key] = row
+        yield row, previous.get(row.id)
+        previous[row.id] = row
+
+
+def _change(model: type[Model], row, fields: list[FieldChange]) -> Change:
+    return Change(
+        record=RECORDS[model],
+        object_id=row.id,
+        action=ACTIONS[row.history_type],
+        at=row.history_date,
+        user=row.history_user.get_username() if row.history_user else None,
+        organization=row.history_organization.name if row.history_organization else None,
+        reason=row.history_change_reason,
+        subject=_subject(row),
+        agreement_id=_agreement_of(row),
+        fields=fields,
+    )
+
+
+def _value(row, field) -> object:
+    return getattr(row, field.attname)
+
+
+def _field_change(field, before, row) -> FieldChange:
+    old = None if before is None else _value(before, field)
+    new = _value(row, field)
+    return FieldChange(
+        field=field.name,
+        label=str(field.verbose_name),
+        old=EMPTY if before is None else _display(before, field, old),
+        new=_display(row, field, new),
+        old_value=_text(old),
+        new_value=_text(new),
+    )
 
 
 def _text(value) -> str | None:
     return None if value is None else str(value)
 
 
-def _m2m_history(history_model) -> list[tuple[str, str, str]]:
-    """(field, accessor of its history rows, id attribute of the target) per tracked many-to-many field."""
-    tracked = []
-    for field in getattr(history_model, "_history_m2m_fields", []):
+def _display(row, field, value) -> object:
+    """Choice labels, related records (still there or not), and a dash for nothing."""
+    if value in (None, ""):
+        return EMPTY
+    if field.is_relation:
+        return getattr(row, field.name) or DeletedObject(field.related_model, value)
+    if field.choices:
+        return dict(field.flatchoices).get(value, value)
+    return value
+
+
+# Many-to-many fields -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Links:
+    """What each loaded version of a record pointed to through one many-to-many field."""
+
+    field: str
+    label: str
+    targets: dict[int, list[tuple[int, str]]]
+
+    def of(self, row) -> tuple[str | None, str]:
+        """(the ids, the names) a version pointed to."""
+        targets = self.targets.get(row.history_id, [])
+        ids = ",".join(str(pk) for pk in sorted(pk for pk, _ in targets))
+        return ids or None, ", ".join(sorted(name for _, name in targets)) or EMPTY
+
+
+def _many_to_many_links(model: type[Model], rows: list) -> list[Links]:
+    """Each tracked many-to-many field's targets for the loaded versions, in one query per field."""
+    versions = [row.history_id for row in rows]
+    links = []
+    for field in model.history.model._history_m2m_fields:
         target = get_m2m_reverse_field_name(field)
-        for rel in history_model._meta.related_objects:
-            if rel.field.name == "history" and any(f.name == target for f in rel.related_model._meta.fields):
-                tracked.append((field.name, rel.get_accessor_name(), f"{target}_id"))
-    return tracked
+        through = HistoricalRecords.m2m_models[field]
+        targets: dict[int, list[tuple[int, str]]] = {}
+        for link in through.objects.filter(history_id__in=versions).select_related(target):
+            pk = getattr(link, f"{target}_id")
+            name = getattr(link, target) or DeletedObject(field.related_model, pk)
+            targets.setdefault(link.history_id, []).append((pk, str(name)))
+        links.append(Links(field.name, str(field.verbose_name), targets))
+    return links
 
 
-def _related_ids(row, m2m: list[tuple[str, str, str]]) -> dict[str, str]:
-    """The ids a history row's many-to-many fields pointed to, from the prefetched history rows."""
-    return {
-        name: ",".join(str(i) for i in sorted(getattr(link, target) for link in getattr(row, accessor).all()))
-        for name, accessor, target in m2m
-    }
+def _link_changes(links: list[Links], before, row) -> list[FieldChange]:
+    changes = []
+    for link in links:
+        (old_value, old), (new_value, new) = link.of(before), link.of(row)
+        if old_value != new_value:
+            changes.append(FieldChange(link.field, link.label, old, new, old_value, new_value))
+    return changes
 
 
-def _entries(record: str, model, rows) -> list[HistoryEntry]:
-    fields = [field.name for field in model._meta.concrete_fields if field.name not in UNTRACKED]
-    initial = [(name, model._meta.get_field(name).attname) for name in fields]
-    # The library's own m2m diff runs two queries per row; the prefetched rows are compared instead.
-    m2m = _m2m_history(rows.model)
-    rows = rows.prefetch_related(*(accessor for _, accessor, _ in m2m))
-    entries = []
-    for row, before in with_previous(rows):
-        if row.history_type == "~" and before is not None:
-            delta = row.diff_against(before, included_fields=fields)
-            changes = [FieldChange(c.field, _text(c.old), _text(c.new)) for c in delta.changes]
-            old_links, new_links = _related_ids(before, m2m), _related_ids(row, m2m)
-            changes += [
-                FieldChange(name, old_links[name] or None, new_links[name] or None)
-                for name, _, _ in m2m
-                if old_links[name] != new_links[name]
-            ]
-        elif row.history_type == "+":
-            changes = [FieldChange(name, None, _text(getattr(row, attname))) for name, attname in initial]
-        else:
-            changes = []
-        entries.append(
-            HistoryEntry(
-                record=record,
-                object_id=row.id,
-                action=ACTIONS[row.history_type],
-                at=row.history_date,
-                user=row.history_user.get_username() if row.history_user else None,
-                organization=row.history_organization.name if row.history_organization else None,
-                reason=row.history_change_reason,
-                changes=changes,
-            )
-        )
-    return entries
+# Labels --------------------------------------------------------------------------------------------
 
 
-def agreement_history(agreement: Agreement) -> list[HistoryEntry]:
-    """Newest first: the agreement, its parties, commitments, disbursements, milestones and reports."""
-    entries = []
-    for record, model, rows in agreement_sources(agreement):
-        entries += _entries(record, model, rows.select_related("history_user", "history_organization"))
-    return sorted(entries, key=lambda entry: (entry.at, entry.record, entry.object_id), reverse=True)
+def _subject(row) -> str:
+    model = row.instance_type
+    if model is Agreement:
+        return f"Agreement {row.reference}"
+    if model is AgreementParty:
+        return f"Party {row.organization.name} ({row.get_role_display()})"
+    if model is FundingCommitment:
+        label = f" {row.reference}" if row.reference else ""
+        return f"Commitment{label} from {row.funder.name}"
+    if model is Disbursement:
+        return f"Disbursement {row.reference}"
+    if model is Milestone:
+        return f"Milestone “{row.title}”"
+    return f"Status report of {row.reported_on:%d %b %Y} ({row.get_rag_display()})"
+
+
+def _agreement_of(row) -> int | None:
+    if row.instance_type is Agreement:
+        return row.id
+    if row.instance_type is Disbursement:
+        return row.commitment.agreement_id if row.commitment else None
+    return row.agreement_id

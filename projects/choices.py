@@ -31,21 +31,6 @@ class AgreementStatus(models.TextChoices):
     TERMINATED = "terminated", "Terminated"
 
 
-S = AgreementStatus
-ALLOWED_TRANSITIONS: dict[str, frozenset[str]] = {
-    S.DRAFT: frozenset({S.NEGOTIATING, S.TERMINATED}),
-    S.NEGOTIATING: frozenset({S.SIGNED, S.TERMINATED}),
-    S.SIGNED: frozenset({S.ACTIVE, S.SUSPENDED, S.TERMINATED}),
-    S.ACTIVE: frozenset({S.COMPLETED, S.SUSPENDED, S.TERMINATED}),
-    S.SUSPENDED: frozenset({S.SIGNED, S.ACTIVE, S.TERMINATED}),
-    S.COMPLETED: frozenset(),
-    S.TERMINATED: frozenset(),
-}
-# Statuses in which an agreement has been signed, so its signing date must be known.
-SIGNED_STATUSES = frozenset({S.SIGNED, S.ACTIVE, S.SUSPENDED, S.COMPLETED})
-del S
-
-
 class PartyRole(models.TextChoices):
     LEAD = "lead", "Lead"
     PRODUCER = "producer", "Producer"
@@ -60,6 +45,28 @@ class CommitmentStatus(models.TextChoices):
     PLEDGED = "pledged", "Pledged"
     COMMITTED = "committed", "Committed"
     CANCELLED = "cancelled", "Cancelled"
+
+
+# The status moves each lifecycle allows; the services refuse every other move.
+S = AgreementStatus
+AGREEMENT_TRANSITIONS: dict[str, frozenset[str]] = {
+    S.DRAFT: frozenset({S.NEGOTIATING, S.TERMINATED}),
+    S.NEGOTIATING: frozenset({S.SIGNED, S.TERMINATED}),
+    S.SIGNED: frozenset({S.ACTIVE, S.SUSPENDED, S.TERMINATED}),
+    S.ACTIVE: frozenset({S.COMPLETED, S.SUSPENDED, S.TERMINATED}),
+    S.SUSPENDED: frozenset({S.SIGNED, S.ACTIVE, S.TERMINATED}),
+    S.COMPLETED: frozenset(),
+    S.TERMINATED: frozenset(),
+}
+# Statuses in which an agreement has been signed, so its signing date must be known.
+SIGNED_STATUSES = frozenset({S.SIGNED, S.ACTIVE, S.SUSPENDED, S.COMPLETED})
+# A pledge becomes firm or is withdrawn; firm money can still be cancelled.
+COMMITMENT_TRANSITIONS: dict[str, frozenset[str]] = {
+    CommitmentStatus.PLEDGED: frozenset({CommitmentStatus.COMMITTED, CommitmentStatus.CANCELLED}),
+    CommitmentStatus.COMMITTED: frozenset({CommitmentStatus.CANCELLED}),
+    CommitmentStatus.CANCELLED: frozenset(),
+}
+del S
 
 
 class MilestoneStatus(models.TextChoices):

@@ -5,12 +5,10 @@ from enum import StrEnum
 
 class ErrorCode(StrEnum):
     INVALID = "invalid"
-    NOT_FOUND = "not_found"
     TRANSITION_NOT_ALLOWED = "transition_not_allowed"
     NOT_COMMITTED = "not_committed"
     OVER_DISBURSED = "over_disbursed"
     COMMITMENT_HAS_DISBURSEMENTS = "commitment_has_disbursements"
-    CURRENCY_MISMATCH = "currency_mismatch"
     MISSING_RATE = "missing_rate"
     NOT_A_PARTY = "not_a_party"
     DUPLICATE = "duplicate"

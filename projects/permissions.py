@@ -34,7 +34,7 @@ def visible_organizations(actor: Actor) -> QuerySet[Organization]:
     return Organization.objects.filter(Q(pk=actor.organization.pk) | Exists(shared))
 
 
-def visible_capabilities(actor: Actor) -> QuerySet[Capability]:
+def visible_capabilities() -> QuerySet[Capability]:
     """The capability taxonomy is reference data that every caller may read."""
     return Capability.objects.all()
 
@@ -51,7 +51,8 @@ def access_agreement(actor: Actor, pk) -> Agreement:
     return get_visible(Agreement.objects.visible_to(actor), pk)
 
 
-def access_party(actor: Actor, agreement: Agreement, pk) -> AgreementParty:
+def access_party(agreement: Agreement, pk) -> AgreementParty:
+    """A party of an agreement the caller has already accessed (through `access_agreement`)."""
     return get_visible(AgreementParty.objects.filter(agreement=agreement), pk)
 
 
@@ -75,5 +76,5 @@ def access_organization(actor: Actor, pk) -> Organization:
     return get_visible(visible_organizations(actor), pk)
 
 
-def access_capability(actor: Actor, pk) -> Capability:
-    return get_visible(visible_capabilities(actor), pk)
+def access_capability(pk) -> Capability:
+    return get_visible(visible_capabilities(), pk)

@@ -4,14 +4,10 @@ from django.contrib import admin, messages
 from django.http import HttpResponseRedirect
 from simple_history.admin import SimpleHistoryAdmin
 
-from projects.actors import Actor
+from projects.actors import actor_of
 from projects.errors import DomainError, ErrorCode
-from projects.refusals import show_refusal
+from projects.forms import show_refusal
 from projects.services.service import batch
-
-
-def actor_of(request) -> Actor:
-    return Actor(user=request.user)
 
 
 def refusal_text(exc: DomainError) -> str:

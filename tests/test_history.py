@@ -6,7 +6,7 @@ import pytest
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from projects.actors import Actor
-from projects.history import acting_as, history_attrs
+from projects.attribution import acting_as, history_attrs
 from projects.models import Agreement, AgreementParty, Milestone, Organization
 from projects.services.agreements import create_agreement, remove_party, transition_agreement, update_agreement
 from projects.services.funding import record_disbursement

@@ -1,7 +1,8 @@
-"""`make run` from the README serves the admin login page with its embedded defaults."""
+"""`make run` from the README serves the admin login page with its embedded defaults, writing only under VAR_DIR."""
 
 import contextlib
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -9,7 +10,13 @@ import time
 import urllib.request
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parent.parent
+# What a checkout holds that is not the project: the copy leaves these out.
+NOT_THE_PROJECT = shutil.ignore_patterns(
+    ".git", ".venv", "var", "__pycache__", ".pytest_cache", ".ruff_cache", ".hypothesis", "staticfiles"
+)
 
 
 def free_port() -> int:
@@ -18,18 +25,37 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def test_make_run_serves_admin_login_with_embedded_defaults(tmp_path):
-    port = free_port()
+def files_of(tree: Path) -> dict[str, tuple[int, int]]:
+    """Every file of a tree (bytecode caches aside) with its size and modification time."""
+    return {
+        str(path.relative_to(tree)): (path.stat().st_size, path.stat().st_mtime_ns)
+        for path in tree.rglob("*")
+        if path.is_file() and "__pycache__" not in path.parts
+    }
+
+
+def git_status() -> str:
+    return subprocess.run(
+        ["git", "status", "--porcelain", "--untracked-files=all"], cwd=ROOT, capture_output=True, text=True, check=True
+    ).stdout
+
+
+@pytest.mark.slow
+def test_make_run_serves_admin_login_with_embedded_defaults_and_writes_only_under_var_dir(tmp_path):
+    """Run from a copy of the checkout (with this checkout's virtualenv), so any stray file shows."""
+    checkout, var_dir, port = tmp_path / "checkout", tmp_path / "var", free_port()
+    shutil.copytree(ROOT, checkout, ignore=NOT_THE_PROJECT, symlinks=True)
+    before, root_status = files_of(checkout), git_status()
     env = {
         key: value
         for key, value in os.environ.items()
         if key not in {"DATABASE_URL", "CELERY_BROKER_URL", "EMAIL_URL", "DJANGO_SETTINGS_MODULE", "DEBUG"}
     }
-    env.update(VAR_DIR=str(tmp_path / "var"), PORT=str(port))
+    env.update(VAR_DIR=str(var_dir), PORT=str(port))
     log = (tmp_path / "make-run.log").open("w")
     process = subprocess.Popen(
-        ["make", "run"],
-        cwd=ROOT,
+        ["make", "run", f"VENV={ROOT / '.venv'}"],
+        cwd=checkout,
         env=env,
         stdout=log,
         stderr=subprocess.STDOUT,
@@ -49,9 +75,12 @@ def test_make_run_serves_admin_login_with_embedded_defaults(tmp_path):
         assert status == 200, output
         assert 'name="username"' in body
         assert "manager / tracker-demo" in output
-        assert (tmp_path / "var" / "tracker.sqlite3").exists()
+        assert (var_dir / "tracker.sqlite3").exists()
     finally:
         stop_group(process)
+    after = files_of(checkout)
+    assert sorted(name for name in after if after[name] != before.get(name)) == []
+    assert git_status() == root_status
 
 
 def stop_group(process: subprocess.Popen) -> None:

@@ -226,52 +226,64 @@ def assert_portfolio_is_exact_sum_of_agreements(spec) -> None:
         for currency, value in rates.items():
             ExchangeRateFactory(currency=currency, rate=value, valid_on=TODAY)
         to_base = {BASE: Fraction(1), **{currency: Fraction(value) for currency, value in rates.items()}}
-        funder = OrganizationFactory()
-        expected = {}
-        for budget, currency, commitments in agreements_spec:
-            agreement = AgreementFactory(budget=budget, currency=currency)
-            money = {"budget": Fraction(budget) * to_base[currency], "pledged": 0, "committed": 0, "disbursed": 0}
-            for amount, commitment_currency, status, payments in commitments:
-                commitment = CommitmentFactory(
-                    agreement=agreement, funder=funder, amount=amount, currency=commitment_currency, status=status
-                )
-                if status != "cancelled":
-                    money[status] += Fraction(amount) * to_base[commitment_currency]
-                if status == "committed":
-                    for payment in payments:
-                        DisbursementFactory(commitment=commitment, amount=payment)
-                        money["disbursed"] += Fraction(payment) * to_base[commitment_currency]
-            expected[agreement.pk] = money
+        expected = build_agreements(agreements_spec, to_base)
 
         portfolio = portfolio_funding(as_of=TODAY)
 
-        for agreement in Agreement.objects.all():
-            own = funding_summary(agreement, currency=BASE, as_of=TODAY)
-            alone = portfolio_funding(Agreement.objects.filter(pk=agreement.pk), as_of=TODAY).total
-            assert portfolio.by_agreement[agreement.pk] == own == alone
-            # In another currency than the base: the budget comes back unchanged, the rest is rounded
-            # once, to the cent (in the base currency the figures stay exact).
-            local = funding_summary(agreement, as_of=TODAY)
-            assert local.budget == agreement.budget
-            if agreement.currency != BASE:
-                for name in ("pledged", "committed", "disbursed"):
-                    cents = round(expected[agreement.pk][name] / to_base[agreement.currency] * 100)
-                    assert Fraction(getattr(local, name)) == Fraction(cents, 100)
-        for name in ("budget", "pledged", "committed", "disbursed"):
-            exact_total = sum(money[name] for money in expected.values())
-            assert Fraction(getattr(portfolio.total, name)) == exact_total
-            assert Fraction(sum(Fraction(getattr(s, name)) for s in portfolio.by_agreement.values())) == exact_total
-        assert Fraction(portfolio.total.gap) == sum(m["budget"] - m["committed"] for m in expected.values())
-        assert Fraction(portfolio.total.gap_if_pledges_honoured) == sum(
-            m["budget"] - m["committed"] - m["pledged"] for m in expected.values()
-        )
-        assert abs(Fraction(portfolio.total.rounded().committed) - Fraction(portfolio.total.committed)) <= Fraction(
-            1, 200
-        )
-        assert_all_decimal(portfolio.total)
-        for summary in [*portfolio.by_agreement.values(), *portfolio.by_capability.values()]:
-            assert_all_decimal(summary)
+        assert_each_agreement_is_its_own_summary(portfolio, expected, to_base)
+        assert_totals_are_exact_sums(portfolio, expected)
         transaction.set_rollback(True)
+
+
+def build_agreements(agreements_spec, to_base: dict) -> dict[int, dict]:
+    """Create the agreements; return each one's exact figures in the base currency."""
+    funder = OrganizationFactory()
+    expected = {}
+    for budget, currency, commitments in agreements_spec:
+        agreement = AgreementFactory(budget=budget, currency=currency)
+        money = {"budget": Fraction(budget) * to_base[currency], "pledged": 0, "committed": 0, "disbursed": 0}
+        for amount, commitment_currency, status, payments in commitments:
+            commitment = CommitmentFactory(
+                agreement=agreement, funder=funder, amount=amount, currency=commitment_currency, status=status
+            )
+            if status != "cancelled":
+                money[status] += Fraction(amount) * to_base[commitment_currency]
+            if status == "committed":
+                for payment in payments:
+                    DisbursementFactory(commitment=commitment, amount=payment)
+                    money["disbursed"] += Fraction(payment) * to_base[commitment_currency]
+        expected[agreement.pk] = money
+    return expected
+
+
+def assert_each_agreement_is_its_own_summary(portfolio, expected: dict, to_base: dict) -> None:
+    for agreement in Agreement.objects.all():
+        own = funding_summary(agreement, currency=BASE, as_of=TODAY)
+        alone = portfolio_funding(Agreement.objects.filter(pk=agreement.pk), as_of=TODAY).total
+        assert portfolio.by_agreement[agreement.pk] == own == alone
+        # In another currency than the base: the budget comes back unchanged, the rest is rounded
+        # once, to the cent (in the base currency the figures stay exact).
+        local = funding_summary(agreement, as_of=TODAY)
+        assert local.budget == agreement.budget
+        if agreement.currency != BASE:
+            for name in ("pledged", "committed", "disbursed"):
+                cents = round(expected[agreement.pk][name] / to_base[agreement.currency] * 100)
+                assert Fraction(getattr(local, name)) == Fraction(cents, 100)
+
+
+def assert_totals_are_exact_sums(portfolio, expected: dict) -> None:
+    for name in ("budget", "pledged", "committed", "disbursed"):
+        exact_total = sum(money[name] for money in expected.values())
+        assert Fraction(getattr(portfolio.total, name)) == exact_total
+        assert Fraction(sum(Fraction(getattr(s, name)) for s in portfolio.by_agreement.values())) == exact_total
+    assert Fraction(portfolio.total.gap) == sum(m["budget"] - m["committed"] for m in expected.values())
+    assert Fraction(portfolio.total.gap_if_pledges_honoured) == sum(
+        m["budget"] - m["committed"] - m["pledged"] for m in expected.values()
+    )
+    assert abs(Fraction(portfolio.total.rounded().committed) - Fraction(portfolio.total.committed)) <= Fraction(1, 200)
+    assert_all_decimal(portfolio.total)
+    for summary in [*portfolio.by_agreement.values(), *portfolio.by_capability.values()]:
+        assert_all_decimal(summary)
 
 
 PROPERTY_SETTINGS = settings(

@@ -90,3 +90,35 @@ def test_production_settings_with_a_trusted_proxy_start_and_a_malformed_one_refu
     refused = start(tmp_path, **PRODUCTION, TRUSTED_PROXIES="proxy.example.org")
 
     assert refused.returncode != 0 and "does not appear to be an IPv4 or IPv6 network" in refused.stderr
+
+
+def test_the_env_file_sets_where_the_embedded_database_broker_and_mail_live(tmp_path):
+    """VAR_DIR is read after `.env`, so a `.env` beside manage.py can move every file the defaults write."""
+    (tmp_path / "tracker").mkdir()
+    (tmp_path / "tracker" / "settings.py").write_bytes((BASE_DIR / "tracker" / "settings.py").read_bytes())
+    var_dir = tmp_path / "elsewhere"
+    (tmp_path / ".env").write_text(f"VAR_DIR={var_dir}\n")
+    show = (
+        "import runpy, sys; s = runpy.run_path(sys.argv[1]); "
+        "broker = s['CELERY_BROKER_TRANSPORT_OPTIONS']; "
+        "print(s['DATABASES']['default']['NAME'], s['EMAIL_FILE_PATH'], "
+        "*(broker[key] for key in ('data_folder_in', 'data_folder_out', 'processed_folder', 'control_folder')))"
+    )
+
+    shown = subprocess.run(  # noqa: S603 - our own interpreter and settings module
+        [sys.executable, "-c", show, str(tmp_path / "tracker" / "settings.py")],
+        env={"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "DEBUG": "true"},  # as `make run` has it
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+    assert shown.returncode == 0, shown.stderr
+    assert shown.stdout.split() == [
+        f"{var_dir}/tracker.sqlite3",
+        f"{var_dir}/mail",
+        f"{var_dir}/broker",
+        f"{var_dir}/broker",
+        f"{var_dir}/broker-processed",
+        f"{var_dir}/broker-control",
+    ]

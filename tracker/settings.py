@@ -12,10 +12,10 @@ import environ
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
-VAR_DIR = Path(environ.Env().str("VAR_DIR", default=str(BASE_DIR / "var")))
 
 env = environ.Env()
 env.read_env(BASE_DIR / ".env")
+VAR_DIR = Path(env.str("VAR_DIR", default=str(BASE_DIR / "var")))
 
 DEBUG = env.bool("DEBUG", default=False)
 
@@ -97,6 +97,16 @@ TEMPLATES = [
         },
     },
 ]
+# E-mails render with Jinja2 from templates/email/: compiled templates keep a digest batch at hundreds of
+# messages a second, where Django's engine spent most of a digest's time walking its nodes.
+TEMPLATES += [
+    {
+        "NAME": "email",
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "DIRS": [BASE_DIR / "templates" / "email"],
+        "APP_DIRS": False,
+    }
+]
 
 # Database: SQLite under var/ by default, PostgreSQL (psycopg 3 with its pool) from DATABASE_URL.
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'tracker.sqlite3'}")}
@@ -162,6 +172,8 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "data_folder_out": str(_queue_dir),
         "processed_folder": str(VAR_DIR / "broker-processed"),
         "store_processed": False,
+        # kombu keeps its exchange tables here; its default is a `control` folder in the working directory.
+        "control_folder": str(VAR_DIR / "broker-control"),
     }
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_TASK_IGNORE_RESULT = True
@@ -186,39 +198,38 @@ NOTIFICATIONS_CATCH_UP_DAYS = env.int("NOTIFICATIONS_CATCH_UP_DAYS", default=3)
 # Per-message retries on SMTP and network errors: exponential backoff with jitter, capped.
 NOTIFICATIONS_MAX_RETRIES = env.int("NOTIFICATIONS_MAX_RETRIES", default=8)
 NOTIFICATIONS_RETRY_BACKOFF_MAX = env.int("NOTIFICATIONS_RETRY_BACKOFF_MAX", default=600)
+# Deliveries per task: built in one set of queries and sent over one SMTP connection. Keep a batch's
+# sending time (its size times the relay's slowest answer) under CELERY_TASK_SOFT_TIME_LIMIT.
+NOTIFICATIONS_BATCH_SIZE = env.int("NOTIFICATIONS_BATCH_SIZE", default=100)
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
 # Unsubscribe links in e-mails stop working after this many days; every new e-mail carries a fresh one.
 UNSUBSCRIBE_LINK_MAX_AGE_DAYS = env.int("UNSUBSCRIBE_LINK_MAX_AGE_DAYS", default=90)
 
-REST_FRAMEWORK = {
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-}
 # The partner API: bearer tokens (or the UI's session), problem-details errors, per-token throttling.
-REST_FRAMEWORK |= {
+_api_throttle_rate = env.str("API_THROTTLE_RATE", default="600/minute")
+REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "projects.api.authentication.BearerTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "projects.api.schema.ApiSchema",
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "EXCEPTION_HANDLER": "projects.api.problems.problem_exception_handler",
     "DEFAULT_PAGINATION_CLASS": "projects.api.pagination.Pages",
     "DEFAULT_THROTTLE_CLASSES": ["projects.api.throttling.TokenRateThrottle"],
-    "DEFAULT_THROTTLE_RATES": {"api": env.str("API_THROTTLE_RATE", default="600/minute")},
+    "DEFAULT_THROTTLE_RATES": {"api": _api_throttle_rate},
     "PAGE_SIZE": 50,
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Co-production tracker API",
     "VERSION": "1.0.0",
+    "DESCRIPTION": "Agreements, funding, milestones and status reports of the co-production portfolio. "
+    "Authenticate with `Authorization: Bearer <token>`; errors are RFC 9457 problem details. Each token may "
+    f"make {_api_throttle_rate} requests; beyond that, 429 with Retry-After.",
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
-}
-SPECTACULAR_SETTINGS |= {
-    "DESCRIPTION": "Agreements, funding, milestones and status reports of the co-production portfolio. "
-    "Authenticate with `Authorization: Bearer <token>`; errors are RFC 9457 problem details. Each token may "
-    f"make {REST_FRAMEWORK['DEFAULT_THROTTLE_RATES']['api']} requests; beyond that, 429 with Retry-After.",
     "SERVE_INCLUDE_SCHEMA": False,
     "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
     "COMPONENT_SPLIT_REQUEST": True,
@@ -285,3 +296,12 @@ API_INVALID_TOKEN_RATE = env.str("API_INVALID_TOKEN_RATE", default="20/minute")
 TRUSTED_PROXIES = [ipaddress.ip_network(entry, strict=False) for entry in env.list("TRUSTED_PROXIES", default=[])]
 # The cache holds sign-in throttling counts: per process by default; CACHE_URL=redis://… shares them.
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+
+# Imports in the web UI (projects/web/spreadsheets.py): limits that keep a hostile file from exhausting the server,
+# and the size above which a file is previewed and imported by a Celery job while the page shows its progress.
+IMPORT_MAX_UPLOAD_BYTES = env.int("IMPORT_MAX_UPLOAD_BYTES", default=5_000_000)
+IMPORT_MAX_UNPACKED_BYTES = env.int("IMPORT_MAX_UNPACKED_BYTES", default=50_000_000)
+IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", default=20_000)
+IMPORT_MAX_CELL_CHARS = env.int("IMPORT_MAX_CELL_CHARS", default=32_767)  # Excel's own limit
+IMPORT_INLINE_MAX_ROWS = env.int("IMPORT_INLINE_MAX_ROWS", default=100)
+IMPORT_JOB_TIME_LIMIT = env.int("IMPORT_JOB_TIME_LIMIT", default=3600)

@@ -8,7 +8,7 @@ from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 
-from projects.actors import Actor
+from projects.actors import actor_of
 from projects.api.models import ApiToken
 from projects.api.tokens import issue_token, revoke_token
 from projects.errors import DomainError
@@ -50,7 +50,7 @@ class ApiTokenAdmin(admin.ModelAdmin):
         form = self.get_form(request)(request.POST or None)
         if request.method == "POST" and form.is_valid():
             try:
-                token, raw = issue_token(actor=Actor(user=request.user), **form.cleaned_data)
+                token, raw = issue_token(actor=actor_of(request), **form.cleaned_data)
             except DomainError as exc:
                 form.add_error(exc.field, exc.message)
             else:
@@ -81,5 +81,5 @@ class ApiTokenAdmin(admin.ModelAdmin):
     @admin.action(description="Revoke selected tokens", permissions=["revoke"])
     def revoke(self, request, queryset):
         for token in queryset.filter(revoked_at__isnull=True):
-            revoke_token(actor=Actor(user=request.user), token_id=token.pk)
+            revoke_token(actor=actor_of(request), token_id=token.pk)
         self.message_user(request, f"Revoked at {timezone.now():%Y-%m-%d %H:%M} UTC.", messages.SUCCESS)

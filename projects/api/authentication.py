@@ -9,7 +9,6 @@ from typing import NoReturn
 from django.utils import timezone
 from rest_framework import authentication, exceptions
 
-from projects.actors import Actor
 from projects.api.models import ApiToken, TokenScope
 from projects.api.throttling import InvalidTokenThrottle
 from projects.api.tokens import hash_token
@@ -75,14 +74,6 @@ def refuse(request, reason: str) -> NoReturn:
     if not throttle.allow_request(request, None):
         raise exceptions.Throttled(wait=throttle.wait())
     raise exceptions.AuthenticationFailed(reason)
-
-
-def actor_of(request) -> Actor:
-    """The actor of a token's organisation or user, or of the logged-in user of a session."""
-    token = request.auth
-    if isinstance(token, ApiToken):
-        return Actor(organization=token.organization) if token.organization_id else Actor(user=token.user)
-    return Actor(user=request.user)
 
 
 def may_write(request) -> bool:

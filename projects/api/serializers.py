@@ -251,8 +251,8 @@ class FundingSummaryQuery(serializers.Serializer):
 
 class FieldChangeOut(serializers.Serializer):
     field = serializers.CharField()
-    old = serializers.CharField(allow_null=True)
-    new = serializers.CharField(allow_null=True)
+    old = serializers.CharField(source="old_value", allow_null=True)
+    new = serializers.CharField(source="new_value", allow_null=True)
 
 
 class HistoryEntryOut(serializers.Serializer):
@@ -263,7 +263,7 @@ class HistoryEntryOut(serializers.Serializer):
     user = serializers.CharField(allow_null=True)
     organization = serializers.CharField(allow_null=True)
     reason = serializers.CharField(allow_null=True)
-    changes = FieldChangeOut(many=True)
+    changes = FieldChangeOut(source="fields", many=True)
 
 
 # Write side ------------------------------------------------------------------------------

@@ -16,14 +16,15 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
 from projects import filters, permissions
+from projects.actors import actor_of
 from projects.api import serializers as s
-from projects.api.authentication import actor_of, may_write
+from projects.api.authentication import may_write
 from projects.api.idempotency import idempotent
 from projects.api.pagination import Pages
 from projects.api.preconditions import precondition, with_etag
 from projects.api.problems import PROBLEM_CONTENT_TYPE
 from projects.api.schema import ProblemOut
-from projects.changelog import agreement_history
+from projects.changelog import agreement_changes
 from projects.models import Agreement as AgreementModel
 from projects.models import AgreementParty, Disbursement, FundingCommitment, Milestone, StatusReport
 from projects.selectors import funding_summary
@@ -149,7 +150,7 @@ class CapabilityList(ListView):
     create_input = s.CapabilityIn
 
     def visible(self, actor):
-        return permissions.visible_capabilities(actor)
+        return permissions.visible_capabilities()
 
     def create(self, actor, data):
         return organizations.create_capability(actor=actor, **data)
@@ -160,7 +161,7 @@ class CapabilityDetail(ChangeableView):
     change_input = s.CapabilityIn
 
     def fetch(self, actor, pk):
-        return permissions.access_capability(actor, pk)
+        return permissions.access_capability(pk)
 
     def change(self, actor, capability, expected, changes):
         organizations.update_capability(
@@ -256,7 +257,7 @@ class AgreementPartyDetail(generics.GenericAPIView):
     @extend_schema(responses={204: None})
     def delete(self, request, pk, party_pk):
         actor = actor_of(request)
-        party = permissions.access_party(actor, permissions.access_agreement(actor, pk), party_pk)
+        party = permissions.access_party(permissions.access_agreement(actor, pk), party_pk)
         require_staff(request)
         agreements.remove_party(actor=actor, party_id=party.pk)
         return Response(status=status.HTTP_204_NO_CONTENT)
@@ -298,7 +299,7 @@ class AgreementHistory(generics.ListAPIView):
     filter_backends = []
 
     def get_queryset(self):
-        return agreement_history(permissions.access_agreement(actor_of(self.request), self.kwargs["pk"]))
+        return agreement_changes(permissions.access_agreement(actor_of(self.request), self.kwargs["pk"]))
 
 
 # Funding ---------------------------------------------------------------------------------

@@ -7,8 +7,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Exists, F, OuterRef, Q
 
-from projects.choices import ALLOWED_TRANSITIONS, SIGNED_STATUSES, AgreementKind, AgreementStatus, PartyRole
-from projects.history import history_records
+from projects.attribution import history_records
+from projects.choices import AGREEMENT_TRANSITIONS, SIGNED_STATUSES, AgreementKind, AgreementStatus, PartyRole
 from projects.models.base import (
     CURRENCY_MESSAGE,
     CURRENCY_PATTERN,
@@ -127,7 +127,7 @@ class Agreement(Timestamped):
         return f"{self.reference} {self.title}"
 
     def allowed_transitions(self) -> list[str]:
-        return [s for s in AgreementStatus.values if s in ALLOWED_TRANSITIONS[self.status]]
+        return [s for s in AgreementStatus.values if s in AGREEMENT_TRANSITIONS[self.status]]
 
 
 class AgreementParty(Timestamped):
@@ -202,5 +202,5 @@ class StatusChange(models.Model):
         return f"{self.agreement.reference}: {self.from_status} → {self.to_status}"
 
     def clean(self) -> None:
-        if self.to_status not in ALLOWED_TRANSITIONS.get(self.from_status, ()):
+        if self.to_status not in AGREEMENT_TRANSITIONS.get(self.from_status, ()):
             raise ValidationError({"to_status": f"{self.from_status} cannot move to {self.to_status}."})

@@ -5,8 +5,8 @@ from __future__ import annotations
 from django.db import models
 from django.db.models import Q
 
+from projects.attribution import history_records
 from projects.choices import CommitmentStatus
-from projects.history import history_records
 from projects.models.agreements import PartyScopedQuerySet
 from projects.models.base import (
     CURRENCY_MESSAGE,

@@ -9,8 +9,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from projects.attribution import history_records
 from projects.choices import CLOSED_MILESTONE_STATUSES, MilestoneStatus
-from projects.history import history_records
 from projects.models.agreements import PartyScopedQuerySet
 from projects.models.base import FieldCheckConstraint, Timestamped
 

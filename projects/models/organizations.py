@@ -3,8 +3,8 @@
 from django.db import models
 from django.db.models import Q
 
+from projects.attribution import history_records
 from projects.choices import OrganizationKind
-from projects.history import history_records
 from projects.models.base import FieldCheckConstraint, Timestamped
 
 

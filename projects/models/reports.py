@@ -4,8 +4,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from projects.attribution import history_records
 from projects.choices import Rag
-from projects.history import history_records
 from projects.models.agreements import PartyScopedQuerySet
 from projects.models.base import FieldCheckConstraint, Timestamped
 

@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 
-from projects.notifications.models import Contact, Delivery, Recipient, ReminderRule
+from projects.notifications.models import Contact, Delivery, Recipient, RemindedMilestone, ReminderRule
 from projects.notifications.services import add_contact, delete_contact
 from projects.service_admin import ServiceAdmin
 
@@ -38,8 +38,21 @@ class ReminderRuleAdmin(admin.ModelAdmin):
     list_editable = ["active"]
 
 
+class RemindedMilestoneInline(admin.TabularInline):
+    """The milestones a reminder message listed."""
+
+    model = RemindedMilestone
+    fields = readonly_fields = ["milestone", "due_on", "rule"]
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
 @admin.register(Delivery)
 class DeliveryAdmin(admin.ModelAdmin):
+    inlines = [RemindedMilestoneInline]
     list_display = ["kind", "recipient", "on_date", "period", "status", "subject", "attempts", "sent_at"]
     list_filter = ["kind", "status", "period"]
     list_select_related = ["recipient__user", "recipient__contact"]

@@ -1,23 +1,27 @@
-"""What a recipient's digest says: per agreement, what changed in the period and what is coming or late.
+"""What recipients' digests say: per agreement, what changed in the period and what is coming or late.
 
-Built in a fixed number of queries whatever the number of agreements, so a digest for a busy
-programme manager costs the same as one for a contact with a single agreement.
+Digests are built in batches: one set of queries loads the news of every agreement the batch's
+recipients follow (since the earliest of their last digests), and each recipient's digest keeps what
+happened since their own. A batch of 2 or 200 digests costs the same queries.
 """
 
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from operator import attrgetter
 
 from django.conf import settings
-from django.db.models import OuterRef, Q, Subquery
+from django.db.models import Max, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from projects.choices import MilestoneStatus
 from projects.errors import DomainError, ErrorCode
 from projects.models import Agreement, Disbursement, FundingCommitment, Milestone, StatusChange, StatusReport
-from projects.notifications.models import DeliveryKind, DeliveryStatus, DigestFrequency, Recipient
-from projects.notifications.recipients import recipient_agreements
+from projects.notifications.models import Delivery, DeliveryKind, DeliveryStatus, DigestFrequency, Recipient
+from projects.notifications.recipients import agreements_by_recipient
 from projects.selectors import FundingSummary, portfolio_funding
 
 PERIOD_LENGTH = {DigestFrequency.DAILY: timedelta(days=1), DigestFrequency.WEEKLY: timedelta(days=7)}
@@ -37,23 +41,13 @@ class AgreementNews:
     funding: FundingSummary | None = None
     latest_report: StatusReport | None = None
     report_is_new: bool = False
+    rendered: dict | None = None  # the e-mail's formatted values, made once for every digest sharing the section
 
     @property
     def has_news(self) -> bool:
         """Something happened or needs attention; the funding gap and an old report alone are not news."""
-        return (
-            any(
-                (
-                    self.transitions,
-                    self.completed,
-                    self.due_soon,
-                    self.overdue,
-                    self.new_commitments,
-                    self.new_disbursements,
-                )
-            )
-            or self.report_is_new
-        )
+        happened = (self.transitions, self.completed, self.new_commitments, self.new_disbursements)
+        return self.report_is_new or any(happened) or bool(self.due_soon or self.overdue)
 
 
 @dataclass
@@ -61,18 +55,23 @@ class Digest:
     """A recipient's digest for the period [since, until), with a portfolio headline."""
 
     recipient: Recipient
+    frequency: str
     since: datetime
     until: datetime
     today: date
     due_soon_days: int
     sections: list[AgreementNews]
-    agreement_count: int
-    funding_total: FundingSummary | None
+    agreement_ids: set[int]
+    funding_total: FundingSummary | None = None
     funding_error: str = ""
 
     @property
     def is_empty(self) -> bool:
         return not self.sections
+
+    @property
+    def agreement_count(self) -> int:
+        return len(self.agreement_ids)
 
     @property
     def overdue_count(self) -> int:
@@ -83,80 +82,173 @@ class Digest:
         return sum(len(s.due_soon) for s in self.sections)
 
 
-def digest_since(recipient: Recipient, frequency: str, until: datetime) -> datetime:
-    """Since the last digest sent to this recipient, or one period back for a first digest."""
-    last = (
-        recipient.deliveries.filter(kind=DeliveryKind.DIGEST, status=DeliveryStatus.SENT, sent_at__lt=until)
-        .order_by("-sent_at")
-        .values_list("sent_at", flat=True)
-        .first()
-    )
-    return last or until - PERIOD_LENGTH.get(frequency, PERIOD_LENGTH[DigestFrequency.WEEKLY])
+@dataclass
+class PortfolioNews:
+    """Everything that happened to a set of agreements since a moment, and what is due or late today."""
 
+    until: datetime
+    today: date
+    agreements: dict[int, Agreement]
+    reports: dict[int, StatusReport]
+    transitions: dict[int, list[StatusChange]]
+    milestones: dict[int, list[Milestone]]
+    commitments: dict[int, list[FundingCommitment]]
+    disbursements: dict[int, list[Disbursement]]
+    sections: dict[tuple[int, datetime], AgreementNews] = field(default_factory=dict)
 
-def build_digest(recipient: Recipient, *, since: datetime, until: datetime | None = None) -> Digest:
-    """Collect each of the recipient's agreements' news; agreements with none are left out."""
-    until = until or timezone.now()
-    today = timezone.localdate(until)
-    due_soon_days = settings.NOTIFICATIONS_DUE_SOON_DAYS
-    latest_report = StatusReport.objects.filter(agreement=OuterRef("pk")).order_by("-reported_on", "-pk")
-    agreements = list(
-        recipient_agreements(recipient)
-        .annotate(latest_report_id=Subquery(latest_report.values("pk")[:1]))
-        .order_by("reference")
-    )
-    sections = {a.pk: AgreementNews(a) for a in agreements}
-    ids = list(sections)
+    def section(self, agreement_id: int, since: datetime) -> AgreementNews:
+        """One agreement's news as seen by a recipient whose last digest went out at `since`.
 
-    reports = StatusReport.objects.in_bulk([a.latest_report_id for a in agreements if a.latest_report_id])
-    for agreement in agreements:
-        report = reports.get(agreement.latest_report_id)
-        sections[agreement.pk].latest_report = report
-        sections[agreement.pk].report_is_new = report is not None and since <= report.created_at < until
+        Built once per agreement and moment: recipients who follow the same agreement since the same
+        moment (a first digest, or digests sent by the same run) share the section and its rendering.
+        """
+        key = (agreement_id, since)
+        if key not in self.sections:
+            self.sections[key] = self._section(agreement_id, since)
+        return self.sections[key]
 
-    changes = StatusChange.objects.filter(agreement_id__in=ids, changed_at__gte=since, changed_at__lt=until)
-    for change in changes.select_related("changed_by", "changed_by_organization").order_by("changed_at", "pk"):
-        sections[change.agreement_id].transitions.append(change)
-
-    milestones = (
-        Milestone.objects.filter(agreement_id__in=ids)
-        .filter(
-            Q(status=MilestoneStatus.DONE, completed_on__gte=timezone.localdate(since), completed_on__lte=today)
-            | Q(due_on__lte=today + timedelta(days=due_soon_days))
-            & ~Q(status__in=(MilestoneStatus.DONE, MilestoneStatus.CANCELLED))
+    def _section(self, agreement_id: int, since: datetime) -> AgreementNews:
+        report = self.reports.get(agreement_id)
+        section = AgreementNews(
+            self.agreements[agreement_id],
+            transitions=[c for c in self.transitions[agreement_id] if c.changed_at >= since],
+            new_commitments=[c for c in self.commitments[agreement_id] if c.created_at >= since],
+            new_disbursements=[d for d in self.disbursements[agreement_id] if d.created_at >= since],
+            latest_report=report,
+            report_is_new=report is not None and since <= report.created_at < self.until,
         )
-        .select_related("responsible", "owner")
-        .order_by("due_on", "pk")
-    )
-    for milestone in milestones:
-        section = sections[milestone.agreement_id]
-        if milestone.status == MilestoneStatus.DONE:
-            section.completed.append(milestone)
-        elif milestone.due_on < today:
-            section.overdue.append(milestone)
-        else:
-            section.due_soon.append(milestone)
+        first_day = timezone.localdate(since)
+        for milestone in self.milestones[agreement_id]:
+            if milestone.status == MilestoneStatus.DONE:
+                if milestone.completed_on >= first_day:
+                    section.completed.append(milestone)
+            elif milestone.due_on < self.today:
+                section.overdue.append(milestone)
+            else:
+                section.due_soon.append(milestone)
+        return section
 
-    commitments = FundingCommitment.objects.filter(agreement_id__in=ids, created_at__gte=since, created_at__lt=until)
-    for commitment in commitments.select_related("funder").order_by("created_at", "pk"):
-        sections[commitment.agreement_id].new_commitments.append(commitment)
-    disbursements = Disbursement.objects.filter(
-        commitment__agreement_id__in=ids, created_at__gte=since, created_at__lt=until
-    )
-    for disbursement in disbursements.select_related("commitment__funder").order_by("created_at", "pk"):
-        sections[disbursement.commitment.agreement_id].new_disbursements.append(disbursement)
 
-    news = [s for s in sections.values() if s.has_news]
-    funding_total, funding_error = None, ""
-    if news:
-        try:
-            funding = portfolio_funding(Agreement.objects.filter(pk__in=ids), as_of=today)
-        except DomainError as exc:
-            if exc.code != ErrorCode.MISSING_RATE:
-                raise
-            funding_error = exc.message
+def last_digests_sent(recipients: Sequence[Recipient], until: datetime) -> dict[int, datetime]:
+    """When each recipient's last digest went out before `until` (absent for a first digest)."""
+    sent = Delivery.objects.filter(
+        recipient__in=[r.pk for r in recipients],
+        kind=DeliveryKind.DIGEST,
+        status=DeliveryStatus.SENT,
+        sent_at__lt=until,
+    )
+    return dict(sent.values("recipient_id").annotate(last=Max("sent_at")).values_list("recipient_id", "last"))
+
+
+def digest_since(last_sent: datetime | None, frequency: str, until: datetime) -> datetime:
+    """Since the last digest sent to this recipient, or one period back for a first digest."""
+    return last_sent or until - PERIOD_LENGTH.get(frequency, PERIOD_LENGTH[DigestFrequency.WEEKLY])
+
+
+def portfolio_news(agreement_ids: set[int], *, since: datetime, until: datetime) -> PortfolioNews:
+    """The agreements' news in [since, until) and their open milestones due soon or late: 7 queries."""
+    today = timezone.localdate(until)
+    latest_report = StatusReport.objects.filter(agreement=OuterRef("pk")).order_by("-reported_on", "-pk")
+    agreements = Agreement.objects.filter(pk__in=agreement_ids).annotate(
+        latest_report_id=Subquery(latest_report.values("pk")[:1])
+    )
+    agreements = {a.pk: a for a in agreements}
+    reports = StatusReport.objects.in_bulk([a.latest_report_id for a in agreements.values() if a.latest_report_id])
+    within = {"created_at__gte": since, "created_at__lt": until}
+    due_soon = today + timedelta(days=settings.NOTIFICATIONS_DUE_SOON_DAYS)
+    milestones = Milestone.objects.filter(agreement_id__in=agreement_ids).filter(
+        Q(status=MilestoneStatus.DONE, completed_on__gte=timezone.localdate(since), completed_on__lte=today)
+        | Q(due_on__lte=due_soon) & ~Q(status__in=(MilestoneStatus.DONE, MilestoneStatus.CANCELLED))
+    )
+    return PortfolioNews(
+        until=until,
+        today=today,
+        agreements=agreements,
+        reports={a.pk: reports[a.latest_report_id] for a in agreements.values() if a.latest_report_id in reports},
+        transitions=_by_agreement(
+            StatusChange.objects.filter(agreement_id__in=agreement_ids, changed_at__gte=since, changed_at__lt=until)
+            .select_related("changed_by", "changed_by_organization")
+            .order_by("changed_at", "pk")
+        ),
+        milestones=_by_agreement(milestones.select_related("responsible", "owner").order_by("due_on", "pk")),
+        commitments=_by_agreement(
+            FundingCommitment.objects.filter(agreement_id__in=agreement_ids, **within)
+            .select_related("funder")
+            .order_by("created_at", "pk")
+        ),
+        disbursements=_by_agreement(
+            Disbursement.objects.filter(commitment__agreement_id__in=agreement_ids, **within)
+            .select_related("commitment__funder")
+            .order_by("created_at", "pk"),
+            key=attrgetter("commitment.agreement_id"),
+        ),
+    )
+
+
+def _by_agreement(rows, key: Callable = attrgetter("agreement_id")) -> defaultdict[int, list]:
+    grouped = defaultdict(list)
+    for row in rows:
+        grouped[key(row)].append(row)
+    return grouped
+
+
+def build_digests(wanted: Sequence[tuple[Recipient, str]], *, until: datetime | None = None) -> list[Digest]:
+    """Each (recipient, frequency)'s digest, in order; agreements without news are left out.
+
+    A fixed number of queries for the whole batch: the recipients' last digests and agreements, the
+    news of all those agreements, and the portfolio funding once.
+    """
+    until = until or timezone.now()
+    recipients = [recipient for recipient, _ in wanted]
+    last_sent = last_digests_sent(recipients, until)
+    following = agreements_by_recipient(recipients)
+    since = {r.pk: digest_since(last_sent.get(r.pk), frequency, until) for r, frequency in wanted}
+    everything = set().union(*following.values())
+    news = portfolio_news(everything, since=min(since.values(), default=until), until=until)
+    digests = [
+        Digest(
+            recipient,
+            frequency,
+            since[recipient.pk],
+            until,
+            news.today,
+            settings.NOTIFICATIONS_DUE_SOON_DAYS,
+            sections=_sections(news, following[recipient.pk], since[recipient.pk]),
+            agreement_ids=following[recipient.pk],
+        )
+        for recipient, frequency in wanted
+    ]
+    add_funding([digest for digest in digests if not digest.is_empty], news.today)
+    return digests
+
+
+def _sections(news: PortfolioNews, agreement_ids: set[int], since: datetime) -> list[AgreementNews]:
+    sections = (news.section(pk, since) for pk in agreement_ids)
+    return sorted((s for s in sections if s.has_news), key=lambda s: s.agreement.reference)
+
+
+def add_funding(digests: list[Digest], today: date) -> None:
+    """The funding of every agreement the digests cover, computed once and summed per recipient.
+
+    A missing exchange rate fails the whole batch's computation; then each digest is computed on its
+    own, so only the recipients following the agreement without a rate lose their figures.
+    """
+    covered = set().union(*(digest.agreement_ids for digest in digests))
+    if not covered:
+        return
+    try:
+        funding = portfolio_funding(Agreement.objects.filter(pk__in=covered), as_of=today).by_agreement
+    except DomainError as exc:
+        if exc.code != ErrorCode.MISSING_RATE:
+            raise
+        if len(digests) == 1:
+            digests[0].funding_error = exc.message
         else:
-            funding_total = funding.total
-            for section in news:
-                section.funding = funding.by_agreement[section.agreement.pk]
-    return Digest(recipient, since, until, today, due_soon_days, news, len(ids), funding_total, funding_error)
+            for digest in digests:
+                add_funding([digest], today)
+        return
+    for digest in digests:
+        figures = [funding[pk] for pk in digest.agreement_ids]
+        digest.funding_total = sum(figures[1:], figures[0])
+        for section in digest.sections:
+            section.funding = funding[section.agreement.pk]

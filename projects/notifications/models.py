@@ -132,21 +132,18 @@ class ReminderRule(models.Model):
 
 
 class Delivery(models.Model):
-    """One reminder or digest owed to one recipient; the unique keys make a second send impossible.
+    """One message owed to one recipient: a day's milestone reminders, or a period's digest.
 
-    A reminder is keyed by (recipient, milestone, due date, day it fires), a digest by (recipient,
-    frequency, first day of its period). A row is written `pending` when planned and turns `sent`
-    in the same transaction that hands the message to the mail server.
+    The unique keys make a second send impossible: one reminder message per recipient per day (listing
+    every milestone a rule points at that day, see `RemindedMilestone`), one digest per recipient,
+    frequency and period (keyed by its first day). A row is written `pending` when planned and turns
+    `sent` in the same transaction that hands the message to the mail server.
     """
 
     recipient = models.ForeignKey(Recipient, on_delete=models.CASCADE, related_name="deliveries")
     kind = models.CharField(max_length=8, choices=DeliveryKind.choices)
-    milestone = models.ForeignKey(
-        "projects.Milestone", null=True, blank=True, on_delete=models.CASCADE, related_name="deliveries"
-    )
-    due_on = models.DateField(null=True, blank=True, help_text="The milestone's due date the reminder is about.")
-    period = models.CharField(max_length=16, help_text="Digest frequency, or the reminder rule that fired.")
-    on_date = models.DateField(help_text="Reminder: the day it fires. Digest: the first day of its period.")
+    period = models.CharField(max_length=16, blank=True, help_text="A digest's frequency; blank for reminders.")
+    on_date = models.DateField(help_text="Reminders: the day the rules fire. Digest: the first day of its period.")
     status = models.CharField(max_length=8, choices=DeliveryStatus.choices, default=DeliveryStatus.PENDING)
     subject = models.CharField(max_length=250, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
@@ -160,22 +157,25 @@ class Delivery(models.Model):
         indexes = [models.Index(fields=["status", "kind", "created_at"], name="delivery_pending_idx")]
         constraints = [
             models.UniqueConstraint(
-                fields=["recipient", "milestone", "due_on", "on_date"],
+                fields=["recipient", "on_date"],
                 condition=Q(kind=DeliveryKind.REMINDER),
-                name="delivery_reminder_once",
+                name="delivery_reminders_once_a_day",
                 violation_error_code="duplicate",
+                violation_error_message="This recipient's reminders of that day are already planned.",
             ),
             models.UniqueConstraint(
                 fields=["recipient", "period", "on_date"],
                 condition=Q(kind=DeliveryKind.DIGEST),
                 name="delivery_digest_once_per_period",
                 violation_error_code="duplicate",
+                violation_error_message="This recipient's digest of that period is already planned.",
             ),
             models.CheckConstraint(
-                condition=Q(kind=DeliveryKind.DIGEST, milestone__isnull=True, due_on__isnull=True)
-                | Q(kind=DeliveryKind.REMINDER, milestone__isnull=False, due_on__isnull=False),
-                name="delivery_subject_matches_kind",
+                condition=Q(kind=DeliveryKind.REMINDER, period="")
+                | Q(kind=DeliveryKind.DIGEST, period__in=[DigestFrequency.DAILY, DigestFrequency.WEEKLY]),
+                name="delivery_period_matches_kind",
                 violation_error_code="invalid",
+                violation_error_message="A digest is daily or weekly; reminders have no period.",
             ),
             models.CheckConstraint(
                 condition=Q(status=DeliveryStatus.SENT, sent_at__isnull=False)
@@ -187,3 +187,25 @@ class Delivery(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} for {self.recipient_id} on {self.on_date} ({self.status})"
+
+
+class RemindedMilestone(models.Model):
+    """One milestone listed in a reminder message, with the due date and the rule that put it there."""
+
+    delivery = models.ForeignKey(Delivery, on_delete=models.CASCADE, related_name="reminded")
+    milestone = models.ForeignKey("projects.Milestone", on_delete=models.CASCADE, related_name="reminders")
+    due_on = models.DateField(help_text="The milestone's due date the reminder is about.")
+    rule = models.CharField(max_length=16, help_text="The reminder rule that fired, e.g. before:7 or overdue:14.")
+
+    class Meta:
+        ordering = ["due_on", "milestone_id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["delivery", "milestone", "due_on"],
+                name="reminded_milestone_once_per_message",
+                violation_error_code="duplicate",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.milestone_id} due {self.due_on} ({self.rule})"

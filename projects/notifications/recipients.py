@@ -1,19 +1,19 @@
-"""Who hears about an agreement: its programme manager, its milestone owners and its parties' contacts."""
+"""Who hears about an agreement: its programme manager, its milestone owners and its parties' contacts.
+
+Reads only: recipients' rows are written by the planning services (`services.give_users_preferences`)
+and by `services.add_contact`.
+"""
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterable
 
 from django.contrib.auth import get_user_model
 from django.db.models import Q, QuerySet
 
-from projects.models import Agreement, Milestone
+from projects.models import Agreement, AgreementParty, Milestone
 from projects.notifications.models import Recipient
-
-
-def ensure_user_recipients(user_ids: Iterable[int]) -> None:
-    """Give every user who should hear something a preferences row (defaults: weekly digest, reminders on)."""
-    Recipient.objects.bulk_create([Recipient(user_id=pk) for pk in set(user_ids) if pk], ignore_conflicts=True)
 
 
 def involved_user_ids() -> set[int]:
@@ -35,40 +35,60 @@ def addressable(recipients: QuerySet) -> QuerySet:
     )
 
 
-def recipient_agreements(recipient: Recipient) -> QuerySet:
-    """The agreements a recipient hears about: managed or with a milestone they own (users), or party to (contacts)."""
-    if recipient.contact_id:
-        condition = Q(parties__organization_id=recipient.contact.organization_id)
-    else:
-        condition = Q(programme_manager_id=recipient.user_id) | Q(milestones__owner_id=recipient.user_id)
-    return Agreement.objects.filter(pk__in=Agreement.objects.filter(condition).values("pk"))
+def agreements_by_recipient(recipients: Iterable[Recipient]) -> dict[int, set[int]]:
+    """Each recipient's agreement ids: managed or with a milestone they own (users), or party to (contacts).
+
+    Three queries for any number of recipients, each on its own foreign-key index (an OR across the
+    milestone join would scan every milestone).
+    """
+    recipients = list(recipients)
+    by_user = {r.user_id: r.pk for r in recipients if r.user_id}
+    by_organization = defaultdict(list)
+    for recipient in recipients:
+        if recipient.contact_id:
+            by_organization[recipient.contact.organization_id].append(recipient.pk)
+    result: dict[int, set[int]] = {r.pk: set() for r in recipients}
+    if by_user:
+        managed = Agreement.objects.filter(programme_manager_id__in=by_user).values_list("programme_manager_id", "pk")
+        owned = Milestone.objects.filter(owner_id__in=by_user).values_list("owner_id", "agreement_id")
+        managed, owned = managed.order_by(), owned.order_by().distinct()
+        for user_id, agreement_id in (*managed, *owned):
+            result[by_user[user_id]].add(agreement_id)
+    if by_organization:
+        parties = AgreementParty.objects.filter(organization_id__in=by_organization)
+        for organization_id, agreement_id in (
+            parties.values_list("organization_id", "agreement_id").order_by().distinct()
+        ):
+            for recipient_id in by_organization[organization_id]:
+                result[recipient_id].add(agreement_id)
+    return result
 
 
 def milestone_recipients(milestones: Iterable[Milestone]) -> dict[int, list[Recipient]]:
     """Who is reminded of each milestone: the agreement's manager, the owner, the responsible organisation's contacts.
 
     Other parties (funders, observers) follow milestones in their digest instead; a reminder asks for action.
-    Recipients who turned reminders off are left out. Two queries, whatever the number of milestones.
+    Recipients who turned reminders off are left out, and so are users without preferences yet (the
+    planning service gives them theirs first). One query, whatever the number of milestones.
     """
     milestones = list(milestones)
     user_ids = {m.agreement.programme_manager_id for m in milestones} | {m.owner_id for m in milestones}
     user_ids.discard(None)
-    ensure_user_recipients(user_ids)
     organization_ids = {m.responsible_id for m in milestones}
     candidates = addressable(
         Recipient.objects.filter(reminders_enabled=True).filter(
             Q(user_id__in=user_ids) | Q(contact__organization_id__in=organization_ids)
         )
     )
-    by_user, by_organization = {}, {}
+    by_user, by_organization = {}, defaultdict(list)
     for recipient in candidates:
         if recipient.user_id:
             by_user[recipient.user_id] = recipient
         else:
-            by_organization.setdefault(recipient.contact.organization_id, []).append(recipient)
+            by_organization[recipient.contact.organization_id].append(recipient)
     result = {}
     for milestone in milestones:
         people = [by_user.get(milestone.agreement.programme_manager_id), by_user.get(milestone.owner_id)]
-        people += by_organization.get(milestone.responsible_id, [])
+        people += by_organization[milestone.responsible_id]
         result[milestone.pk] = list({r.pk: r for r in people if r is not None}.values())
     return result

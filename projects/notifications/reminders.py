@@ -1,15 +1,17 @@
-"""Which milestones the reminder rules point at on a given day."""
+"""Which milestones the reminder rules point at on a given day, and which a planned reminder still lists."""
 
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.db.models import Q
+from django.db.models import F, Q
 
-from projects.choices import AgreementStatus
+from projects.choices import CLOSED_MILESTONE_STATUSES, AgreementStatus
 from projects.models import Milestone
-from projects.notifications.models import ReminderRule, ReminderRuleKind
+from projects.notifications.models import RemindedMilestone, ReminderRule, ReminderRuleKind
 
 # Reminders ask for action; an agreement that is over or not yet agreed asks for none.
 QUIET_AGREEMENT_STATUSES = (AgreementStatus.DRAFT, AgreementStatus.COMPLETED, AgreementStatus.TERMINATED)
@@ -54,3 +56,21 @@ def reminders_due(day: date) -> list[DueReminder]:
         if rule is not None:
             due.append(DueReminder(milestone, rule_label(rule, milestone.due_on, day)))
     return due
+
+
+def reminded_milestones(delivery_ids: Iterable[int]) -> dict[int, list[RemindedMilestone]]:
+    """The milestones each reminder message lists that still need the reminder (one query for any number).
+
+    A milestone done or cancelled since planning, or whose due date moved, drops out of the message.
+    """
+    listed = (
+        RemindedMilestone.objects.filter(delivery_id__in=list(delivery_ids))
+        .exclude(milestone__status__in=CLOSED_MILESTONE_STATUSES)
+        .filter(due_on=F("milestone__due_on"))
+        .select_related("milestone__agreement", "milestone__responsible", "milestone__owner")
+        .order_by("due_on", "milestone__agreement__reference", "milestone_id")
+    )
+    by_delivery = defaultdict(list)
+    for item in listed:
+        by_delivery[item.delivery_id].append(item)
+    return by_delivery

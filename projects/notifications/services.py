@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.core.exceptions import ValidationError
 
 from projects.actors import Actor
@@ -22,6 +24,15 @@ def add_contact(
     recipient = Recipient(contact=contact, digest_frequency=digest_frequency)
     save_validated(recipient)
     return contact
+
+
+def give_users_preferences(user_ids: Iterable[int | None]) -> None:
+    """Default preferences (weekly digest, reminders on) for users who have something to hear about and none yet.
+
+    Called by the planning services, in their transaction, for the users they are about to address:
+    programme managers and milestone owners need no step of their own to start hearing about their work.
+    """
+    Recipient.objects.bulk_create([Recipient(user_id=pk) for pk in set(user_ids) if pk], ignore_conflicts=True)
 
 
 @service

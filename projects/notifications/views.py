@@ -9,13 +9,12 @@ from django.contrib.admin.views.decorators import staff_member_required
 from django.core import signing
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
-from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
 from projects.actors import Actor
-from projects.notifications import emails
-from projects.notifications.digests import build_digest, digest_since
+from projects.notifications.digest_email import digest_message
+from projects.notifications.digests import build_digests
 from projects.notifications.forms import PreferencesForm
 from projects.notifications.models import DigestFrequency, Recipient
 from projects.notifications.services import set_preferences
@@ -64,11 +63,10 @@ def digest_preview(request: HttpRequest, recipient_id: int) -> HttpResponse:
     frequency = request.GET.get("frequency", recipient.digest_frequency)
     if frequency not in (DigestFrequency.DAILY, DigestFrequency.WEEKLY):
         frequency = DigestFrequency.WEEKLY
-    until = timezone.now()
-    digest = build_digest(recipient, since=digest_since(recipient, frequency, until), until=until)
+    [digest] = build_digests([(recipient, frequency)])
     if digest.is_empty:
         return render(request, "notifications/digest_empty.html", {"recipient": recipient, "digest": digest})
-    message = emails.digest_message(digest, frequency)
+    message = digest_message(digest)
     if request.GET.get("format") == "text":
         return HttpResponse(message.body, content_type="text/plain; charset=utf-8")
     html, _ = message.alternatives[0]

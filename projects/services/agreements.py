@@ -6,7 +6,7 @@ from decimal import Decimal
 from django.utils import timezone
 
 from projects.actors import Actor
-from projects.choices import ALLOWED_TRANSITIONS, AgreementStatus, PartyRole
+from projects.choices import AGREEMENT_TRANSITIONS, AgreementStatus, PartyRole
 from projects.errors import DomainError, ErrorCode
 from projects.models import Agreement, AgreementParty, Capability, Organization, StatusChange
 from projects.services.currencies import require_rate
@@ -110,7 +110,7 @@ def transition_agreement(
         raise DomainError(ErrorCode.INVALID, "Give a reason for the status change.", field="reason")
     agreement = Agreement.objects.select_for_update().get(pk=agreement_id)
     check_unchanged(agreement, expected_updated_at)
-    if to_status not in ALLOWED_TRANSITIONS[agreement.status]:
+    if to_status not in AGREEMENT_TRANSITIONS[agreement.status]:
         allowed = ", ".join(agreement.allowed_transitions()) or "none (it is final)"
         raise DomainError(
             ErrorCode.TRANSITION_NOT_ALLOWED,

@@ -6,7 +6,7 @@ from decimal import Decimal
 from django.db.models import Sum
 
 from projects.actors import Actor
-from projects.choices import CommitmentStatus, PartyRole
+from projects.choices import COMMITMENT_TRANSITIONS, CommitmentStatus, PartyRole
 from projects.errors import DomainError, ErrorCode
 from projects.models import (
     Agreement,
@@ -26,13 +26,6 @@ from projects.services.service import (
     save_validated,
     service,
 )
-
-# Commitment status moves: a pledge becomes firm or is withdrawn; firm money can still be cancelled.
-COMMITMENT_MOVES = {
-    CommitmentStatus.PLEDGED: frozenset({CommitmentStatus.COMMITTED, CommitmentStatus.CANCELLED}),
-    CommitmentStatus.COMMITTED: frozenset({CommitmentStatus.CANCELLED}),
-    CommitmentStatus.CANCELLED: frozenset(),
-}
 
 
 @service
@@ -92,7 +85,7 @@ def update_commitment(
     commitment = FundingCommitment.objects.select_for_update().get(pk=commitment_id)
     check_unchanged(commitment, expected_updated_at)
     if status is not None and status != commitment.status:
-        if status not in COMMITMENT_MOVES.get(commitment.status, ()):
+        if status not in COMMITMENT_TRANSITIONS[commitment.status]:
             raise DomainError(
                 ErrorCode.TRANSITION_NOT_ALLOWED,
                 f"A {commitment.status} commitment cannot become {status}.",

@@ -92,13 +92,20 @@ def update_milestone_progress(
 
 
 def complete_milestone(
-    *, actor: Actor, milestone_id: int, completed_on: date | None = None, actual_quantity: int | None = None
+    *,
+    actor: Actor,
+    milestone_id: int,
+    completed_on: date | None = None,
+    actual_quantity: int | None = None,
+    expected_updated_at: datetime | None = None,
 ) -> Milestone:
     """Mark a milestone done (today unless a date is given), with the quantity reached if it counts one."""
     progress = {"status": MilestoneStatus.DONE, "completed_on": completed_on or timezone.localdate()}
     if actual_quantity is not None:
         progress["actual_quantity"] = actual_quantity
-    return update_milestone_progress(actor=actor, milestone_id=milestone_id, **progress)
+    return update_milestone_progress(
+        actor=actor, milestone_id=milestone_id, expected_updated_at=expected_updated_at, **progress
+    )
 
 
 def check_partner_report(milestone: Milestone, moved_from: str, changed: list[str]) -> None:

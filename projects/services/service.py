@@ -11,8 +11,8 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 
 from projects.actors import Actor
+from projects.attribution import acting_as
 from projects.errors import DomainError, ErrorCode
-from projects.history import acting_as
 
 P = ParamSpec("P")
 R = TypeVar("R")

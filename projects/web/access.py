@@ -2,18 +2,12 @@
 
 from django.contrib.auth.mixins import LoginRequiredMixin, UserPassesTestMixin
 
-from projects.actors import Actor
-
 
 class ManagerRequiredMixin(LoginRequiredMixin, UserPassesTestMixin):
     """Viewers get 403 here; the services would refuse them anyway, but the page should say so first."""
 
     def test_func(self) -> bool:
         return self.request.user.is_staff
-
-
-def actor_for(request) -> Actor:
-    return Actor(user=request.user)
 
 
 def can_edit(user) -> bool:

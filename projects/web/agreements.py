@@ -1,27 +1,20 @@
-"""Reading agreements: the filtered list, its export, and one agreement's page."""
+"""Reading agreements: the filtered list and one agreement's page (the list's export is in exports.py)."""
 
 from __future__ import annotations
 
 from django.conf import settings
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.db.models import Q
-from django.http import Http404, HttpResponse
 from django.utils import timezone
-from django.views.generic import DetailView, ListView, View
+from django.views.generic import DetailView, ListView
 
+from projects.changelog import agreement_changes
 from projects.errors import DomainError
+from projects.forms import TransitionForm
 from projects.selectors import agreement_page_queryset, agreement_rows, funding_summary, portfolio_funding
 from projects.web.access import can_edit
-from projects.web.changes import agreement_changes
 from projects.web.filters import AgreementFilter
-from projects.web.forms import TransitionForm
-from projects.web.resources import AgreementResource
 from projects.web.timeline import milestone_timeline
-
-EXPORT_TYPES = {
-    "csv": "text/csv; charset=utf-8",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-}
 
 
 def filtered_agreements(request) -> AgreementFilter:
@@ -56,19 +49,6 @@ class AgreementListView(LoginRequiredMixin, ListView):
             "base_currency": settings.BASE_CURRENCY,
         }
         return context
-
-
-class AgreementExportView(LoginRequiredMixin, View):
-    """The filtered list as a spreadsheet, all pages, with exact figures."""
-
-    def get(self, request, file_type: str):
-        if file_type not in EXPORT_TYPES:
-            raise Http404
-        dataset = AgreementResource().export(queryset=filtered_agreements(request).qs)
-        response = HttpResponse(dataset.export(file_type), content_type=EXPORT_TYPES[file_type])
-        stamp = timezone.localdate().isoformat()
-        response["Content-Disposition"] = f'attachment; filename="agreements-{stamp}.{file_type}"'
-        return response
 
 
 class AgreementDetailView(LoginRequiredMixin, DetailView):

@@ -1,4 +1,4 @@
-"""The web UI app: its own label so its templatetags load; it has no models."""
+"""The web UI app: its own label so its templatetags load; its one model is the import job."""
 
 from django.apps import AppConfig
 

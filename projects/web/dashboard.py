@@ -8,6 +8,7 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.utils import timezone
 from django.views.generic import TemplateView
 
+from projects.changelog import recent_changes
 from projects.selectors import (
     IN_PORTFOLIO,
     FunderFunding,
@@ -16,7 +17,6 @@ from projects.selectors import (
     portfolio_funding,
     rag_distribution,
 )
-from projects.web.changes import recent_changes
 from projects.web.templatetags.charts import Segment
 
 ZERO = Decimal(0)

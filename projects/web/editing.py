@@ -9,14 +9,13 @@ from __future__ import annotations
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.functional import cached_property
 from django.views.generic import FormView
 
-from projects.choices import MilestoneStatus
+from projects.actors import actor_of
 from projects.errors import DomainError
+from projects.forms import TransitionForm, show_refusal
 from projects.models import Agreement, AgreementParty, FundingCommitment, Milestone
-from projects.refusals import show_refusal
 from projects.services.agreements import (
     add_party,
     create_agreement,
@@ -25,10 +24,10 @@ from projects.services.agreements import (
     update_agreement,
 )
 from projects.services.funding import record_commitment, record_disbursement, update_commitment
-from projects.services.milestones import create_milestone, update_milestone, update_milestone_progress
+from projects.services.milestones import complete_milestone, create_milestone, update_milestone
 from projects.services.reports import post_status_report
 from projects.web import forms
-from projects.web.access import ManagerRequiredMixin, actor_for
+from projects.web.access import ManagerRequiredMixin
 
 
 class ServiceFormView(ManagerRequiredMixin, FormView):
@@ -55,7 +54,7 @@ class ServiceFormView(ManagerRequiredMixin, FormView):
 
     def form_valid(self, form):
         try:
-            message = self.perform(form, actor_for(self.request))
+            message = self.perform(form, actor_of(self.request))
         except DomainError as exc:
             show_refusal(form, exc)
             return self.form_invalid(form)
@@ -114,7 +113,7 @@ class AgreementEditView(ServiceFormView):
 
 
 class TransitionView(ServiceFormView):
-    form_class = forms.TransitionForm
+    form_class = TransitionForm
     submit_label = "Change status"
 
     @property
@@ -269,15 +268,7 @@ class MilestoneCompleteView(ServiceFormView):
         return {**super().get_form_kwargs(), "milestone": self.record}
 
     def perform(self, form, actor):
-        data = {name: value for name, value in form.cleaned_data.items() if value is not None}
-        update_milestone_progress(
-            actor=actor,
-            milestone_id=self.record.pk,
-            expected_updated_at=form.cleaned_data["expected_updated_at"],
-            status=MilestoneStatus.DONE,
-            completed_on=data.get("completed_on", timezone.localdate()),
-            **({"actual_quantity": data["actual_quantity"]} if "actual_quantity" in data else {}),
-        )
+        complete_milestone(actor=actor, milestone_id=self.record.pk, **form.cleaned_data)
         return f"Milestone “{self.record.title}” marked done."
 
 

@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 import copy
-from datetime import datetime
 from decimal import Decimal
 
 from django import forms
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from projects.choices import AgreementStatus, CommitmentStatus
+from projects.choices import CommitmentStatus
+from projects.forms import DATE, VersionField
 from projects.models import (
     Agreement,
     AgreementParty,
@@ -24,23 +23,7 @@ from projects.models import (
     StatusReport,
 )
 
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 RATE = {"min_value": Decimal("0.00000001"), "max_digits": 20, "decimal_places": 8}
-
-
-class VersionField(forms.CharField):
-    """The record's `updated_at` when the form was shown; the service refuses the write if it moved since."""
-
-    widget = forms.HiddenInput
-
-    def to_python(self, value) -> datetime | None:
-        value = super().to_python(value)
-        if not value:
-            return None
-        try:
-            return datetime.fromisoformat(value)
-        except ValueError:
-            raise ValidationError("This form is out of date; reload the page.", code="invalid") from None
 
 
 class ParsingForm(forms.ModelForm):
@@ -130,21 +113,6 @@ class AgreementForm(NewCurrencyRate, VersionedForm):
 
     def clean_currency(self) -> str:
         return self.cleaned_data["currency"].strip().upper()
-
-
-class TransitionForm(forms.Form):
-    to_status = forms.ChoiceField(label="New status")
-    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), help_text="Recorded in the history.")
-    effective_on = forms.DateField(
-        required=False, widget=DATE, help_text="Signing date when signing without one (default today)."
-    )
-    expected_updated_at = VersionField(required=False)
-
-    def __init__(self, *args, agreement: Agreement, **kwargs):
-        super().__init__(*args, **kwargs)
-        labels = dict(AgreementStatus.choices)
-        self.fields["to_status"].choices = [(s, labels[s]) for s in agreement.allowed_transitions()]
-        self.fields["expected_updated_at"].initial = agreement.updated_at.isoformat()
 
 
 class PartyForm(ParsingForm):

@@ -1,133 +1,120 @@
-"""Importing agreements, milestones and commitments from CSV or XLSX: a dry-run preview, then the import.
+"""The import pages: upload a CSV or XLSX file, see the preview, confirm; and a template file per kind.
 
-The preview runs every row through the services in a transaction that is rolled back, so it lists
-exactly the errors the import would meet. The file travels back with the confirmation as a hidden
-field; the import re-checks every row, so nothing in it is trusted.
+The uploaded file is kept with its job, so the confirmation carries only the job's number and the import
+re-reads the file it previewed. Nothing is saved until the confirmation, and a file with any error imports
+nothing.
 """
 
 from __future__ import annotations
 
-import base64
-import binascii
-from dataclasses import dataclass, field
-from pathlib import Path
-
 from django.contrib import messages
-from django.core.exceptions import NON_FIELD_ERRORS
-from django.http import Http404
-from django.shortcuts import redirect, render
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.views import View
-from import_export.formats.base_formats import CSV, XLSX
-from import_export.results import RowResult
 
-from projects.web.access import ManagerRequiredMixin, actor_for
+from projects.web.access import ManagerRequiredMixin
 from projects.web.forms import ImportForm
+from projects.web.import_jobs import confirm_job, run_job, runs_inline, start_job
+from projects.web.importing import Outcome, check_columns
+from projects.web.models import ImportJob
 from projects.web.resources import IMPORTS
+from projects.web.sheet_files import SHEET_TYPES, sheet_response
+from projects.web.spreadsheets import Limits, UnreadableFile, check_size, read_sheet
 
-FORMATS = {".csv": CSV, ".xlsx": XLSX}
-# The confirmation posts the file back base64-encoded (4/3 of its size), within Django's default
-# 2.5 MB limit on a request body without files (DATA_UPLOAD_MAX_MEMORY_SIZE).
-MAX_BYTES = 1_500_000
-
-
-class UnreadableFile(ValueError):
-    pass
+TEMPLATE = "projects/import.html"
+# Seconds between reloads of a page whose job is still running (a Refresh header: no script needed).
+REFRESH_SECONDS = 2
 
 
-@dataclass
-class PreviewRow:
-    number: int
-    values: list
-    outcome: str
-    errors: list[str] = field(default_factory=list)
+def import_page(request, kind: str, **context) -> HttpResponse:
+    return render(
+        request,
+        TEMPLATE,
+        {
+            "kind": kind,
+            "kinds": list(IMPORTS),
+            "columns": IMPORTS[kind].columns(),
+            "form": ImportForm(),
+            "limits": Limits.from_settings(),
+            **context,
+        },
+    )
 
 
-def read_dataset(name: str, content: bytes):
-    file_format = FORMATS.get(Path(name).suffix.lower())
-    if file_format is None:
-        raise UnreadableFile("Upload a .csv or .xlsx file.")
-    try:
-        if file_format is CSV:
-            return CSV().create_dataset(content.decode("utf-8-sig"))
-        return XLSX().create_dataset(content)
-    except Exception as exc:  # tablib and openpyxl raise many types for a damaged file
-        raise UnreadableFile(f"This file cannot be read as {file_format().get_title()}: {exc}") from exc
+def job_page(request, job: ImportJob) -> HttpResponse:
+    outcome = Outcome.from_json(job.outcome) if job.outcome else None
+    shown = {"outcome": outcome, "rows": outcome.rows, "failed": outcome.failed} if outcome else {}
+    response = import_page(request, job.kind, job=job, **shown)
+    if job.in_progress:
+        response["Refresh"] = str(REFRESH_SECONDS)
+    return response
 
 
-def preview_rows(dataset, result) -> list[PreviewRow]:
-    rows = []
-    for number, (values, row_result) in enumerate(zip(dataset, result.rows, strict=False), 1):
-        errors = []
-        if row_result.validation_error is not None:
-            for name, messages_ in row_result.validation_error.message_dict.items():
-                prefix = "" if name == NON_FIELD_ERRORS else f"{name}: "
-                errors += [f"{prefix}{message}" for message in messages_]
-        errors += [str(error.error) for error in row_result.errors]
-        outcome = {
-            RowResult.IMPORT_TYPE_NEW: "new",
-            RowResult.IMPORT_TYPE_UPDATE: "update",
-            RowResult.IMPORT_TYPE_SKIP: "unchanged",
-        }.get(row_result.import_type, "error")
-        rows.append(PreviewRow(number, list(values), outcome if not errors else "error", errors))
-    return rows
+def known_kind(kind: str) -> str:
+    if kind not in IMPORTS:
+        raise Http404
+    return kind
 
 
 class ImportView(ManagerRequiredMixin, View):
-    template_name = "projects/import.html"
-
-    def dispatch(self, request, *args, **kwargs):
-        if kwargs["kind"] not in IMPORTS:
-            raise Http404
-        self.kind = kwargs["kind"]
-        return super().dispatch(request, *args, **kwargs)
-
-    def render_page(self, **context):
-        resource = IMPORTS[self.kind]()
-        columns = [f.column_name for f in resource.get_import_fields()]
-        return render(
-            self.request, self.template_name, {"kind": self.kind, "kinds": list(IMPORTS), "columns": columns, **context}
-        )
+    """Upload: a file that cannot be read is refused whole; a readable one becomes a job and its preview."""
 
     def get(self, request, kind):
-        return self.render_page(form=ImportForm())
+        return import_page(request, known_kind(kind))
 
     def post(self, request, kind):
-        confirmed = "content" in request.POST
+        kind = known_kind(kind)
         form = ImportForm(request.POST, request.FILES)
-        if confirmed:
-            name = request.POST.get("name", "")
-            try:
-                content = base64.b64decode(request.POST["content"], validate=True)
-            except (binascii.Error, ValueError):
-                return self.render_page(form=ImportForm(), file_error="The upload was damaged; choose the file again.")
-        elif form.is_valid():
-            upload = form.cleaned_data["file"]
-            if upload.size > MAX_BYTES:
-                form.add_error("file", "The file is larger than 1.5 MB; split it into several imports.")
-                return self.render_page(form=form)
-            name, content = upload.name, upload.read()
-        else:
-            return self.render_page(form=form)
+        if not form.is_valid():
+            return import_page(request, kind, form=form)
+        upload = form.cleaned_data["file"]
         try:
-            dataset = read_dataset(name, content)
+            content = self.read_upload(upload)
+            sheet = read_sheet(upload.name, content, Limits.from_settings())
+            check_columns(kind, sheet)
         except UnreadableFile as exc:
-            form = ImportForm()
-            return self.render_page(form=form, file_error=str(exc))
-        resource = IMPORTS[self.kind](actor=actor_for(request))
-        result = resource.import_data(
-            dataset, dry_run=not confirmed, use_transactions=True, rollback_on_validation_errors=True
-        )
-        failed = result.has_errors() or result.has_validation_errors()
-        if confirmed and not failed:
-            messages.success(request, f"Imported {len(dataset)} {self.kind} from {name}.")
-            return redirect("agreement-list")
-        return self.render_page(
-            form=ImportForm(),
-            name=name,
-            content=base64.b64encode(content).decode(),
-            headers=dataset.headers,
-            rows=preview_rows(dataset, result),
-            base_errors=[str(error.error) for error in result.base_errors],
-            failed=failed,
-            confirmed=confirmed,
-        )
+            return import_page(request, kind, file_error=str(exc))
+        job = start_job(kind=kind, name=upload.name, content=content, sheet=sheet, user=request.user)
+        return run_or_follow(request, job)
+
+    @staticmethod
+    def read_upload(upload) -> bytes:
+        """Refused by its size before it is read into memory."""
+        check_size(upload.size, Limits.from_settings())
+        return upload.read()
+
+
+class ImportJobView(ManagerRequiredMixin, View):
+    """A job's page: its progress while a worker runs it, then its preview or result; posting confirms it."""
+
+    def get(self, request, pk):
+        return job_page(request, self.own_job(request, pk))
+
+    def post(self, request, pk):
+        job = confirm_job(self.own_job(request, pk).pk)
+        return run_or_follow(request, job)
+
+    @staticmethod
+    def own_job(request, pk: int) -> ImportJob:
+        return get_object_or_404(ImportJob.objects.defer("content"), pk=pk, created_by=request.user)
+
+
+def run_or_follow(request, job: ImportJob) -> HttpResponse:
+    """A small file's job runs here and now; a large one's page follows the worker."""
+    if not runs_inline(job):
+        return redirect("import-job", job.pk)
+    run_job(job.pk)
+    job = ImportJob.objects.defer("content").get(pk=job.pk)
+    if job.imported:
+        messages.success(request, f"Imported {job.rows_total} {job.kind} from {job.file_name}.")
+        return redirect("agreement-list")
+    return job_page(request, job)
+
+
+class ImportTemplateView(ManagerRequiredMixin, View):
+    """An empty file with the columns an import reads, to fill in."""
+
+    def get(self, request, kind, file_type):
+        if file_type not in SHEET_TYPES:
+            raise Http404
+        return sheet_response(f"{known_kind(kind)}-template", file_type, IMPORTS[kind].columns(), [])

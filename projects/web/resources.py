@@ -1,4 +1,4 @@
-"""Import and export of agreements, milestones and commitments (django-import-export).
+"""Import of agreements, milestones and commitments (django-import-export), row by row through the services.
 
 Every imported row goes through the same service a form would call, so the same rules apply. The
 whole import is one transaction: the dry run rolls it back to preview each row's errors, and the
@@ -7,11 +7,12 @@ real run rolls back entirely if any row is refused, so a file is imported comple
 
 from __future__ import annotations
 
-import decimal
+from collections.abc import Callable
 
-from django.core.exceptions import ObjectDoesNotExist, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from import_export import fields, resources, widgets
+from import_export.instance_loaders import CachedInstanceLoader
 
 from projects.actors import Actor
 from projects.errors import DomainError
@@ -19,58 +20,83 @@ from projects.models import Agreement, Capability, FundingCommitment, Milestone,
 from projects.services.agreements import create_agreement, update_agreement
 from projects.services.funding import record_commitment
 from projects.services.milestones import create_milestone, update_milestone
-from projects.services.service import batch
+from projects.web.cell_values import AmountWidget, CountWidget, DayWidget
 
 
 class LookupWidget(widgets.ForeignKeyWidget):
-    """A foreign key by a natural column (slug, reference); an unknown value is a row error, not a crash."""
+    """A foreign key by a natural column (slug, reference), looked up once per import; unknown is a row error."""
+
+    def __init__(self, model, field: str):
+        super().__init__(model, field=field)
+        self.found = {}  # per import: a resource copies its fields, widgets included
 
     def clean(self, value, row=None, **kwargs):
-        try:
-            return super().clean(value, row, **kwargs)
-        except ObjectDoesNotExist:
-            raise ValueError(f"No {self.model._meta.verbose_name} with {self.field} “{value}”.") from None
-
-
-class AmountWidget(widgets.DecimalWidget):
-    """A decimal amount; text that is no number is a row error like any other."""
-
-    def clean(self, value, row=None, **kwargs):
-        try:
-            return super().clean(value, row, **kwargs)
-        except decimal.InvalidOperation:
-            raise ValueError(f"“{value}” is not a number.") from None
+        key = str(value if value is not None else "").strip()
+        if not key:
+            return None
+        if key not in self.found:
+            self.found[key] = self.model.objects.filter(**{self.field: key}).first()
+        if self.found[key] is None:
+            raise ValueError(f"No {self.model._meta.verbose_name} with {self.field} “{key}”.")
+        return self.found[key]
 
 
 class CapabilitiesWidget(widgets.Widget):
-    """Capability slugs separated by commas or semicolons."""
+    """Capability slugs separated by commas or semicolons; the taxonomy is loaded once per import."""
+
+    def __init__(self):
+        super().__init__()
+        self.known: dict[str, Capability] | None = None
 
     def clean(self, value, row=None, **kwargs) -> list[Capability]:
+        if self.known is None:
+            self.known = {capability.slug: capability for capability in Capability.objects.all()}
         slugs = {slug.strip() for slug in str(value or "").replace(";", ",").split(",") if slug.strip()}
-        found = list(Capability.objects.filter(slug__in=slugs))
-        unknown = slugs - {c.slug for c in found}
+        unknown = slugs - set(self.known)
         if unknown:
             raise ValidationError({"capabilities": f"Unknown capabilities: {', '.join(sorted(unknown))}."})
-        return found
-
-    def render(self, value, obj=None, **kwargs) -> str:
-        return ", ".join(c.slug for c in value.all()) if value is not None else ""
+        return [self.known[slug] for slug in sorted(slugs)]
 
 
 class ServiceResource(resources.ModelResource):
     """Saves each row through a service; a refusal becomes that row's validation errors.
 
     Subclasses define `save_row(instance, is_create, row)`, which calls the service and returns the saved record.
+    Numbers and dates are read as spreadsheets write them (see cell_values); `progress`, if given, is told the
+    number of each row done.
     """
 
-    def __init__(self, actor: Actor | None = None):
+    required_columns: tuple[str, ...] = ()
+
+    WIDGETS_MAP = {
+        **resources.ModelResource.WIDGETS_MAP,
+        **{
+            name: CountWidget
+            for name, widget in resources.ModelResource.WIDGETS_MAP.items()
+            if widget is widgets.IntegerWidget
+        },
+        "DecimalField": AmountWidget,
+        "DateField": DayWidget,
+    }
+
+    def __init__(self, actor: Actor | None = None, progress: Callable[[int], None] | None = None):
         super().__init__()
         self.actor = actor
+        self.progress = progress
 
-    def import_data(self, *args, **kwargs):
-        """The rows' service calls share the import's one transaction, so a file goes in whole or not at all."""
-        with batch():
-            return super().import_data(*args, **kwargs)
+    def get_instance(self, instance_loader, row):
+        """An unknown value in a column that identifies the row is that row's error, naming the column."""
+        errors = {}
+        for name in self.get_import_id_fields():
+            field = self.fields[name]
+            try:
+                if field.column_name in row:
+                    field.clean(row)
+            except ValueError as exc:
+                errors[field.column_name] = str(exc)
+        if errors:
+            raise ValidationError(errors)
+        return super().get_instance(instance_loader, row)
 
     def save_instance(self, instance, is_create, row, **kwargs):
         try:
@@ -84,25 +110,31 @@ class ServiceResource(resources.ModelResource):
     def save_m2m(self, instance, row, **kwargs):
         """Many-to-many values went to the service with the row."""
 
+    def after_import_row(self, row, row_result, **kwargs):
+        if self.progress is not None:
+            self.progress(kwargs["row_number"])
+
+    @classmethod
+    def columns(cls) -> list[str]:
+        """The columns the import reads, in order (what the template file lists)."""
+        return [field.column_name for field in cls().get_import_fields() if not field.readonly]
+
 
 class AgreementResource(ServiceResource):
     """Agreements by reference: a known reference updates that agreement, a new one creates a draft."""
 
-    budget = fields.Field(attribute="budget", column_name="budget", widget=AmountWidget())
+    required_columns = ("reference",)
+
     capabilities = fields.Field(attribute="capabilities", column_name="capabilities", widget=CapabilitiesWidget())
-    status = fields.Field(attribute="status", column_name="status", readonly=True)
-    latest_rag = fields.Field(attribute="latest_rag", column_name="latest_rag", readonly=True)
-    overdue_milestones = fields.Field(attribute="overdue_count", column_name="overdue_milestones", readonly=True)
-    next_due = fields.Field(attribute="next_due", column_name="next_due", readonly=True, widget=widgets.DateWidget())
 
     class Meta:
         model = Agreement
         import_id_fields = ["reference"]
+        instance_loader_class = CachedInstanceLoader  # the file's known references in one query
         fields = [
             "reference",
             "title",
             "kind",
-            "status",
             "currency",
             "budget",
             "signed_on",
@@ -110,11 +142,7 @@ class AgreementResource(ServiceResource):
             "ends_on",
             "capabilities",
             "summary",
-            "latest_rag",
-            "overdue_milestones",
-            "next_due",
         ]
-        export_order = fields
         skip_diff = True
 
     def import_field(self, field, instance, row, is_m2m=False, **kwargs):
@@ -133,6 +161,8 @@ class AgreementResource(ServiceResource):
 
 class MilestoneResource(ServiceResource):
     """Milestones by agreement reference and title: a known pair re-plans that milestone."""
+
+    required_columns = ("agreement", "title")
 
     agreement = fields.Field(
         attribute="agreement", column_name="agreement", widget=LookupWidget(Agreement, field="reference")
@@ -158,11 +188,12 @@ class MilestoneResource(ServiceResource):
 class CommitmentResource(ServiceResource):
     """New pledges and commitments; the funder becomes a party with the funder role if it is not one."""
 
+    required_columns = ("agreement", "funder", "amount")
+
     agreement = fields.Field(
         attribute="agreement", column_name="agreement", widget=LookupWidget(Agreement, field="reference")
     )
     funder = fields.Field(attribute="funder", column_name="funder", widget=LookupWidget(Organization, field="slug"))
-    amount = fields.Field(attribute="amount", column_name="amount", widget=AmountWidget())
 
     class Meta:
         model = FundingCommitment

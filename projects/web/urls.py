@@ -3,7 +3,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from projects.web import accounts, agreements, dashboard, editing, exchange_rates, imports
+from projects.web import accounts, agreements, dashboard, editing, exchange_rates, exports, imports
 
 urlpatterns = [
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
@@ -13,7 +13,7 @@ urlpatterns = [
     ),
     path("", dashboard.DashboardView.as_view(), name="dashboard"),
     path("agreements/", agreements.AgreementListView.as_view(), name="agreement-list"),
-    path("agreements/export.<str:file_type>", agreements.AgreementExportView.as_view(), name="agreement-export"),
+    path("agreements/export.<str:file_type>", exports.AgreementExportView.as_view(), name="agreement-export"),
     path("agreements/new/", editing.AgreementCreateView.as_view(), name="agreement-create"),
     path("agreements/<int:pk>/", agreements.AgreementDetailView.as_view(), name="agreement"),
     path("agreements/<int:pk>/edit/", editing.AgreementEditView.as_view(), name="agreement-edit"),
@@ -30,6 +30,8 @@ urlpatterns = [
     path("milestones/<int:pk>/edit/", editing.MilestoneEditView.as_view(), name="milestone-edit"),
     path("milestones/<int:pk>/complete/", editing.MilestoneCompleteView.as_view(), name="milestone-complete"),
     path("import/<str:kind>/", imports.ImportView.as_view(), name="import"),
+    path("import/<str:kind>/template.<str:file_type>", imports.ImportTemplateView.as_view(), name="import-template"),
+    path("import/jobs/<int:pk>/", imports.ImportJobView.as_view(), name="import-job"),
     path("exchange-rates/", exchange_rates.ExchangeRatesView.as_view(), name="exchange-rates"),
     path("exchange-rates/new/", exchange_rates.ExchangeRateCreateView.as_view(), name="exchange-rate-create"),
     path("exchange-rates/<int:pk>/edit/", exchange_rates.ExchangeRateEditView.as_view(), name="exchange-rate-edit"),

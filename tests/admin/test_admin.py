@@ -1,7 +1,9 @@
+from datetime import date
 from decimal import Decimal
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from projects.choices import AgreementStatus
 from projects.models import (
@@ -83,6 +85,22 @@ def test_status_changes_through_the_transition_view_with_a_reason(admin_client):
         "Terms agreed in principle",
         "root",
     )
+
+
+def test_admin_status_change_takes_the_signing_date_and_refuses_a_stale_form(admin_client):
+    agreement = AgreementFactory(status=AgreementStatus.NEGOTIATING)
+    url = reverse("admin:agreement-transition", args=[agreement.pk])
+    shown_at = admin_client.get(url).context["form"]["expected_updated_at"].value()
+    Agreement.objects.filter(pk=agreement.pk).update(title="Changed by a colleague", updated_at=timezone.now())
+
+    move = {"to_status": AgreementStatus.SIGNED, "reason": "Signed in Kyiv", "effective_on": "2026-01-10"}
+    stale = admin_client.post(url, {**move, "expected_updated_at": shown_at})
+    assert stale.status_code == 200 and "changed by someone else" in stale.content.decode()
+    assert Agreement.objects.get(pk=agreement.pk).status == AgreementStatus.NEGOTIATING
+
+    assert admin_client.post(url, move).status_code == 302
+    agreement.refresh_from_db()
+    assert (agreement.status, agreement.signed_on) == (AgreementStatus.SIGNED, date(2026, 1, 10))
 
 
 def test_admin_disbursement_beyond_the_commitment_is_refused_and_nothing_is_saved(admin_client):

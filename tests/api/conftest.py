@@ -37,12 +37,6 @@ def _fresh_throttle_counters():
     cache.clear()
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    """The factories give every author a password; the real hasher's slowness would dominate these tests."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def bearer(raw: str) -> APIClient:
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Bearer {raw}")

@@ -19,6 +19,7 @@ from projects.models import (
 from tests.api.conftest import bearer
 from tests.api.test_isolation import database_snapshot
 from tests.factories import (
+    AgreementFactory,
     CapabilityFactory,
     CommitmentFactory,
     ExchangeRateFactory,
@@ -347,3 +348,17 @@ def test_a_new_commitment_makes_its_funder_a_party(alpha, staff_api):
     assert AgreementParty.objects.filter(agreement=alpha.agreement, organization=funder, role=PartyRole.FUNDER).exists()
     assert FundingCommitment.objects.filter(funder=funder).get().status == "committed"
     assert Agreement.objects.get(pk=alpha.agreement.pk).status == AgreementStatus.DRAFT
+
+
+def test_history_lists_a_capability_change_once_with_the_capability_ids(db, staff_api):
+    agreement, drones = AgreementFactory(), CapabilityFactory(name="Strike drones")
+    url = reverse("api-agreement", args=[agreement.pk])
+    assert staff_api.patch(url, {"capabilities": [drones.pk]}, format="json").status_code == 200
+
+    # The capability change and the save that moved the timestamp are two history rows, but one change.
+    entries = staff_api.get(reverse("api-agreement-history", args=[agreement.pk])).json()["results"]
+    assert [(e["action"], e["changes"]) for e in entries][0] == (
+        "changed",
+        [{"field": "capabilities", "old": None, "new": str(drones.pk)}],
+    )
+    assert [e["action"] for e in entries] == ["changed", "created"]

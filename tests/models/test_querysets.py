@@ -5,8 +5,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.test import RequestFactory
 from rest_framework.request import Request
 
-from projects.actors import Actor
-from projects.api.authentication import actor_of as api_actor_of
+from projects.actors import Actor, actor_of
 from projects.models import Agreement, Disbursement, FundingCommitment, Milestone, StatusReport
 from projects.permissions import visible_organizations
 from tests.factories import (
@@ -50,7 +49,7 @@ def test_people_with_an_account_see_everything_and_nobody_else_anything():
 
 def test_an_anonymous_visitor_is_never_internal_however_its_actor_is_built():
     AgreementFactory.create_batch(2)
-    actors = [Actor(user=AnonymousUser()), api_actor_of(Request(RequestFactory().get("/")))]
+    actors = [Actor(user=AnonymousUser()), actor_of(Request(RequestFactory().get("/")))]
 
     for actor in actors:
         assert not actor.is_internal and not actor.is_staff and not actor.is_partner

@@ -6,8 +6,8 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
-from projects.notifications.delivery import plan_digests, plan_reminders
 from projects.notifications.models import Contact, Delivery, DeliveryKind, DigestFrequency, Recipient, ReminderRule
+from projects.notifications.planning import plan_digests, plan_reminders
 from tests.factories import UserFactory
 
 

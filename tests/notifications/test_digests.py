@@ -3,6 +3,7 @@
 import datetime
 from decimal import Decimal
 
+import pytest
 from django.core import mail
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -10,10 +11,9 @@ from django.utils import timezone
 
 from projects.actors import Actor
 from projects.choices import AgreementStatus, CommitmentStatus, MilestoneStatus, Rag
-from projects.notifications import emails
-from projects.notifications.delivery import plan_digests
-from projects.notifications.digests import build_digest
+from projects.notifications.delivery import deliver_batch
 from projects.notifications.models import Delivery, DeliveryStatus, DigestFrequency, Recipient
+from projects.notifications.planning import plan_digests
 from projects.services.agreements import transition_agreement
 from tests.factories import (
     AgreementFactory,
@@ -113,7 +113,8 @@ def test_one_digest_per_period_and_none_for_recipients_who_turned_it_off(program
     assert len(mail.outbox) == 2
 
 
-def digest_queries(recipient, agreements: int, today) -> int:
+def follow_agreements(recipient, agreements: int, today) -> None:
+    """Agreements with news of every kind, managed by the recipient's user."""
     for n in range(agreements):
         agreement = AgreementFactory(status=AgreementStatus.ACTIVE, signed_on=today, programme_manager=recipient.user)
         MilestoneFactory(agreement=agreement, due_on=today + 3 * DAY)
@@ -123,15 +124,46 @@ def digest_queries(recipient, agreements: int, today) -> int:
         DisbursementFactory(commitment=commitment)
         CommitmentFactory(agreement=agreement, status=CommitmentStatus.PLEDGED, funder=commitment.funder)
         StatusReportFactory(agreement=agreement, rag=Rag.RED if n % 2 else Rag.GREEN)
+
+
+def batch_queries(recipients: int, agreements_each: int, today) -> int:
+    """Queries to build, render and send one batch of digests (each recipient with its own agreements)."""
+    ids = []
+    for _ in range(recipients):
+        recipient = Recipient.objects.create(user=StaffUserFactory())
+        follow_agreements(recipient, agreements_each, today)
+        ids.append(Delivery.objects.create(recipient=recipient, kind="digest", period="weekly", on_date=today).pk)
     with CaptureQueriesContext(connection) as queries:
-        now = timezone.now()
-        digest = build_digest(recipient, since=now - 7 * DAY, until=now)
-        message = emails.digest_message(digest, DigestFrequency.WEEKLY)
-    assert len(digest.sections) == agreements and message.subject
+        outcome = deliver_batch(ids)
+    assert outcome == {DeliveryStatus.SENT: recipients} and len(mail.outbox) == recipients
+    assert all(f"{agreements_each} agreements with news" in m.subject for m in mail.outbox)
     return len(queries)
 
 
-def test_a_digest_of_50_agreements_costs_the_same_queries_as_one_of_2(db):
-    today = timezone.localdate()
-    small, large = (Recipient.objects.create(user=StaffUserFactory()) for _ in range(2))
-    assert digest_queries(small, 2, today) == digest_queries(large, 50, today) == 10
+@pytest.mark.django_db(transaction=True)  # each message commits on its own, as in production
+@pytest.mark.parametrize(("recipients", "agreements_each", "queries"), [(2, 2, 15 + 3 * 2), (12, 5, 15 + 3 * 12)])
+def test_a_digest_batch_costs_one_set_of_queries_plus_one_claim_per_message(recipients, agreements_each, queries):
+    """Loading, building and the funding figures are shared by the batch; each message is claimed as it is sent,
+    in its own transaction (BEGIN, the claiming UPDATE, COMMIT)."""
+    assert batch_queries(recipients, agreements_each, timezone.localdate()) == queries
+
+
+def test_an_agreement_without_exchange_rate_blanks_only_its_followers_funding_figures(
+    programme, django_capture_on_commit_callbacks
+):
+    """The batch computes funding once; a missing rate costs the figures of those who follow that agreement only."""
+    taras = StaffUserFactory(email="taras@mod.example")
+    krone = AgreementFactory(
+        status=AgreementStatus.ACTIVE, signed_on=programme.today, programme_manager=taras, currency="NOK"
+    )  # no NOK rate exists
+    MilestoneFactory(agreement=krone, due_on=programme.today)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        plan_digests(DigestFrequency.WEEKLY, programme.today)
+
+    bodies = {m.to[0].split("<")[1].rstrip(">"): m.body for m in mail.outbox}
+    assert "Funding figures unavailable: No exchange rate for NOK" in bodies["taras@mod.example"]
+    assert (
+        "Budget 1,000,000.00 EUR, committed 0.00, funding gap 1,000,000.00 EUR (100% unfunded)."
+        in (bodies["petra@mod.example"])
+    )

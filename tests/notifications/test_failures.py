@@ -4,11 +4,14 @@ import datetime
 import socket
 
 import pytest
+from django.conf import settings
 from django.core import mail
 
-from projects.notifications.delivery import deliver, plan_reminders
+from projects import tasks
+from projects.notifications.delivery import deliver_batch
 from projects.notifications.models import Delivery, DeliveryStatus
-from projects.tasks import deliver as deliver_task
+from projects.notifications.planning import plan_reminders
+from tracker.celery import app as celery_app
 
 DAY = datetime.timedelta(days=1)
 
@@ -30,10 +33,11 @@ def test_a_failed_send_stays_pending_and_the_next_run_sends_it(
     with django_capture_on_commit_callbacks():
         ids = plan_reminders(programme.today)
     with pytest.raises(ConnectionRefusedError):
-        deliver(ids[0])
+        deliver_batch(ids)
     failed = Delivery.objects.get(pk=ids[0])
     assert failed.status == DeliveryStatus.PENDING and failed.attempts == 1
     assert "ConnectionRefusedError" in failed.last_error
+    assert set(Delivery.objects.values_list("status", flat=True)) == {DeliveryStatus.PENDING}
 
     unreachable_smtp.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     with django_capture_on_commit_callbacks(execute=True):
@@ -55,7 +59,15 @@ def test_deliveries_left_pending_longer_than_the_catch_up_window_expire(
     assert set(Delivery.objects.values_list("status", flat=True)) == {DeliveryStatus.EXPIRED}
 
 
-def test_the_send_task_retries_mail_errors_late_acked_with_time_limits():
-    assert deliver_task.acks_late and deliver_task.reject_on_worker_lost
-    assert set(deliver_task.autoretry_for) >= {OSError} and deliver_task.retry_backoff and deliver_task.retry_jitter
-    assert deliver_task.soft_time_limit < deliver_task.time_limit
+def test_the_send_task_retries_mail_errors_late_acked():
+    task = tasks.deliver_batch
+    assert task.acks_late and task.reject_on_worker_lost
+    assert set(task.autoretry_for) >= {OSError} and task.retry_backoff and task.retry_jitter
+
+
+def test_every_task_takes_its_time_limits_from_the_settings():
+    """No task sets limits of its own: each has CELERY_TASK_SOFT_TIME_LIMIT and CELERY_TASK_TIME_LIMIT."""
+    assert (settings.CELERY_TASK_SOFT_TIME_LIMIT, settings.CELERY_TASK_TIME_LIMIT) == (240, 300)
+    assert (celery_app.conf.task_soft_time_limit, celery_app.conf.task_time_limit) == (240, 300)
+    for task in (tasks.send_reminders, tasks.send_digests, tasks.deliver_batch):
+        assert (task.soft_time_limit, task.time_limit) == (240, 300), task.name

@@ -6,11 +6,12 @@ import pytest
 from django.core import mail
 from django.db import IntegrityError, transaction
 
-from projects.choices import MilestoneStatus
-from projects.notifications.delivery import plan_reminders
-from projects.notifications.models import Delivery, DeliveryKind, DeliveryStatus, Recipient
+from projects.choices import AgreementStatus, MilestoneStatus
+from projects.notifications.models import Delivery, DeliveryKind, DeliveryStatus, Recipient, RemindedMilestone
+from projects.notifications.planning import plan_reminders
+from projects.notifications.recipients import milestone_recipients
 from projects.notifications.reminders import reminders_due
-from tests.factories import MilestoneFactory
+from tests.factories import AgreementFactory, MilestoneFactory, UserFactory
 
 DAY = datetime.timedelta(days=1)
 
@@ -104,17 +105,83 @@ def test_a_milestone_done_before_its_reminder_goes_out_is_skipped(programme, dja
     assert set(Delivery.objects.values_list("status", flat=True)) == {DeliveryStatus.SKIPPED}
 
 
-def test_the_database_refuses_a_second_reminder_for_the_same_milestone_day_and_recipient(programme):
+def test_reminders_due_the_same_day_reach_each_recipient_in_one_message(programme, django_capture_on_commit_callbacks):
+    agreement, producer, today = programme.agreement, programme.producer, programme.today
+    MilestoneFactory(agreement=agreement, responsible=producer, title="Test range certified", due_on=today + 7 * DAY)
+    MilestoneFactory(agreement=agreement, responsible=producer, title="Operators trained", due_on=today - 7 * DAY)
+    other = AgreementFactory(
+        reference="UA-PL-2026-002", status=AgreementStatus.ACTIVE, signed_on=today, programme_manager=programme.manager
+    )
+    MilestoneFactory(agreement=other, responsible=producer, title="Spare parts shipped", due_on=today)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        plan_reminders(today)
+    with django_capture_on_commit_callbacks(execute=True):
+        plan_reminders(today)  # beat fired twice
+
+    by_person = {m.to[0]: m for m in mail.outbox}
+    assert len(mail.outbox) == 3 and sorted(by_person) == [
+        "Oleh Owner <oleh@mod.example>",
+        "Olena Koval <olena@drone-works.example>",
+        "Petra Manager <petra@mod.example>",
+    ]
+    bundle = by_person["Petra Manager <petra@mod.example>"]
+    assert bundle.subject == "[UA-GB-2026-001, UA-PL-2026-002] 4 milestones need attention, 1 overdue"
+    text = bundle.body
+    assert text.startswith("4 milestones need your attention.")
+    order = ["Operators trained", "Spare parts shipped", "Test range certified", "First 1,000 interceptors delivered"]
+    positions = [text.index(f"Milestone:   {title}") for title in order]  # by due date
+    assert positions == sorted(positions)
+    assert f"Due:         {today - 7 * DAY:%-d %B %Y} (overdue by 7 days)" in text
+    assert f"Due:         {today:%-d %B %Y} (due today)" in text
+    assert "UA-PL-2026-002" in bundle.alternatives[0][0]
+    # Oleh owns only the first milestone: his message is the single reminder it always was.
+    assert by_person["Oleh Owner <oleh@mod.example>"].subject == (
+        "[UA-GB-2026-001] Milestone due in 14 days: First 1,000 interceptors delivered"
+    )
+    petra = Delivery.objects.get(recipient__user=programme.manager)
+    assert petra.status == DeliveryStatus.SENT and petra.reminded.count() == 4
+
+
+def test_a_milestone_done_before_the_message_goes_drops_out_of_it(programme, django_capture_on_commit_callbacks):
+    later = MilestoneFactory(
+        agreement=programme.agreement, responsible=programme.producer, title="Later", due_on=programme.today + 7 * DAY
+    )
+    with django_capture_on_commit_callbacks() as queued:
+        plan_reminders(programme.today)
+    later.status, later.completed_on = MilestoneStatus.DONE, programme.today
+    later.save(update_fields=["status", "completed_on"])
+    for callback in queued:
+        callback()
+    message = next(m for m in mail.outbox if "petra" in m.to[0])
+    assert message.subject == "[UA-GB-2026-001] Milestone due in 14 days: First 1,000 interceptors delivered"
+    assert "Later" not in message.body
+
+
+def test_the_database_refuses_a_second_reminder_message_for_the_same_recipient_and_day(programme):
     recipient = Recipient.objects.get(contact=programme.contact)
-    key = {
-        "recipient": recipient,
-        "kind": DeliveryKind.REMINDER,
-        "milestone": programme.milestone,
-        "due_on": programme.milestone.due_on,
-        "on_date": programme.today,
-    }
-    Delivery.objects.create(period="before:14", **key)
+    key = {"recipient": recipient, "kind": DeliveryKind.REMINDER, "on_date": programme.today}
+    message = Delivery.objects.create(**key)
     with pytest.raises(IntegrityError), transaction.atomic():
-        Delivery.objects.create(period="before:14", **key)
-    # A new due date is a new reminder.
-    Delivery.objects.create(period="before:14", **{**key, "due_on": programme.milestone.due_on + DAY})
+        Delivery.objects.create(**key)
+    RemindedMilestone.objects.create(
+        delivery=message, milestone=programme.milestone, due_on=programme.milestone.due_on, rule="before:14"
+    )
+    with pytest.raises(IntegrityError), transaction.atomic():
+        RemindedMilestone.objects.create(
+            delivery=message, milestone=programme.milestone, due_on=programme.milestone.due_on, rule="before:14"
+        )
+    # The next day is a new message.
+    Delivery.objects.create(**{**key, "on_date": programme.today + DAY})
+
+
+def test_finding_who_to_remind_writes_nothing(programme):
+    """Users get their preferences from the planning service; the read that finds recipients only reads."""
+    newcomer = UserFactory(email="nadia@mod.example")
+    milestone = MilestoneFactory(agreement=programme.agreement, responsible=programme.producer, owner=newcomer)
+    before = Recipient.objects.count()
+
+    found = milestone_recipients([milestone])
+
+    assert Recipient.objects.count() == before
+    assert sorted(r.email for r in found[milestone.pk]) == ["olena@drone-works.example"]

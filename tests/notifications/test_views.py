@@ -7,8 +7,8 @@ from django.core import mail
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from projects.notifications.delivery import plan_reminders
 from projects.notifications.models import DigestFrequency, Recipient
+from projects.notifications.planning import plan_reminders
 from projects.notifications.unsubscribe import unsubscribe_url
 from tests.factories import AgreementFactory, MilestoneFactory, UserFactory
 

@@ -8,7 +8,7 @@ import pytest
 from django.utils import timezone
 
 from projects.actors import Actor
-from projects.choices import ALLOWED_TRANSITIONS, SIGNED_STATUSES, AgreementStatus
+from projects.choices import AGREEMENT_TRANSITIONS, SIGNED_STATUSES, AgreementStatus
 from projects.errors import DomainError, ErrorCode
 from projects.models import Agreement, StatusChange
 from projects.services.agreements import (
@@ -32,8 +32,8 @@ from tests.factories import (
 pytestmark = pytest.mark.django_db
 
 ALL_MOVES = list(product(AgreementStatus.values, repeat=2))
-ALLOWED = [(a, b) for a, b in ALL_MOVES if b in ALLOWED_TRANSITIONS[a]]
-REFUSED = [(a, b) for a, b in ALL_MOVES if b not in ALLOWED_TRANSITIONS[a]]
+ALLOWED = [(a, b) for a, b in ALL_MOVES if b in AGREEMENT_TRANSITIONS[a]]
+REFUSED = [(a, b) for a, b in ALL_MOVES if b not in AGREEMENT_TRANSITIONS[a]]
 
 
 def agreement_in(status: str) -> Agreement:

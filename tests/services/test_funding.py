@@ -8,11 +8,10 @@ from django.db import connection
 from django.db.models import Sum
 
 from projects.actors import Actor
-from projects.choices import CommitmentStatus, PartyRole
+from projects.choices import COMMITMENT_TRANSITIONS, CommitmentStatus, PartyRole
 from projects.errors import DomainError, ErrorCode
 from projects.models import AgreementParty, Disbursement, ExchangeRate, FundingCommitment
 from projects.services.funding import (
-    COMMITMENT_MOVES,
     record_commitment,
     record_disbursement,
     set_exchange_rate,
@@ -158,7 +157,7 @@ COMMITMENT_STATUS_PAIRS = [(a, b) for a in CommitmentStatus.values for b in Comm
 def test_commitment_status_moves_only_forward(staff, from_status, to_status):
     commitment = CommitmentFactory(status=from_status)
 
-    if to_status in COMMITMENT_MOVES[from_status]:
+    if to_status in COMMITMENT_TRANSITIONS[from_status]:
         update_commitment(actor=staff, commitment_id=commitment.pk, status=to_status)
         assert FundingCommitment.objects.get(pk=commitment.pk).status == to_status
     else:

@@ -179,6 +179,21 @@ def test_stale_progress_update_is_a_conflict(staff):
     assert Milestone.objects.get(pk=milestone.pk).actual_quantity == 10
 
 
+def test_completing_a_milestone_someone_changed_meanwhile_is_a_conflict(staff):
+    milestone = counted()
+    seen = milestone.updated_at
+    update_milestone_progress(actor=staff, milestone_id=milestone.pk, actual_quantity=10)
+
+    with pytest.raises(DomainError) as refused:
+        complete_milestone(actor=staff, milestone_id=milestone.pk, actual_quantity=40, expected_updated_at=seen)
+    assert refused.value.code == ErrorCode.CONFLICT
+    assert Milestone.objects.filter(pk=milestone.pk, status="planned", actual_quantity=10).exists()
+
+    current = Milestone.objects.get(pk=milestone.pk).updated_at
+    complete_milestone(actor=staff, milestone_id=milestone.pk, actual_quantity=40, expected_updated_at=current)
+    assert Milestone.objects.get(pk=milestone.pk).status == "done"
+
+
 def test_milestone_cannot_be_created_as_completed_in_the_future(staff):
     agreement = AgreementFactory()
     party = PartyFactory(agreement=agreement).organization

@@ -19,12 +19,6 @@ def _fresh_login_throttle():
     cache.clear()
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    """Every status report factory makes an author with a password; real hashing would dominate the run."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def demo(db):
     """The demo portfolio of `seed_demo`, with its logins manager, viewer and admin."""

@@ -112,7 +112,7 @@ def test_list_flags_the_agreement_without_a_rate_and_shows_the_others_gaps(manag
 def test_export_of_the_filtered_list_to_csv_and_xlsx(manager_client, portfolio):
     csv = manager_client.get(reverse("agreement-export", args=["csv"]) + "?kind=co_production&sort=-budget")
     assert csv["Content-Type"].startswith("text/csv")
-    lines = csv.content.decode().splitlines()
+    lines = csv.content.decode("utf-8-sig").splitlines()  # with the byte-order mark Excel needs
     assert lines[0].startswith("reference,title,kind,status,currency,budget")
     assert [line.split(",")[0] for line in lines[1:]] == ["UA-DK-2025-012", "UA-XX-2026-100"]
     assert "60000000.00" in lines[1] and "strike-drones" in lines[1] and ",red," in lines[1]

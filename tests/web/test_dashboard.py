@@ -6,12 +6,12 @@ from decimal import Decimal
 from django.urls import reverse
 from django.utils import timezone
 
+from projects.changelog import recent_changes
 from projects.choices import AgreementStatus
 from projects.models import Agreement, ExchangeRate, Milestone
 from projects.selectors import portfolio_funding
 from projects.services.agreements import create_agreement, transition_agreement
 from projects.services.reports import post_status_report
-from projects.web.changes import recent_changes
 from projects.web.templatetags.figures import money, percent
 from tests.factories import AgreementFactory, CommitmentFactory, ExchangeRateFactory
 

@@ -19,16 +19,21 @@ AGREEMENTS_CSV = (
 )
 
 
+def workbook(rows) -> bytes:
+    book = openpyxl.Workbook()
+    for row in rows:
+        book.active.append(row)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
 def upload(client, kind: str, name: str, content: bytes):
     return client.post(reverse("import", args=[kind]), {"file": SimpleUploadedFile(name, content)})
 
 
 def confirm(client, kind: str, preview):
-    return client.post(
-        reverse("import", args=[kind]),
-        {"name": preview.context["name"], "content": preview.context["content"]},
-        follow=True,
-    )
+    return client.post(reverse("import-job", args=[preview.context["job"].pk]), follow=True)
 
 
 def test_preview_then_import_of_agreements_through_the_services(manager_client, staff_user):
@@ -75,14 +80,6 @@ def test_milestones_and_commitments_from_xlsx(manager_client):
     producer = OrganizationFactory(slug="dnipro-uas")
     PartyFactory(agreement=agreement, organization=producer, role=PartyRole.PRODUCER)
     OrganizationFactory(slug="mod-dk", country="DK")
-
-    def workbook(rows) -> bytes:
-        book = openpyxl.Workbook()
-        for row in rows:
-            book.active.append(row)
-        buffer = io.BytesIO()
-        book.save(buffer)
-        return buffer.getvalue()
 
     milestones = workbook(
         [
@@ -132,7 +129,8 @@ def test_viewers_cannot_import(viewer_client):
     assert not Agreement.objects.exists()
 
 
-def test_a_file_near_the_size_limit_survives_the_round_trip_of_its_confirmation(manager_client):
+def test_a_file_near_the_size_limit_survives_the_round_trip_of_its_confirmation(manager_client, settings):
+    settings.IMPORT_MAX_UPLOAD_BYTES = 1_500_000
     header = "reference,title,kind,currency,budget,summary\n"
     rows = "".join(f"UA-BIG-{n:03d},Programme {n},co_production,EUR,{n}.00,{'x' * 14_000}\n" for n in range(1, 101))
     content = (header + rows).encode()
@@ -143,3 +141,20 @@ def test_a_file_near_the_size_limit_survives_the_round_trip_of_its_confirmation(
     assert "Imported 100 agreements from big.csv." in done.content.decode()
     too_big = upload(manager_client, "agreements", "bigger.csv", content + b"x" * 100_000)
     assert "larger than 1.5 MB" in too_big.content.decode()
+
+
+# 32 whatever the file (session, user, the job kept, claimed and finished, the batch, known references and
+# capabilities loaded once) and 36 per row, each in the service or its savepoints: checks, the agreement, its
+# capabilities and their history.
+PREVIEW_QUERIES = {2: 104, 6: 248}
+
+
+@pytest.mark.parametrize("rows", sorted(PREVIEW_QUERIES))
+def test_preview_queries_are_pinned_per_file_size(manager_client, django_assert_num_queries, rows):
+    CapabilityFactory(slug="ammunition")
+    AgreementFactory(reference="UA-PL-2026-000")
+    lines = "".join(f"UA-PL-2026-{n:03d},Line {n},co_production,EUR,100.00,,,ammunition\n" for n in range(rows))
+    content = ("reference,title,kind,currency,budget,starts_on,ends_on,capabilities\n" + lines).encode()
+    with django_assert_num_queries(PREVIEW_QUERIES[rows]):
+        preview = upload(manager_client, "agreements", "agreements.csv", content)
+    assert [row.outcome for row in preview.context["rows"]] == ["update"] + ["new"] * (rows - 1)

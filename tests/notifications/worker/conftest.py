@@ -6,29 +6,22 @@ committed, hence transactional tests). Without Redis these tests fail in CI and 
 
 from __future__ import annotations
 
-import asyncio
 import json
-import logging
 import os
 import signal
-import socket
 import subprocess
 import sys
-import threading
 import time
-from email import policy
-from email.message import EmailMessage
-from email.parser import BytesParser
 from pathlib import Path
 
 import pytest
 import redis
-from aiosmtpd.controller import Controller
 from django.db import connection
 from kombu import Connection
 
 from tests.brokers import celery_configured
 from tests.conftest import IN_CI
+from tests.notifications.mail_server import mail_server
 from tracker.celery import app as celery_app
 
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/14")
@@ -36,74 +29,8 @@ RABBITMQ_URL = os.environ.get("TEST_RABBITMQ_URL", "amqp://guest:guest@127.0.0.1
 BASE_DIR = Path(__file__).resolve().parents[3]
 # Short enough that tasks held by a killed worker come back within seconds, not the default hour.
 TRANSPORT_OPTIONS = {"visibility_timeout": 5, "unacked_restore_interval": 1, "unacked_restore_throttle": 1}
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-class MailSink:
-    """An SMTP server that keeps what it accepts; it can refuse the next N recipients or answer slowly."""
-
-    def __init__(self):
-        self.lock = threading.Lock()
-        self.reset()
-
-    def reset(self) -> None:
-        with self.lock:
-            self.messages: list[EmailMessage] = []
-            self.refusals_left = 0
-            self.refused = 0
-            self.delay = 0.0
-            self.holding = False
-            self.held = 0
-
-    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
-        if self.delay:
-            await asyncio.sleep(self.delay)  # slow before accepting: a sender killed here has sent nothing
-        if self.holding:
-            self.held += 1
-            while self.holding:
-                await asyncio.sleep(0.01)
-            self.held -= 1
-        with self.lock:
-            if self.refusals_left > 0:
-                self.refusals_left -= 1
-                self.refused += 1
-                return "451 4.3.0 Mail server busy, try again later"
-        envelope.rcpt_tos.append(address)
-        return "250 OK"
-
-    async def handle_DATA(self, server, session, envelope):
-        message = BytesParser(policy=policy.default).parsebytes(envelope.content)
-        with self.lock:
-            self.messages.append(message)
-        return "250 Message accepted for delivery"
-
-    def hold(self, senders: int, timeout: float = 10) -> None:
-        """Keep new recipients waiting until `senders` connections are held: none of them is mid-delivery."""
-        self.holding = True
-        deadline = time.monotonic() + timeout
-        while self.held < senders and time.monotonic() < deadline:
-            time.sleep(0.01)
-        assert self.held == senders, f"only {self.held} of {senders} senders reached the server"
-
-    def release(self) -> None:
-        self.holding = False
-
-    def count(self) -> int:
-        with self.lock:
-            return len(self.messages)
-
-    def wait_for(self, count: int, timeout: float, worker: Worker) -> list[EmailMessage]:
-        deadline = time.monotonic() + timeout
-        while self.count() < count and time.monotonic() < deadline:
-            time.sleep(0.1)
-        if self.count() < count:
-            pytest.fail(f"{self.count()} of {count} messages arrived in {timeout}s. Worker log:\n{worker.log_tail()}")
-        return list(self.messages)
+# Small batches, so a few dozen messages keep every pool process busy and a kill lands mid-batch.
+WORKER_BATCH_SIZE = 5
 
 
 class Worker:
@@ -182,12 +109,8 @@ def redis_broker():
 
 @pytest.fixture(scope="session")
 def mail_sink():
-    logging.getLogger("mail.log").setLevel(logging.WARNING)  # aiosmtpd logs every SMTP command at INFO
-    sink = MailSink()
-    controller = Controller(sink, hostname="127.0.0.1", port=free_port())
-    controller.start()
-    yield sink, controller.port
-    controller.stop()
+    with mail_server() as (sink, port):
+        yield sink, port
 
 
 def start_worker(broker_url: str, transport_options: dict, mail_port: int, log_dir: Path) -> Worker:
@@ -208,6 +131,7 @@ def start_worker(broker_url: str, transport_options: dict, mail_port: int, log_d
         "EMAIL_URL": f"smtp://127.0.0.1:{mail_port}",
         "NOTIFICATIONS_MAX_RETRIES": "20",
         "NOTIFICATIONS_RETRY_BACKOFF_MAX": "2",
+        "NOTIFICATIONS_BATCH_SIZE": str(WORKER_BATCH_SIZE),
     }
     process = Worker(env, log_dir / "celery.log")
     process.start()
@@ -222,8 +146,9 @@ def worker(django_db_setup, redis_broker, mail_sink, tmp_path_factory):
 
 
 @pytest.fixture
-def live(transactional_db, worker, mail_sink, redis_broker):
+def live(transactional_db, worker, mail_sink, redis_broker, settings):
     """Point this process's Celery app at the worker's broker, so `on_commit` enqueues reach it."""
+    settings.NOTIFICATIONS_BATCH_SIZE = WORKER_BATCH_SIZE  # planning, here, cuts the batches
     sink, _ = mail_sink
     sink.reset()
     with celery_configured(broker_url=REDIS_URL, task_always_eager=False, broker_transport_options=TRANSPORT_OPTIONS):
@@ -249,7 +174,8 @@ def rabbitmq_worker(django_db_setup, mail_sink, tmp_path_factory):
 
 
 @pytest.fixture
-def live_on_rabbitmq(transactional_db, rabbitmq_worker, mail_sink):
+def live_on_rabbitmq(transactional_db, rabbitmq_worker, mail_sink, settings):
+    settings.NOTIFICATIONS_BATCH_SIZE = WORKER_BATCH_SIZE
     sink, _ = mail_sink
     sink.reset()
     with celery_configured(broker_url=RABBITMQ_URL, task_always_eager=False, broker_transport_options={}):

@@ -7,26 +7,20 @@ from collections import Counter
 
 import pytest
 
-from projects.notifications.delivery import plan_digests, plan_reminders
 from projects.notifications.models import Delivery, DeliveryStatus, DigestFrequency
+from projects.notifications.planning import plan_digests, plan_reminders
 from projects.tasks import send_reminders
-from tests.factories import MilestoneFactory
+from tests.notifications.factories import ContactFactory
 from tests.notifications.test_digests import busy_week
 
 pytestmark = [pytest.mark.broker, pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 DAY = datetime.timedelta(days=1)
 
 
-def more_milestones(programme, count: int, days_ahead: int = 7) -> None:
-    """Milestones that each fire a reminder to the manager, the owner and the producer's contact."""
+def more_contacts(programme, count: int) -> None:
+    """More people at the producer: each gets their own reminder of its milestone, and their own digest."""
     for n in range(count):
-        MilestoneFactory(
-            agreement=programme.agreement,
-            responsible=programme.producer,
-            owner=programme.owner,
-            title=f"Batch {n + 1} delivered",
-            due_on=programme.today + days_ahead * DAY,
-        )
+        ContactFactory(organization=programme.producer, name=f"Producer contact {n}", email=f"p{n}@drone-works.example")
 
 
 def assert_each_once(messages, expected: int) -> None:
@@ -85,7 +79,7 @@ def assert_reminders_and_digests_delivered(programme, sink, worker) -> None:
 
 
 def test_smtp_server_refusing_for_a_while_delays_messages_but_loses_and_doubles_none(programme, live, worker):
-    more_milestones(programme, 3)
+    more_contacts(programme, 9)  # 12 reminders, in 3 batches
     live.refusals_left = 10  # the first ten attempts get "451 try again later"
 
     plan_reminders(programme.today)
@@ -99,27 +93,31 @@ def test_smtp_server_refusing_for_a_while_delays_messages_but_loses_and_doubles_
 
 
 def test_worker_killed_mid_batch_and_restarted_sends_every_message_exactly_once(programme, live, worker):
-    more_milestones(programme, 10)  # 33 reminders
+    more_contacts(programme, 30)  # 33 reminders and 33 digests, in batches of 5
     live.delay = 0.05
 
     plan_reminders(programme.today)
+    plan_digests(DigestFrequency.WEEKLY, programme.today)
     live.wait_for(6, timeout=30, worker=worker)
-    # Kill while all four pool processes are in an SMTP conversation, before the server accepted their message.
+    # Kill while all four pool processes are in an SMTP conversation, mid-batch, before the server accepted their
+    # message: each batch has sent some of its messages and not the others.
     live.hold(senders=4)
     worker.kill()
     live.release()
-    assert live.count() < 33
+    assert live.count() < 66
     assert Delivery.objects.filter(status=DeliveryStatus.PENDING).exists()
 
     worker.start()  # the broker hands back the tasks the dead worker held, once their visibility timeout passes
-    messages = live.wait_for(33, timeout=60, worker=worker)
-    plan_reminders(programme.today)  # and the next run finds nothing left to send
-    assert settle(live) == 33
-    assert_each_once(messages, 33)
+    messages = live.wait_for(66, timeout=90, worker=worker)
+    plan_reminders(programme.today)  # and the next runs find nothing left to send
+    plan_digests(DigestFrequency.WEEKLY, programme.today)
+    assert settle(live) == 66
+    assert_each_once(messages, 66)
+    assert live.connections < 66  # each batch kept its connection
 
 
 def test_reminder_task_run_twice_at_once_for_the_same_day_sends_no_duplicates(programme, live, worker):
-    more_milestones(programme, 5)  # 18 reminders
+    more_contacts(programme, 15)  # 18 reminders
     live.delay = 0.05
 
     first, second = send_reminders.delay(programme.today.isoformat()), send_reminders.delay(programme.today.isoformat())

@@ -3,12 +3,10 @@
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
-from projects.notifications.delivery import SCHEDULED_FREQUENCIES, plan_digests
-from projects.notifications.digests import build_digest, digest_since
-from projects.notifications.emails import digest_subject
+from projects.notifications.delivery import digests_for
+from projects.notifications.digest_email import digest_subject
 from projects.notifications.management.commands.send_reminders import parse_date
-from projects.notifications.models import Recipient
-from projects.notifications.recipients import addressable, ensure_user_recipients, involved_user_ids
+from projects.notifications.planning import SCHEDULED_FREQUENCIES, plan_digests, planned_digests
 
 
 class Command(BaseCommand):
@@ -22,22 +20,23 @@ class Command(BaseCommand):
     def handle(self, *args, frequency, date=None, dry_run=False, **options):
         day = date or timezone.localdate()
         if dry_run:
-            self.dry_run(frequency)
+            self.dry_run(frequency, day)
             return
         queued = plan_digests(frequency, day)
         self.stdout.write(f"Queued {len(queued)} {frequency} digest(s) for {day.isoformat()}; empty ones are not sent.")
 
-    def dry_run(self, frequency: str) -> None:
-        ensure_user_recipients(involved_user_ids())  # new users' default preferences, as a real run would
-        until = timezone.now()
-        recipients = addressable(Recipient.objects.filter(digest_frequency=frequency)).order_by("pk")
+    def dry_run(self, frequency: str, day) -> None:
+        """The digests the real run would queue now (planned and rolled back), each built as it would be sent."""
         would_send = 0
-        for recipient in recipients:
-            digest = build_digest(recipient, since=digest_since(recipient, frequency, until), until=until)
+        for delivery, digest in digests_for(planned_digests(frequency, day)):
+            email, chosen = delivery.recipient.email, delivery.recipient.digest_frequency
+            if digest is None:
+                self.stdout.write(f"{email}: no {delivery.period} digest (they chose {chosen})")
+                continue
             if digest.is_empty:
-                self.stdout.write(f"{recipient.email}: nothing to report on {digest.agreement_count} agreement(s)")
+                self.stdout.write(f"{email}: nothing to report on {digest.agreement_count} agreement(s)")
                 continue
             would_send += 1
             references = ", ".join(section.agreement.reference for section in digest.sections)
-            self.stdout.write(f"{recipient.email}: {digest_subject(digest, frequency)!r} [{references}]")
+            self.stdout.write(f"{email}: {digest_subject(digest)!r} [{references}]")
         self.stdout.write(f"Dry run: {would_send} {frequency} digest(s) would be sent; nothing was sent.")

@@ -5,7 +5,7 @@ from datetime import date
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from projects.notifications.delivery import plan_reminders
+from projects.notifications.planning import plan_reminders
 
 
 def parse_date(value: str) -> date:

@@ -1,0 +1,52 @@
+"""Forms shared by the pages and the admin, and how both show a service's refusal on them."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from projects.choices import AgreementStatus
+from projects.errors import DomainError
+from projects.models import Agreement
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def show_refusal(form: forms.BaseForm, exc: DomainError) -> None:
+    """Put a service's refusal on the form: every message beside the field it names, the rest above the form."""
+    for field, messages in exc.errors.items():
+        form.add_error(field if field in form.fields else None, messages)
+
+
+class VersionField(forms.CharField):
+    """The record's `updated_at` when the form was shown; the service refuses the write if it moved since."""
+
+    widget = forms.HiddenInput
+
+    def to_python(self, value) -> datetime | None:
+        value = super().to_python(value)
+        if not value:
+            return None
+        try:
+            return datetime.fromisoformat(value)
+        except ValueError:
+            raise ValidationError("This form is out of date; reload the page.", code="invalid") from None
+
+
+class TransitionForm(forms.Form):
+    """An agreement's next status, offered only among the moves its lifecycle allows, with the reason."""
+
+    to_status = forms.ChoiceField(label="New status")
+    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), help_text="Recorded in the history.")
+    effective_on = forms.DateField(
+        required=False, widget=DATE, help_text="Signing date when signing without one (default today)."
+    )
+    expected_updated_at = VersionField(required=False)
+
+    def __init__(self, *args, agreement: Agreement, **kwargs):
+        super().__init__(*args, **kwargs)
+        labels = dict(AgreementStatus.choices)
+        self.fields["to_status"].choices = [(s, labels[s]) for s in agreement.allowed_transitions()]
+        self.fields["expected_updated_at"].initial = agreement.updated_at.isoformat()

@@ -1,0 +1,151 @@
+"""The digest e-mail: a portfolio headline, then each agreement's news, with every value formatted here."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.utils import timezone
+
+from projects.choices import Rag
+from projects.notifications.digests import AgreementNews, Digest
+from projects.notifications.emails import (
+    agreement_link,
+    compose,
+    long_day,
+    message_id,
+    milestone_link,
+    moment,
+    money,
+    percent,
+    plural,
+    short_day,
+)
+from projects.notifications.models import Delivery
+from projects.selectors import FundingSummary
+
+RAG_COLOURS = {Rag.RED: "#b91c1c", Rag.AMBER: "#b45309", Rag.GREEN: "#15803d"}
+
+
+def digest_subject(digest: Digest) -> str:
+    late = f", {plural(digest.overdue_count, 'milestone')} overdue" if digest.overdue_count else ""
+    news = plural(len(digest.sections), "agreement")
+    return f"{digest.frequency.capitalize()} digest {digest.today:%d %b %Y}: {news} with news{late}"
+
+
+def funding_values(funding: FundingSummary) -> dict:
+    share = funding.unfunded_share
+    return {
+        "budget": money(funding.budget),
+        "committed": money(funding.committed),
+        "pledged": money(funding.pledged),
+        "disbursed": money(funding.disbursed),
+        "gap": money(funding.gap),
+        "share": percent(share) if share is not None else "",
+    }
+
+
+def milestone_values(milestone) -> dict:
+    return {
+        "title": milestone.title,
+        "due": short_day(milestone.due_on),
+        "responsible": milestone.responsible.name,
+        "link": milestone_link(milestone),
+    }
+
+
+def completed_values(milestone) -> dict:
+    progress = ""
+    if milestone.target_quantity:
+        progress = f" ({milestone.actual_quantity or 0} of {milestone.target_quantity} {milestone.unit})"
+    return {"title": milestone.title, "on": short_day(milestone.completed_on), "progress": progress}
+
+
+def news_values(section: AgreementNews) -> dict:
+    """What happened: status changes, milestones late, due and done, new money."""
+    return {
+        "transitions": [
+            {
+                "change": f"{c.get_from_status_display()} \N{RIGHTWARDS ARROW} {c.get_to_status_display()}",
+                "text_change": f"{c.get_from_status_display()} -> {c.get_to_status_display()}",
+                "on": short_day(timezone.localtime(c.changed_at)),
+                "reason": c.reason,
+            }
+            for c in section.transitions
+        ],
+        "overdue": [milestone_values(m) for m in section.overdue],
+        "due_soon": [milestone_values(m) for m in section.due_soon],
+        "completed": [completed_values(m) for m in section.completed],
+        "commitments": [
+            {
+                "funder": c.funder.name,
+                "amount": f"{money(c.amount)} {c.currency}",
+                "status": c.get_status_display().lower(),
+            }
+            for c in section.new_commitments
+        ],
+        "disbursements": [
+            {
+                "funder": d.commitment.funder.name,
+                "amount": f"{money(d.amount)} {d.commitment.currency}",
+                "on": short_day(d.disbursed_on),
+            }
+            for d in section.new_disbursements
+        ],
+    }
+
+
+def section_values(section: AgreementNews) -> dict:
+    if section.rendered is None:
+        section.rendered = _section_values(section)
+    return section.rendered
+
+
+def _section_values(section: AgreementNews) -> dict:
+    agreement, report = section.agreement, section.latest_report
+    return {
+        "title": f"{agreement.reference} {agreement.title}",
+        "link": agreement_link(agreement.pk),
+        "status": agreement.get_status_display(),
+        **news_values(section),
+        "funding": funding_values(section.funding) if section.funding else None,
+        "report": {
+            "on": short_day(report.reported_on),
+            "rag": report.get_rag_display(),
+            "badge": report.get_rag_display().upper(),
+            "colour": RAG_COLOURS.get(report.rag, "#6b7280"),
+            "summary": report.summary,
+        }
+        if report
+        else None,
+    }
+
+
+def headline_values(digest: Digest) -> dict:
+    return {
+        "title": f"{digest.frequency.capitalize()} digest, {long_day(digest.today)}",
+        "since": moment(digest.since),
+        "agreements": plural(digest.agreement_count, "agreement"),
+        "with_news": len(digest.sections),
+        "overdue": digest.overdue_count,
+        "overdue_text": f"{plural(digest.overdue_count, 'milestone')} overdue",
+        "due_soon": f"{digest.due_soon_count} due in the next {digest.due_soon_days} days",
+        "funding": funding_values(digest.funding_total) if digest.funding_total else None,
+        "funding_error": digest.funding_error,
+        "due_soon_days": digest.due_soon_days,
+    }
+
+
+def digest_message(digest: Digest, delivery: Delivery | None = None) -> EmailMultiAlternatives:
+    """The e-mail of a digest; `delivery` gives it its stable Message-ID (a preview has none)."""
+    return compose(
+        recipient=digest.recipient,
+        topic="digest",
+        subject=digest_subject(digest),
+        template="digest",
+        context={
+            "headline": headline_values(digest),
+            "sections": [section_values(section) for section in digest.sections],
+            "base_currency": settings.BASE_CURRENCY,
+        },
+        msgid=message_id(delivery) if delivery else None,
+    )
