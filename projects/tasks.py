@@ -16,7 +16,6 @@ from celery import shared_task
 from django.conf import settings
 from django.utils import timezone
 
-from projects.api.idempotency import purge_expired
 from projects.notifications import delivery, planning
 
 
@@ -55,9 +54,3 @@ def enqueue_deliveries(delivery_ids: list[int]) -> None:
     size = settings.NOTIFICATIONS_BATCH_SIZE
     for start in range(0, len(delivery_ids), size):
         deliver_batch.delay(delivery_ids[start : start + size])
-
-
-@shared_task(acks_late=True, soft_time_limit=240, time_limit=300)
-def purge_idempotency_keys() -> int:
-    """Beat, hourly: forget API idempotency keys past their 24 hours (a token's own go as it posts, too)."""
-    return purge_expired()

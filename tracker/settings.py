@@ -216,7 +216,12 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "projects.api.schema.ApiSchema",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "EXCEPTION_HANDLER": "projects.api.problems.problem_exception_handler",
-    "DEFAULT_PAGINATION_CLASS": "projects.api.pagination.Pages",
+    "DEFAULT_PAGINATION_CLASS": "projects.api.pagination.KeysetPages",
+    "DEFAULT_RENDERER_CLASSES": [
+        "projects.api.rendering.FastJSONRenderer",
+        "rest_framework.renderers.BrowsableAPIRenderer",
+    ],
+    "DEFAULT_PARSER_CLASSES": ["projects.api.parsing.BoundedJSONParser"],
     "DEFAULT_THROTTLE_CLASSES": ["projects.api.throttling.TokenRateThrottle"],
     "DEFAULT_THROTTLE_RATES": {"api": _api_throttle_rate},
     "PAGE_SIZE": 50,

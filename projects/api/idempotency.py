@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
+import re
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -20,6 +21,8 @@ from projects.api.models import IDEMPOTENCY_WINDOW, ApiToken, IdempotencyKey
 from projects.api.problems import IdempotencyKeyInFlight, IdempotencyKeyReused
 
 REPLAYED_HEADERS = ("ETag", "Location")
+# Printable ASCII without surrounding spaces (HTTP would trim them), 1 to 255 characters.
+KEY_PATTERN = r"^[!-~]([ -~]{0,253}[!-~])?$"
 
 
 def fingerprint(request) -> str:
@@ -61,8 +64,14 @@ def idempotent(post):
         token = request.auth
         if key is None or not isinstance(token, ApiToken):
             return post(view, request, *args, **kwargs)
-        if not 1 <= len(key) <= 255:
-            raise serializers.ValidationError({"Idempotency-Key": ["Use a key of 1 to 255 characters."]})
+        if re.fullmatch(KEY_PATTERN, key) is None:
+            raise serializers.ValidationError(
+                {
+                    "Idempotency-Key": [
+                        "Use a key of 1 to 255 printable ASCII characters, not starting or ending with a space."
+                    ]
+                }
+            )
         stored = claim(token, key, fingerprint(request))
         if stored is not None:
             response = Response(stored.response_body, status=stored.response_status, headers=stored.response_headers)

@@ -60,11 +60,6 @@ class ApiToken(models.Model):
     def owner(self):
         return self.organization or self.user
 
-    @property
-    def is_active(self) -> bool:
-        now = timezone.now()
-        return self.revoked_at is None and (self.expires_at is None or self.expires_at > now)
-
 
 class IdempotencyKey(models.Model):
     """The first response to a POST carrying an `Idempotency-Key`, replayed to retries of the same request.
@@ -90,7 +85,3 @@ class IdempotencyKey(models.Model):
 
     def __str__(self) -> str:
         return self.key
-
-    @property
-    def is_expired(self) -> bool:
-        return self.created_at <= timezone.now() - IDEMPOTENCY_WINDOW

@@ -6,16 +6,22 @@ settled by the service, which compares the version under a row lock: one wins, t
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 
 from django.db import models
+from rest_framework import serializers
 
 from projects.api.problems import PreconditionFailed
 from projects.errors import DomainError, ErrorCode
 
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+# `*` or entity tags separated by commas, in printable ASCII (RFC 9110); a tag other than the record's
+# current ETag (a stale, weak or unquoted one) is a failed precondition (412), an empty header a bad request.
+IF_MATCH_PATTERN = r"^[!-~]([ -~]*[!-~])?$"
+
 MICROSECOND = timedelta(microseconds=1)
 
 
@@ -32,7 +38,11 @@ def with_etag(response, instance: models.Model):
 def expected_version(request, instance: models.Model) -> datetime | None:
     """The `updated_at` the client's If-Match names, or None when it sent none (or `*`)."""
     header = request.headers.get("If-Match")
-    if header is None or header.strip() == "*":
+    if header is None:
+        return None
+    if re.fullmatch(IF_MATCH_PATTERN, header) is None:
+        raise serializers.ValidationError({"If-Match": ['Send the ETag you read, e.g. "1795622154394616", or *.']})
+    if header == "*":
         return None
     tags = {tag.strip() for tag in header.split(",")}
     if etag_for(instance) not in tags:

@@ -9,9 +9,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from decimal import Decimal
 
-from django.contrib.auth import get_user_model
+from django.core.validators import RegexValidator
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from projects.api import fields as f
 from projects.choices import AgreementKind, AgreementStatus, CommitmentStatus, MilestoneStatus, OrganizationKind, Rag
 from projects.models import (
     Agreement,
@@ -24,35 +26,29 @@ from projects.models import (
     StatusReport,
 )
 
-MAX_ID = 2**63 - 1
-
-
-def record_id(**options) -> serializers.IntegerField:
-    return serializers.IntegerField(min_value=1, max_value=MAX_ID, **options)
-
 
 def money(**options) -> serializers.DecimalField:
     return serializers.DecimalField(max_digits=18, decimal_places=2, **options)
 
 
-def currency(**options) -> serializers.RegexField:
-    return serializers.RegexField(r"^[A-Z]{3}$", max_length=3, help_text="ISO 4217 code, e.g. EUR.", **options)
+RATE = r"\A(?:0|[1-9]\d{0,11})(?:\.\d{1,8})?\Z"
 
 
-def staff_username(**options) -> serializers.SlugRelatedField:
-    return serializers.SlugRelatedField(
-        slug_field="username", queryset=get_user_model().objects.filter(is_staff=True), **options
-    )
+@extend_schema_field({"type": "string", "format": "decimal", "pattern": f.ecma(RATE)})
+class NewCurrencyRate(serializers.DecimalField):
+    """Today's value of one unit of a currency that has no exchange rate yet, in the base currency.
 
+    A known rate is never changed this way (the service refuses a different one). Sent as a string.
+    """
 
-# Today's rate to the base currency for a currency that has none yet; a known rate is not changed here.
-NEW_CURRENCY_RATE = {
-    "max_digits": 20,
-    "decimal_places": 8,
-    "min_value": Decimal("0.00000001"),
-    "required": False,
-    "help_text": "Only for a currency without an exchange rate yet: one unit's value in the base currency today.",
-}
+    def __init__(self, **options):
+        super().__init__(max_digits=20, decimal_places=8, min_value=Decimal("0.00000001"), required=False, **options)
+        self.validators.append(RegexValidator(RATE, 'Send the rate as a string such as "1.17".'))
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str) or self.validators[-1].regex.fullmatch(data) is None:
+            self.fail("invalid")
+        return super().to_internal_value(data)
 
 
 class In(serializers.Serializer):
@@ -128,18 +124,6 @@ class AgreementOut(serializers.ModelSerializer):
             "created_at",
             "updated_at",
         ]
-
-
-class StatusChangeOut(serializers.Serializer):
-    from_status = serializers.ChoiceField(AgreementStatus.choices)
-    to_status = serializers.ChoiceField(AgreementStatus.choices)
-    reason = serializers.CharField()
-    changed_at = serializers.DateTimeField()
-
-
-class TransitionOut(serializers.Serializer):
-    agreement = AgreementOut()
-    change = StatusChangeOut()
 
 
 class CommitmentOut(serializers.ModelSerializer):
@@ -245,8 +229,8 @@ class FundingSummaryOut(serializers.Serializer):
 class FundingSummaryQuery(serializers.Serializer):
     """Query parameters; others (`format`, cache busters) are ignored as query strings usually are."""
 
-    currency = currency(required=False)
-    as_of = serializers.DateField(required=False)
+    currency = f.currency(required=False)
+    as_of = f.Day(required=False)
 
 
 class FieldChangeOut(serializers.Serializer):
@@ -270,95 +254,97 @@ class HistoryEntryOut(serializers.Serializer):
 
 
 class OrganizationIn(In):
-    name = serializers.CharField(max_length=200)
-    slug = serializers.SlugField(max_length=80)
+    name = f.text(max_length=200)
+    slug = f.slug()
     kind = serializers.ChoiceField(OrganizationKind.choices)
-    country = serializers.RegexField(r"^[A-Z]{2}$", max_length=2, help_text="ISO 3166-1 alpha-2 code.")
+    country = f.matching(
+        r"\A[A-Z]{2}\Z", "Use an ISO 3166-1 alpha-2 code, e.g. UA.", max_length=2, help_text="ISO 3166-1 alpha-2 code."
+    )
 
 
 class CapabilityIn(In):
-    name = serializers.CharField(max_length=120)
-    slug = serializers.SlugField(max_length=80)
+    name = f.text(max_length=120)
+    slug = f.slug()
 
 
 class AgreementIn(In):
-    reference = serializers.CharField(max_length=40)
-    title = serializers.CharField(max_length=250)
-    summary = serializers.CharField(required=False, allow_blank=True, max_length=20000)
+    reference = f.text(max_length=40)
+    title = f.text(max_length=250)
+    summary = f.text(required=False, blank=True, max_length=20000)
     kind = serializers.ChoiceField(AgreementKind.choices)
-    currency = currency()
-    budget = money(min_value=0)
-    signed_on = serializers.DateField(required=False, allow_null=True)
-    starts_on = serializers.DateField(required=False, allow_null=True)
-    ends_on = serializers.DateField(required=False, allow_null=True)
-    programme_manager = staff_username(required=False, allow_null=True)
-    capabilities = serializers.PrimaryKeyRelatedField(queryset=Capability.objects.all(), many=True, required=False)
-    exchange_rate = serializers.DecimalField(**NEW_CURRENCY_RATE)
+    currency = f.currency()
+    budget = f.Money()
+    signed_on = f.Day(required=False, allow_null=True)
+    starts_on = f.Day(required=False, allow_null=True)
+    ends_on = f.Day(required=False, allow_null=True)
+    programme_manager = f.username(required=False, allow_null=True)
+    capabilities = serializers.ListField(child=f.record_id(), required=False, max_length=1000)
+    exchange_rate = NewCurrencyRate()
 
 
 class TransitionIn(In):
     to_status = serializers.ChoiceField(AgreementStatus.choices)
-    reason = serializers.CharField(max_length=5000)
-    effective_on = serializers.DateField(required=False, allow_null=True, help_text="Signing date, default today.")
+    reason = f.text(max_length=5000)
+    effective_on = f.Day(required=False, allow_null=True, help_text="Signing date, default today.")
 
 
 class PartyIn(In):
-    organization = record_id()
+    organization = f.record_id()
     role = serializers.ChoiceField(AgreementParty._meta.get_field("role").choices)
 
 
 class CommitmentIn(In):
-    agreement = record_id()
-    funder = record_id()
-    amount = money(min_value=Decimal("0.01"))
-    currency = currency()
-    pledged_on = serializers.DateField()
+    agreement = f.record_id()
+    funder = f.record_id()
+    amount = f.PositiveMoney()
+    currency = f.currency()
+    pledged_on = f.Day()
     status = serializers.ChoiceField(
         [CommitmentStatus.PLEDGED, CommitmentStatus.COMMITTED], default=CommitmentStatus.PLEDGED
     )
-    reference = serializers.CharField(max_length=80, required=False, allow_blank=True)
-    exchange_rate = serializers.DecimalField(**NEW_CURRENCY_RATE)
+    reference = f.text(max_length=80, required=False, blank=True)
+    exchange_rate = NewCurrencyRate()
 
 
 class CommitmentUpdateIn(In):
-    amount = money(min_value=Decimal("0.01"), required=False)
-    pledged_on = serializers.DateField(required=False)
-    reference = serializers.CharField(max_length=80, required=False, allow_blank=True)
+    amount = f.PositiveMoney(required=False)
+    pledged_on = f.Day(required=False)
+    reference = f.text(max_length=80, required=False, blank=True)
     status = serializers.ChoiceField(CommitmentStatus.choices, required=False)
 
 
 class DisbursementIn(In):
-    commitment = record_id()
-    amount = money(min_value=Decimal("0.01"))
-    disbursed_on = serializers.DateField()
-    reference = serializers.CharField(max_length=80)
+    commitment = f.record_id()
+    amount = f.PositiveMoney()
+    disbursed_on = f.Day()
+    reference = f.text(max_length=80)
 
 
 class MilestoneUpdateIn(In):
     """Partners may send only the progress fields (status, actual_quantity, completed_on)."""
 
-    title = serializers.CharField(max_length=250, required=False)
-    due_on = serializers.DateField(required=False)
-    responsible = record_id(required=False)
-    owner = staff_username(required=False, allow_null=True)
-    unit = serializers.CharField(max_length=60, required=False, allow_blank=True)
-    target_quantity = serializers.IntegerField(min_value=0, max_value=MAX_ID, required=False, allow_null=True)
+    title = f.text(max_length=250, required=False)
+    due_on = f.Day(required=False)
+    responsible = f.record_id(required=False)
+    owner = f.username(required=False, allow_null=True)
+    unit = f.text(max_length=60, required=False, blank=True)
+    target_quantity = f.quantity(required=False, allow_null=True)
     status = serializers.ChoiceField(MilestoneStatus.choices, required=False)
-    actual_quantity = serializers.IntegerField(min_value=0, max_value=MAX_ID, required=False, allow_null=True)
-    completed_on = serializers.DateField(required=False, allow_null=True)
+    actual_quantity = f.quantity(required=False, allow_null=True)
+    completed_on = f.Day(required=False, allow_null=True)
 
 
 class MilestoneIn(MilestoneUpdateIn):
-    agreement = record_id()
-    title = serializers.CharField(max_length=250)
-    due_on = serializers.DateField()
-    responsible = record_id()
+    agreement = f.record_id()
+    title = f.text(max_length=250)
+    due_on = f.Day()
+    responsible = f.record_id()
 
 
 class StatusReportIn(In):
-    agreement = record_id()
-    reported_on = serializers.DateField()
+    agreement = f.record_id()
+    reported_on = f.Day()
     rag = serializers.ChoiceField(Rag.choices)
-    summary = serializers.CharField(max_length=20000)
-    risks = serializers.CharField(required=False, allow_blank=True, max_length=20000)
-    next_steps = serializers.CharField(required=False, allow_blank=True, max_length=20000)
+    summary = f.text(max_length=20000)
+    risks = f.text(required=False, blank=True, max_length=20000)
+    next_steps = f.text(required=False, blank=True, max_length=20000)

@@ -121,7 +121,7 @@ def test_lists_and_counts_show_nothing_of_another_partner(direction, alpha, brav
             continue
         listed = client.get(reverse(route)).json()
         assert [row["id"] for row in listed["results"]] == [getattr(me, record).pk], route
-        assert listed["count"] == 1
+        assert listed["next"] is None and listed["previous"] is None  # lists count nothing: one page, one row
         # Filtering on the other's ids and slugs finds nothing, exactly like ids that do not exist.
         for query in (
             {"agreement": other.agreement.pk},

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from django.db import connection
@@ -12,13 +13,15 @@ from django.utils import timezone
 from django_celery_beat.models import PeriodicTask
 from rest_framework.test import APIRequestFactory
 
+import projects.tasks
 from projects.api.models import IdempotencyKey
 from projects.api.preconditions import etag_for, precondition
 from projects.api.problems import PreconditionFailed
+from projects.api.tasks import purge_idempotency_keys
 from projects.models import Agreement, Disbursement, Milestone
 from projects.services.agreements import update_agreement
-from projects.tasks import purge_idempotency_keys
 from tests.api.conftest import bearer, partner_world
+from tracker.celery import app as celery_app
 
 
 def disbursement_body(world, reference="PAY-1", amount="250.00"):
@@ -176,4 +179,12 @@ def test_hourly_purge_forgets_expired_keys_of_idle_tokens_and_keeps_fresh_ones(a
     assert purge_idempotency_keys.delay().get() == 1
 
     assert list(IdempotencyKey.objects.values_list("key", flat=True)) == ["fresh"]
-    assert PeriodicTask.objects.get(task="projects.tasks.purge_idempotency_keys").enabled
+    assert PeriodicTask.objects.get(task="projects.api.tasks.purge_idempotency_keys").enabled
+
+
+def test_the_purge_is_the_api_s_own_task_and_beat_names_a_task_celery_discovers(db):
+    celery_app.loader.import_default_modules()
+    scheduled = PeriodicTask.objects.get(name="Purge expired idempotency keys").task
+    assert scheduled == "projects.api.tasks.purge_idempotency_keys" and scheduled in celery_app.tasks
+    mail_tasks = Path(projects.tasks.__file__).read_text()
+    assert "projects.api" not in mail_tasks, "notifications and tasks know nothing of HTTP"

@@ -135,7 +135,7 @@ def test_create_api_token_prints_a_working_token_once(alpha):
     assert token.organization == alpha.organization and token.scope == "read"
     assert timedelta(days=29) < token.expires_at - timezone.now() <= timedelta(days=30)
     assert "shown only now" in err.getvalue()
-    assert bearer(raw).get(reverse("api-agreements")).json()["count"] == 1
+    assert len(bearer(raw).get(reverse("api-agreements")).json()["results"]) == 1
 
 
 def test_create_api_token_for_a_staff_user_and_refusals(staff_user, db):

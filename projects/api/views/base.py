@@ -1,0 +1,135 @@
+"""What every API view does, in the same order: scope, then permission, then validation, then the service.
+
+Every object is looked up through `projects.permissions` first (404 when it is not the caller's
+to see), then the token's scope is checked (403 for read tokens), then the service decides.
+Each view states which service creates, changes or removes its records; the classes below run
+those steps in that order, with If-Match, Idempotency-Key and the ETag of the result.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from django.contrib.auth import get_user_model
+from django.http import Http404
+from rest_framework import generics, status
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.response import Response
+
+from projects.actors import actor_of
+from projects.api.authentication import may_write
+from projects.api.filtering import StrictFilterBackend
+from projects.api.idempotency import idempotent
+from projects.api.pagination import KeysetPages
+from projects.api.preconditions import precondition, with_etag
+
+
+def require_write(request) -> None:
+    if not may_write(request):
+        raise PermissionDenied("This token has the read scope; writing needs a token with the write scope.")
+
+
+def require_staff(request) -> None:
+    """Refuse partners before validating a staff-only body, whose errors could describe others' records."""
+    require_write(request)
+    if not actor_of(request).is_staff:
+        raise PermissionDenied("Only programme managers can do this.")
+
+
+def require_partner_fields(request, allowed: frozenset[str]) -> None:
+    """Refuse a partner's body naming fields it may not set before validating it: a field's
+    validation error (an unknown user, say) would tell the partner about others' records."""
+    require_write(request)
+    if actor_of(request).is_staff or not isinstance(request.data, Mapping):
+        return
+    forbidden = sorted(str(name) for name in request.data if name not in allowed)
+    if forbidden:
+        raise PermissionDenied(f"Partners may change only {', '.join(sorted(allowed))}; not {', '.join(forbidden)}.")
+
+
+def staff_member(username: str | None):
+    """The programme manager a body names by username; one that names none is 404, as other references."""
+    if username is None:
+        return None
+    user = get_user_model().objects.filter(is_staff=True, username=username).first()
+    if user is None:
+        raise Http404("No programme manager has this username.")
+    return user
+
+
+def valid(serializer_class, request, *, partial: bool = False) -> dict:
+    data = serializer_class(data=request.data, partial=partial)
+    data.is_valid(raise_exception=True)
+    return dict(data.validated_data)
+
+
+def sent(serializer_class, instance, status_code=status.HTTP_200_OK) -> Response:
+    """An object response, with the ETag a client sends back in If-Match."""
+    return with_etag(Response(serializer_class(instance).data, status=status_code), instance)
+
+
+class ListView(generics.ListAPIView):
+    """A filtered list of what the actor may see, in pages of rows read column by column.
+
+    Subclasses define `visible(actor)`, the scoped queryset; `ordering`, a unique key; `columns`,
+    what `values()` reads; and `represent(rows)`, the rows as their `serializer_class` renders
+    them. POST adds a record through `create(actor, data)` with `create_input`: programme
+    managers only, unless `partners_create` says partners may (the service then decides).
+    """
+
+    pagination_class = KeysetPages
+    filter_backends = [StrictFilterBackend]
+    create_input = None
+    partners_create = False
+
+    def get_queryset(self):
+        return self.visible(actor_of(self.request))
+
+    def list(self, request, *args, **kwargs):
+        queryset = self.filter_queryset(self.get_queryset())
+        rows = self.paginator.paginate_rows(queryset, request, self, self.columns)
+        return self.paginator.get_paginated_response(self.represent(rows))
+
+    @idempotent
+    def post(self, request):
+        (require_write if self.partners_create else require_staff)(request)
+        created = self.create(actor_of(request), valid(self.create_input, request))
+        return sent(self.serializer_class, created, status.HTTP_201_CREATED)
+
+
+class ObjectView(generics.GenericAPIView):
+    """One record, sent with its ETag: `fetch(actor, pk)` looks it up in the actor's scope; DELETE
+    (programme managers only) goes through `remove(actor, instance, expected_updated_at)`."""
+
+    sends_etag = True
+
+    def get(self, request, pk):
+        return sent(self.serializer_class, self.fetch(actor_of(request), pk))
+
+    def delete(self, request, pk):
+        actor = actor_of(request)
+        instance = self.fetch(actor, pk)
+        require_staff(request)
+        with precondition(request, instance) as expected:
+            self.remove(actor, instance, expected)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class ChangeableView(ObjectView):
+    """PATCH through `change(actor, instance, expected_updated_at, changes)` with `change_input`:
+    programme managers, or partners sending only `partner_fields` (the service then decides)."""
+
+    change_input = None
+    partner_fields: frozenset[str] = frozenset()
+
+    def patch(self, request, pk):
+        actor = actor_of(request)
+        instance = self.fetch(actor, pk)
+        if self.partner_fields:
+            require_partner_fields(request, self.partner_fields)
+        else:
+            require_staff(request)
+        changes = valid(self.change_input, request, partial=True)
+        with precondition(request, instance) as expected:
+            self.change(actor, instance, expected, changes)
+        return sent(self.serializer_class, self.fetch(actor, pk))

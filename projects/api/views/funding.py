@@ -1,0 +1,134 @@
+"""Money toward agreements: funders' commitments and the disbursements paid against them."""
+
+from __future__ import annotations
+
+from django.utils import timezone
+
+from projects import filters, permissions
+from projects.api import serializers as s
+from projects.api.columns import TIMESTAMPS, day, money, organization_columns, organization_ref, timestamps
+from projects.api.views.base import ChangeableView, ListView, ObjectView
+from projects.models import Disbursement, FundingCommitment
+from projects.services import funding
+
+
+class CommitmentList(ListView):
+    """Pledges and firm commitments of funders, per agreement (programme managers record them)."""
+
+    serializer_class = s.CommitmentOut
+    filterset_class = filters.CommitmentFilter
+    create_input = s.CommitmentIn
+    ordering = ("agreement__reference", "pledged_on", "id")
+    columns = (
+        "id",
+        "agreement_id",
+        *organization_columns("funder"),
+        "amount",
+        "currency",
+        "status",
+        "pledged_on",
+        "reference",
+        *TIMESTAMPS,
+    )
+
+    def visible(self, actor):
+        return FundingCommitment.objects.visible_to(actor)
+
+    def represent(self, rows):
+        zone = timezone.get_current_timezone()
+        return [
+            {
+                "id": row["id"],
+                "agreement": row["agreement_id"],
+                "funder": organization_ref(row, "funder"),
+                "amount": money(row["amount"]),
+                "currency": row["currency"],
+                "status": row["status"],
+                "pledged_on": day(row["pledged_on"]),
+                "reference": row["reference"],
+                **timestamps(row, zone),
+            }
+            for row in rows
+        ]
+
+    def create(self, actor, data):
+        agreement = permissions.access_agreement(actor, data.pop("agreement"))
+        funder = permissions.access_organization(actor, data.pop("funder"))
+        return funding.record_commitment(actor=actor, agreement_id=agreement.pk, funder_id=funder.pk, **data)
+
+
+class CommitmentDetail(ChangeableView):
+    """One commitment; programme managers change its amount, date, reference or status."""
+
+    serializer_class = s.CommitmentOut
+    change_input = s.CommitmentUpdateIn
+
+    def fetch(self, actor, pk):
+        return permissions.access_commitment(actor, pk)
+
+    def change(self, actor, commitment, expected, changes):
+        funding.update_commitment(actor=actor, commitment_id=commitment.pk, expected_updated_at=expected, **changes)
+
+    def remove(self, actor, commitment, expected):
+        funding.delete_commitment(actor=actor, commitment_id=commitment.pk, expected_updated_at=expected)
+
+
+class DisbursementList(ListView):
+    """Programme managers record any disbursement; a partner only against commitments it funds."""
+
+    serializer_class = s.DisbursementOut
+    filterset_class = filters.DisbursementFilter
+    create_input = s.DisbursementIn
+    partners_create = True
+    ordering = (
+        "commitment__agreement__reference",
+        "commitment__pledged_on",
+        "commitment_id",
+        "disbursed_on",
+        "id",
+    )
+    columns = (
+        "id",
+        "commitment__agreement_id",
+        "commitment_id",
+        "amount",
+        "commitment__currency",
+        "disbursed_on",
+        "reference",
+        *TIMESTAMPS,
+    )
+
+    def visible(self, actor):
+        return Disbursement.objects.visible_to(actor)
+
+    def represent(self, rows):
+        zone = timezone.get_current_timezone()
+        return [
+            {
+                "id": row["id"],
+                "agreement": row["commitment__agreement_id"],
+                "commitment": row["commitment_id"],
+                "amount": money(row["amount"]),
+                "currency": row["commitment__currency"],
+                "disbursed_on": day(row["disbursed_on"]),
+                "reference": row["reference"],
+                **timestamps(row, zone),
+            }
+            for row in rows
+        ]
+
+    def create(self, actor, data):
+        commitment = permissions.access_commitment(actor, data.pop("commitment"))
+        return funding.record_disbursement(actor=actor, commitment_id=commitment.pk, **data)
+
+
+class DisbursementDetail(ObjectView):
+    """One disbursement; programme managers may delete it."""
+
+    serializer_class = s.DisbursementOut
+
+    def fetch(self, actor, pk):
+        return permissions.access_disbursement(actor, pk)
+
+    def remove(self, actor, disbursement, expected):
+        funding.delete_disbursement(actor=actor, disbursement_id=disbursement.pk, expected_updated_at=expected)
