@@ -16,6 +16,7 @@ from tests.factories import (
     AgreementFactory,
     CapabilityFactory,
     CommitmentFactory,
+    ExchangeRateFactory,
     MilestoneFactory,
     PartyFactory,
 )
@@ -24,6 +25,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_staff_writes_are_recorded_with_the_user_and_the_changed_fields(staff, staff_user):
+    ExchangeRateFactory(currency="GBP")
     agreement = create_agreement(
         actor=staff, reference="UA-GB-2025-007", title="Aircraft maintenance training", kind="training",
         currency="GBP", budget=Decimal("12000000.00"),

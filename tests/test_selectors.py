@@ -187,18 +187,20 @@ def build_portfolio(size: int) -> None:
 def test_portfolio_funding_runs_a_constant_number_of_queries(size, django_assert_num_queries):
     build_portfolio(size)
 
-    with django_assert_num_queries(5):
+    # The rates, then one grouped query per breakdown (agreement, capability, funder); the total is their sum.
+    with django_assert_num_queries(4):
         portfolio = portfolio_funding(as_of=TODAY)
 
     assert len(portfolio.by_agreement) == size and len(portfolio.by_country) == 3
     assert portfolio.total.disbursed == Decimal("10000.00") * 2 * (Decimal("1.17") + 1) * size
 
 
-def test_agreement_funding_summary_runs_three_queries(django_assert_num_queries):
+def test_agreement_funding_summary_runs_two_queries(django_assert_num_queries):
+    """The rates, then budget, commitments and disbursements summed per currency in one query."""
     build_portfolio(3)
     agreement = Agreement.objects.last()
 
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(2):
         funding_summary(agreement, as_of=TODAY)
 
 
@@ -319,3 +321,118 @@ MIXED = (
 def test_portfolio_total_stays_exact_up_to_the_largest_amounts_the_database_holds(db, spec):
     """PostgreSQL sums numerics exactly (SQLite sums floats), so the conversion must stay exact too."""
     assert_portfolio_is_exact_sum_of_agreements(spec)
+
+
+# Property tests: each breakdown adds up exactly to the total it breaks down.
+
+FUNDER_COUNTRIES = ("GB", "DK", "DK")  # two funders share a country
+CAPABILITIES = ("Strike drones", "Artillery", "Air defence")
+
+
+def breakdown_portfolios(max_amount: str, max_rate: str):
+    money = st.decimals(min_value=Decimal("0.01"), max_value=Decimal(max_amount), places=2)
+    commitment = st.tuples(
+        money,
+        st.sampled_from(CURRENCIES),
+        st.sampled_from(STATUSES),
+        st.integers(0, len(FUNDER_COUNTRIES) - 1),
+        st.lists(money, max_size=2),
+    )
+    capabilities = st.sets(st.sampled_from(CAPABILITIES))
+    agreement = st.tuples(money, st.sampled_from(CURRENCIES), capabilities, st.lists(commitment, max_size=3))
+    rates = st.fixed_dictionaries(
+        {c: st.decimals(min_value=Decimal("0.00000001"), max_value=Decimal(max_rate), places=8) for c in CURRENCIES[1:]}
+    )
+    return st.tuples(st.lists(agreement, min_size=1, max_size=5), rates)
+
+
+def build_breakdown_portfolio(spec) -> dict[int, set[str]]:
+    """The portfolio of `spec`, returning each agreement's capabilities and the currencies its money is in."""
+    agreements_spec, rates = spec
+    for currency, value in rates.items():
+        if value is not None:
+            ExchangeRateFactory(currency=currency, rate=value, valid_on=TODAY)
+    capabilities = {name: CapabilityFactory(name=name) for name in CAPABILITIES}
+    funders = [OrganizationFactory(name=f"Funder {n}", country=c) for n, c in enumerate(FUNDER_COUNTRIES)]
+    built = {}
+    for budget, currency, names, commitments in agreements_spec:
+        agreement = AgreementFactory(budget=budget, currency=currency)
+        agreement.capabilities.set([capabilities[name] for name in names])
+        currencies = {currency}
+        for amount, commitment_currency, status, funder, payments in commitments:
+            commitment = CommitmentFactory(
+                agreement=agreement, funder=funders[funder], amount=amount, currency=commitment_currency, status=status
+            )
+            if status != "cancelled":
+                currencies.add(commitment_currency)
+            if status == "committed":
+                for payment in payments:
+                    DisbursementFactory(commitment=commitment, amount=payment)
+        built[agreement.pk] = (set(names), currencies)
+    return built
+
+
+def exact_sum(figures, name: str) -> Fraction:
+    return sum((Fraction(getattr(figure, name)) for figure in figures), Fraction(0))
+
+
+def assert_breakdowns_add_up(portfolio, capabilities: dict[int, set[str]]) -> None:
+    for name in ("pledged", "committed", "disbursed"):
+        total = Fraction(getattr(portfolio.total, name))
+        assert exact_sum(portfolio.by_funder.values(), name) == total
+        assert exact_sum(portfolio.by_country.values(), name) == total
+    for name in ("budget", "pledged", "committed", "disbursed"):
+        assert exact_sum(portfolio.by_agreement.values(), name) == Fraction(getattr(portfolio.total, name))
+    for capability in CAPABILITIES:
+        having = [portfolio.by_agreement[pk] for pk, names in capabilities.items() if capability in names]
+        expected = sum(having, FundingSummary(BASE)) if having else None
+        assert portfolio.by_capability.get(capability) == expected
+    assert portfolio.agreement_count == len(portfolio.by_agreement) == len(capabilities)
+    for figure in [portfolio.total, *portfolio.by_capability.values(), *portfolio.by_country.values()]:
+        assert_all_decimal(figure)
+
+
+@PROPERTY_SETTINGS
+@given(spec=breakdown_portfolios(max_amount="1000000000.00", max_rate="1000"))
+def test_breakdowns_add_up_exactly_to_the_portfolio_total(db, spec):
+    """Funders and countries to the money, agreements to every figure, each capability to its agreements."""
+    with transaction.atomic():
+        built = build_breakdown_portfolio(spec)
+
+        portfolio = portfolio_funding(as_of=TODAY)
+        dashboard = portfolio_funding(as_of=TODAY, by=("capability", "funder"))
+
+        assert_breakdowns_add_up(portfolio, {pk: names for pk, (names, _) in built.items()})
+        assert (dashboard.total, dashboard.by_capability, dashboard.by_funder, dashboard.by_country) == (
+            portfolio.total,
+            portfolio.by_capability,
+            portfolio.by_funder,
+            portfolio.by_country,
+        )
+        assert dashboard.by_agreement is None
+        transaction.set_rollback(True)
+
+
+@PROPERTY_SETTINGS
+@given(spec=breakdown_portfolios(max_amount="1000000000.00", max_rate="1000"))
+def test_agreements_whose_money_cannot_be_converted_are_left_out_of_every_figure_and_named(db, spec):
+    agreements_spec, rates = spec
+    with transaction.atomic():
+        built = build_breakdown_portfolio((agreements_spec, {**rates, "UAH": None}))
+
+        portfolio = portfolio_funding(as_of=TODAY, leave_out_unconvertible=True)
+
+        unvalued = {pk for pk, (_, currencies) in built.items() if "UAH" in currencies}
+        assert {u.agreement_id: u.currencies for u in portfolio.unvalued} == dict.fromkeys(unvalued, ("UAH",))
+        valued = {pk: names for pk, (names, _) in built.items() if pk not in unvalued}
+        assert set(portfolio.by_agreement) == set(valued)
+        for pk in valued:
+            assert portfolio.by_agreement[pk] == funding_summary(
+                Agreement.objects.get(pk=pk), currency=BASE, as_of=TODAY
+            )
+        assert_breakdowns_add_up(portfolio, valued)
+        if unvalued:
+            with pytest.raises(DomainError) as refused:
+                portfolio_funding(as_of=TODAY)
+            assert refused.value.code == ErrorCode.MISSING_RATE and "UAH" in refused.value.message
+        transaction.set_rollback(True)

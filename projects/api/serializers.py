@@ -7,7 +7,10 @@ References to other records are ids that the views resolve through the actor's s
 from __future__ import annotations
 
 from collections.abc import Mapping
+from decimal import Decimal
 
+from django.core.validators import RegexValidator
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from projects import representations
@@ -28,6 +31,26 @@ StatusReportOut = representations.StatusReportOut
 
 def money(**options) -> serializers.DecimalField:
     return serializers.DecimalField(max_digits=18, decimal_places=2, **options)
+
+
+RATE = r"\A(?:0|[1-9]\d{0,11})(?:\.\d{1,8})?\Z"
+
+
+@extend_schema_field({"type": "string", "format": "decimal", "pattern": f.ecma(RATE)})
+class NewCurrencyRate(serializers.DecimalField):
+    """Today's value of one unit of a currency that has no exchange rate yet, in the base currency.
+
+    A known rate is never changed this way (the service refuses a different one). Sent as a string.
+    """
+
+    def __init__(self, **options):
+        super().__init__(max_digits=20, decimal_places=8, min_value=Decimal("0.00000001"), required=False, **options)
+        self.validators.append(RegexValidator(RATE, 'Send the rate as a string such as "1.17".'))
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str) or self.validators[-1].regex.fullmatch(data) is None:
+            self.fail("invalid")
+        return super().to_internal_value(data)
 
 
 class In(serializers.Serializer):
@@ -123,6 +146,7 @@ class AgreementIn(In):
     ends_on = f.Day(required=False, allow_null=True)
     programme_manager = f.username(required=False, allow_null=True)
     capabilities = serializers.ListField(child=f.record_id(), required=False, max_length=1000)
+    exchange_rate = NewCurrencyRate()
 
 
 class TransitionIn(In):
@@ -146,6 +170,7 @@ class CommitmentIn(In):
         [CommitmentStatus.PLEDGED, CommitmentStatus.COMMITTED], default=CommitmentStatus.PLEDGED
     )
     reference = f.text(max_length=80, required=False, blank=True)
+    exchange_rate = NewCurrencyRate()
 
 
 class CommitmentUpdateIn(In):

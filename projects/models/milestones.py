@@ -53,6 +53,12 @@ class Milestone(Timestamped):
         indexes = [
             models.Index(fields=["due_on", "status"], name="milestone_due_status_idx"),
             models.Index(fields=["agreement", "due_on"], name="milestone_agreement_due_idx"),
+            # What is late or due soon: the dashboard's counts, the reminder scan and the digests read only these.
+            models.Index(
+                fields=["due_on"],
+                condition=~Q(status__in=sorted(CLOSED_MILESTONE_STATUSES)),
+                name="milestone_open_due_idx",
+            ),
         ]
         constraints = [
             FieldCheckConstraint(

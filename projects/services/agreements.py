@@ -9,6 +9,7 @@ from projects.actors import Actor
 from projects.choices import AGREEMENT_TRANSITIONS, AgreementStatus, PartyRole
 from projects.errors import DomainError, ErrorCode
 from projects.models import Agreement, AgreementParty, Capability, Organization, StatusChange
+from projects.services.currencies import require_rate
 from projects.services.service import (
     apply_changes,
     check_unchanged,
@@ -47,13 +48,18 @@ def create_agreement(
     currency: str,
     budget: Decimal,
     capabilities: list[Capability] | None = None,
+    exchange_rate: Decimal | None = None,
     **fields,
 ) -> Agreement:
-    """A new agreement starts as a draft; its status then moves only through `transition_agreement`."""
+    """A new agreement starts as a draft; its status then moves only through `transition_agreement`.
+
+    Its currency needs a rate to the base currency; `exchange_rate` gives today's for a new currency.
+    """
     require_staff(actor, "create agreements")
     reject_unknown(fields, EDITABLE_FIELDS)
     agreement = Agreement(reference=reference, title=title, kind=kind, currency=currency, budget=budget, **fields)
     save_validated(agreement)
+    require_rate(agreement.currency, exchange_rate, entering="agreement")
     if capabilities:
         agreement.capabilities.set(capabilities)
     return agreement
@@ -66,14 +72,18 @@ def update_agreement(
     agreement_id: int,
     expected_updated_at: datetime | None = None,
     capabilities: list[Capability] | None = None,
+    exchange_rate: Decimal | None = None,
     **changes,
 ) -> Agreement:
+    """Change an agreement's terms; a new currency needs a rate, as for `create_agreement`."""
     require_staff(actor, "edit agreements")
     agreement = Agreement.objects.select_for_update().get(pk=agreement_id)
     check_unchanged(agreement, expected_updated_at)
     changed = apply_changes(agreement, changes, EDITABLE_FIELDS)
     if changed:
         save_validated(agreement, update_fields=changed)
+    if "currency" in changed or exchange_rate is not None:
+        require_rate(agreement.currency, exchange_rate, entering="agreement")
     if capabilities is not None and set(capabilities) != set(agreement.capabilities.all()):
         agreement.capabilities.set(capabilities)
         agreement.save(update_fields=["updated_at"])

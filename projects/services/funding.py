@@ -17,6 +17,7 @@ from projects.models import (
     Organization,
 )
 from projects.services.agreements import touch_agreement
+from projects.services.currencies import record_rate, require_rate
 from projects.services.service import (
     apply_changes,
     check_unchanged,
@@ -40,8 +41,12 @@ def record_commitment(
     pledged_on: date,
     status: str = CommitmentStatus.PLEDGED,
     reference: str = "",
+    exchange_rate: Decimal | None = None,
 ) -> FundingCommitment:
-    """Record a pledge or commitment; the funder becomes a party with the funder role if it is not one."""
+    """Record a pledge or commitment; the funder becomes a party with the funder role if it is not one.
+
+    Its currency needs a rate to the base currency; `exchange_rate` gives today's for a new currency.
+    """
     require_staff(actor, "record funding commitments")
     if status == CommitmentStatus.CANCELLED:
         raise DomainError(ErrorCode.INVALID, "A new commitment cannot start cancelled.", field="status")
@@ -57,6 +62,7 @@ def record_commitment(
         reference=reference,
     )
     save_validated(commitment)
+    require_rate(commitment.currency, exchange_rate, entering="commitment")
     if not AgreementParty.objects.filter(agreement=agreement, organization=funder, role=PartyRole.FUNDER).exists():
         save_validated(AgreementParty(agreement=agreement, organization=funder, role=PartyRole.FUNDER))
         touch_agreement(agreement.pk)
@@ -137,13 +143,27 @@ def record_disbursement(
 def set_exchange_rate(*, actor: Actor, currency: str, rate: Decimal, valid_on: date) -> ExchangeRate:
     """Set the rate of a currency for a day, replacing that day's rate if there is one."""
     require_staff(actor, "set exchange rates")
-    existing = ExchangeRate.objects.select_for_update().filter(currency=currency, valid_on=valid_on).first()
-    if existing is not None:
-        if apply_changes(existing, {"rate": rate}, frozenset({"rate"})):
-            save_validated(existing, update_fields=["rate"])
-        return existing
-    exchange_rate = ExchangeRate(currency=currency, rate=rate, valid_on=valid_on)
-    save_validated(exchange_rate)
+    return record_rate(currency, rate, valid_on)
+
+
+@service
+def update_exchange_rate(
+    *, actor: Actor, rate_id: int, rate: Decimal, valid_on: date, expected_updated_at: datetime | None = None
+) -> ExchangeRate:
+    """Correct a recorded rate or the day it applies from; a currency has one rate per day."""
+    require_staff(actor, "change exchange rates")
+    exchange_rate = ExchangeRate.objects.select_for_update().get(pk=rate_id)
+    check_unchanged(exchange_rate, expected_updated_at)
+    same_day = ExchangeRate.objects.filter(currency=exchange_rate.currency, valid_on=valid_on)
+    if same_day.exclude(pk=rate_id).exists():
+        raise DomainError(
+            ErrorCode.DUPLICATE,
+            f"{exchange_rate.currency} already has a rate from {valid_on.isoformat()}; change that one instead.",
+            field="valid_on",
+        )
+    changed = apply_changes(exchange_rate, {"rate": rate, "valid_on": valid_on}, frozenset({"rate", "valid_on"}))
+    if changed:
+        save_validated(exchange_rate, update_fields=changed)
     return exchange_rate
 
 

@@ -4,16 +4,16 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.db.models import Q
 from django.utils import timezone
 from django.views.generic import DetailView, ListView
 
 from projects.changelog import agreement_changes
 from projects.errors import DomainError
 from projects.forms import TransitionForm
-from projects.selectors import funding_summary, portfolio_funding
+from projects.selectors import agreement_page_queryset, agreement_rows, funding_summary, portfolio_funding
 from projects.web.access import can_edit
 from projects.web.filters import AgreementFilter
-from projects.web.portfolio import agreement_page_queryset, agreement_rows
 from projects.web.timeline import milestone_timeline
 
 
@@ -33,17 +33,16 @@ class AgreementListView(LoginRequiredMixin, ListView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         page_ids = [agreement.pk for agreement in context["agreements"]]
-        try:
-            funding = portfolio_funding(agreement_rows(timezone.localdate()).filter(pk__in=page_ids)).by_agreement
-        except DomainError as exc:
-            funding, context["funding_error"] = {}, exc.message
+        # A row whose money cannot be converted shows why (an `Unvalued`); the other rows keep their figures.
+        funding = portfolio_funding(Q(pk__in=page_ids), by=("agreement",), leave_out_unconvertible=True)
+        figures = funding.by_agreement | {u.agreement_id: u for u in funding.unvalued}
         query = self.request.GET.copy()
         query.pop("page", None)
         sort_query = query.copy()
         sort_query.pop("sort", None)
         context |= {
             "filter": self.filterset,
-            "rows": [(agreement, funding.get(agreement.pk)) for agreement in context["agreements"]],
+            "rows": [(agreement, figures.get(agreement.pk)) for agreement in context["agreements"]],
             "query": query.urlencode(),
             "sort_query": sort_query.urlencode(),
             "sort": self.request.GET.get("sort", ""),

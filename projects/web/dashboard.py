@@ -9,9 +9,14 @@ from django.utils import timezone
 from django.views.generic import TemplateView
 
 from projects.changelog import recent_changes
-from projects.errors import DomainError
-from projects.selectors import FunderFunding, FundingSummary, portfolio_funding
-from projects.web.portfolio import late_and_due_milestones, portfolio_agreements, rag_distribution
+from projects.selectors import (
+    IN_PORTFOLIO,
+    FunderFunding,
+    FundingSummary,
+    late_and_due_milestones,
+    portfolio_funding,
+    rag_distribution,
+)
 from projects.web.templatetags.charts import Segment
 
 ZERO = Decimal(0)
@@ -53,23 +58,18 @@ class DashboardView(LoginRequiredMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         today = timezone.localdate()
-        agreements = portfolio_agreements()
-        try:
-            funding = portfolio_funding(agreements, as_of=today)
-        except DomainError as exc:  # a missing exchange rate: say which, rather than show wrong totals
-            context["funding_error"] = exc.message
-        else:
-            context |= {
-                "funding": funding,
-                "total": funding.total.rounded(),
-                "agreement_count": len(funding.by_agreement),
-                "capability_rows": gap_rows(funding.by_capability),
-                "country_rows": country_rows(funding.by_country),
-            }
+        # An agreement in a currency without a rate is left out and named, not the whole portfolio.
+        funding = portfolio_funding(
+            IN_PORTFOLIO, as_of=today, by=("capability", "funder"), leave_out_unconvertible=True
+        )
         context |= {
+            "funding": funding,
+            "total": funding.total.rounded(),
+            "capability_rows": gap_rows(funding.by_capability),
+            "country_rows": country_rows(funding.by_country),
             "today": today,
-            "rag": rag_distribution(agreements, today),
+            "rag": rag_distribution(IN_PORTFOLIO),
             "recent": recent_changes(),
-            **late_and_due_milestones(agreements, today),
+            **late_and_due_milestones(IN_PORTFOLIO, today),
         }
         return context

@@ -86,7 +86,7 @@ def export_rows(agreements: list[Agreement], as_of: date) -> list[list]:
     rates = Rates(as_of)
     problems = conversion_problems(agreements, rates)
     convertible = Agreement.objects.filter(pk__in=[a.pk for a in agreements if a.pk not in problems])
-    funding = portfolio_funding(convertible, as_of=as_of).by_agreement
+    funding = portfolio_funding(convertible, as_of=as_of, by=("agreement",)).by_agreement
     return [
         [
             agreement.reference,

@@ -8,14 +8,14 @@ from django import forms
 from projects import filters as shared
 from projects.choices import AgreementKind, AgreementStatus, Rag
 from projects.models import Capability, Organization
-from projects.web.portfolio import NO_REPORT
+from projects.selectors import NO_REPORT
 
 YES_NO = [("", "Any"), ("true", "Yes"), ("false", "No")]
 FIELD_ORDER = ["search", "status", "kind", "capability", "party", "country", "rag", "overdue", "sort"]
 
 
 class AgreementFilter(shared.AgreementFilter):
-    """Filters the rows of `projects.web.portfolio.agreement_rows` (annotated with RAG and overdue counts)."""
+    """Filters the rows of `projects.selectors.agreement_rows` (annotated with RAG and overdue counts)."""
 
     search = django_filters.CharFilter(method="filter_search", label="Search", help_text="Reference, title or summary.")
     status = django_filters.ChoiceFilter(choices=AgreementStatus.choices, empty_label="Any status")

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import copy
+from decimal import Decimal
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
@@ -14,11 +16,14 @@ from projects.models import (
     Agreement,
     AgreementParty,
     Disbursement,
+    ExchangeRate,
     FundingCommitment,
     Milestone,
     Organization,
     StatusReport,
 )
+
+RATE = {"min_value": Decimal("0.00000001"), "max_digits": 20, "decimal_places": 8}
 
 
 class ParsingForm(forms.ModelForm):
@@ -46,6 +51,24 @@ class ParsingForm(forms.ModelForm):
         return super()._get_validation_exclusions() | set(self.completed_by_service)
 
 
+class NewCurrencyRate(forms.Form):
+    """An optional rate for a currency the portfolio cannot convert yet; the service records it from today."""
+
+    exchange_rate = forms.DecimalField(required=False, min_value=Decimal("0.00000001"), max_digits=20, decimal_places=8)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        base = settings.BASE_CURRENCY
+        self.fields["exchange_rate"].label = f"Rate to {base} (new currency only)"
+        self.fields["exchange_rate"].help_text = (
+            f"Only for a currency without an exchange rate yet: what one unit is worth in {base} today. "
+            "Known rates are kept under Exchange rates."
+        )
+        names = [name for name in self.fields if name != "exchange_rate"]
+        names.insert(names.index("currency") + 1, "exchange_rate")
+        self.order_fields(names)
+
+
 class VersionedForm(ParsingForm):
     """A form editing an existing record, carrying the version it was shown at."""
 
@@ -60,7 +83,7 @@ class VersionedForm(ParsingForm):
         return {name: value for name, value in self.cleaned_data.items() if name != "expected_updated_at"}
 
 
-class AgreementForm(VersionedForm):
+class AgreementForm(NewCurrencyRate, VersionedForm):
     class Meta:
         model = Agreement
         fields = [
@@ -98,7 +121,7 @@ class PartyForm(ParsingForm):
         fields = ["organization", "role"]
 
 
-class CommitmentForm(ParsingForm):
+class CommitmentForm(NewCurrencyRate, ParsingForm):
     status = forms.ChoiceField(
         choices=[(s.value, s.label) for s in (CommitmentStatus.PLEDGED, CommitmentStatus.COMMITTED)]
     )
@@ -191,6 +214,35 @@ class StatusReportForm(ParsingForm):
         super().__init__(*args, **kwargs)
         # A hint for the date picker; the service refuses a future date whatever the browser sends.
         self.fields["reported_on"].widget.attrs["max"] = timezone.localdate().isoformat()
+
+
+class RateField(forms.Form):
+    """A rate to the base currency, positive and with the precision the database keeps."""
+
+    rate = forms.DecimalField(**RATE)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["rate"].label = f"Value of one unit in {settings.BASE_CURRENCY}"
+
+
+class ExchangeRateForm(RateField, ParsingForm):
+    class Meta:
+        model = ExchangeRate
+        fields = ["currency", "rate", "valid_on"]
+        widgets = {"valid_on": DATE}
+        labels = {"valid_on": "Valid from"}
+
+    def clean_currency(self) -> str:
+        return self.cleaned_data["currency"].strip().upper()
+
+
+class ExchangeRateEditForm(RateField, VersionedForm):
+    class Meta:
+        model = ExchangeRate
+        fields = ["rate", "valid_on"]
+        widgets = {"valid_on": DATE}
+        labels = {"valid_on": "Valid from"}
 
 
 class ConfirmForm(forms.Form):

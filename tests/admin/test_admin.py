@@ -22,6 +22,7 @@ from tests.factories import (
     AgreementFactory,
     CommitmentFactory,
     DisbursementFactory,
+    ExchangeRateFactory,
     MilestoneFactory,
     StatusReportFactory,
     UserFactory,
@@ -113,6 +114,7 @@ def test_admin_disbursement_beyond_the_commitment_is_refused_and_nothing_is_save
 
 
 def test_admin_commitment_records_the_funder_as_party_and_history_names_the_user(admin_client):
+    ExchangeRateFactory(currency="DKK")
     agreement = AgreementFactory()
     funder = Organization.objects.create(name="Danish MoD", slug="mod-dk", kind="ministry", country="DK")
     response = admin_client.post(

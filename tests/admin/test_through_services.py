@@ -286,6 +286,7 @@ def test_admin_add_change_and_delete_are_recorded_as_the_signed_in_user(admin_cl
 
 
 def test_agreement_added_in_the_admin_with_capabilities_and_parties_goes_through_the_services(admin_client, root):
+    ExchangeRateFactory(currency="DKK")
     drones, producer = CapabilityFactory(slug="drones"), OrganizationFactory(slug="producer")
     page = admin_client.get(url(Agreement, "add"))
     new_row = page.context["inline_admin_formsets"][0].formset.forms[-1].prefix

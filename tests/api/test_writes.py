@@ -22,12 +22,14 @@ from tests.factories import (
     AgreementFactory,
     CapabilityFactory,
     CommitmentFactory,
+    ExchangeRateFactory,
     MilestoneFactory,
     OrganizationFactory,
 )
 
 
 def test_staff_runs_an_agreement_from_creation_to_signing(staff_api, staff_user):
+    ExchangeRateFactory(currency="GBP")
     drones = CapabilityFactory(name="Interceptor drones", slug="interceptor-drones")
     created = staff_api.post(
         reverse("api-agreements"),

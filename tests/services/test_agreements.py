@@ -22,6 +22,7 @@ from tests.factories import (
     TODAY,
     AgreementFactory,
     CommitmentFactory,
+    ExchangeRateFactory,
     MilestoneFactory,
     OrganizationFactory,
     PartyFactory,
@@ -195,6 +196,7 @@ def test_status_is_not_editable_outside_transitions(staff):
 
 
 def test_invalid_agreement_is_refused_with_every_field_error_and_nothing_saved(staff):
+    ExchangeRateFactory(currency="PLN")
     terms = {"actor": staff, "reference": "UA-PL-2026-001", "title": "Artillery shells", "kind": "co_production"}
 
     with pytest.raises(DomainError) as refused:
@@ -214,6 +216,7 @@ def test_invalid_agreement_is_refused_with_every_field_error_and_nothing_saved(s
 
 
 def test_duplicate_reference_is_refused_as_duplicate(staff):
+    ExchangeRateFactory(currency="GBP")
     AgreementFactory(reference="UA-GB-2025-007")
     terms = {"actor": staff, "title": "Copy", "kind": "training", "currency": "GBP", "budget": Decimal("1")}
 

@@ -11,7 +11,7 @@ from projects.services.agreements import create_agreement
 from projects.services.organizations import create_capability, create_organization
 from projects.services.reports import post_status_report
 from projects.services.service import batch, service
-from tests.factories import PartyFactory
+from tests.factories import ExchangeRateFactory, PartyFactory
 
 FIRED: list[str] = []
 
@@ -46,6 +46,7 @@ def test_a_refusal_caught_inside_the_batch_undoes_that_call_alone(staff):
 
 
 def test_each_call_in_a_batch_is_recorded_as_its_own_actor(staff, staff_user, partner, partner_org):
+    ExchangeRateFactory(currency="PLN")
     agreement = PartyFactory(organization=partner_org).agreement
 
     with batch():

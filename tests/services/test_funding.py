@@ -22,6 +22,7 @@ from tests.factories import (
     AgreementFactory,
     CommitmentFactory,
     DisbursementFactory,
+    ExchangeRateFactory,
     OrganizationFactory,
     UserFactory,
 )
@@ -108,6 +109,7 @@ def test_partner_cannot_record_commitments(partner, partner_org, staff):
 
 
 def test_recording_a_commitment_makes_the_funder_a_party_once(staff):
+    ExchangeRateFactory(currency="DKK")
     agreement = AgreementFactory()
     funder = OrganizationFactory(kind="government", country="DK")
 

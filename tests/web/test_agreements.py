@@ -95,6 +95,20 @@ def test_list_shows_each_agreements_gap_and_pages_through_the_rest(manager_clien
     assert "search=UA-ZZ&amp;page=2" in first.content.decode()
 
 
+def test_list_flags_the_agreement_without_a_rate_and_shows_the_others_gaps(manager_client, portfolio):
+    CommitmentFactory(agreement=portfolio["draft"], currency="PLN", amount=Decimal("10.00"))
+
+    response = manager_client.get(reverse("agreement-list"))
+
+    figures = {agreement.reference: funding for agreement, funding in response.context["rows"]}
+    assert figures["UA-DK-2025-012"].gap == Decimal("40000000.00")
+    assert figures["UA-GB-2025-007"].gap == Decimal("5000000.00")
+    assert figures["UA-XX-2026-100"].currencies == ("PLN",)
+    html = response.content.decode()
+    assert "40,000,000" in html and "(66.7%)" in html
+    assert 'data-unvalued="UA-XX-2026-100">no rate for PLN</span>' in html
+
+
 def test_export_of_the_filtered_list_to_csv_and_xlsx(manager_client, portfolio):
     csv = manager_client.get(reverse("agreement-export", args=["csv"]) + "?kind=co_production&sort=-budget")
     assert csv["Content-Type"].startswith("text/csv")

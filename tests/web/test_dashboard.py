@@ -13,7 +13,7 @@ from projects.selectors import portfolio_funding
 from projects.services.agreements import create_agreement, transition_agreement
 from projects.services.reports import post_status_report
 from projects.web.templatetags.figures import money, percent
-from tests.factories import AgreementFactory, CommitmentFactory
+from tests.factories import AgreementFactory, CommitmentFactory, ExchangeRateFactory
 
 
 def figure(html: str, name: str) -> str:
@@ -68,12 +68,26 @@ def test_charts_are_svg_with_a_table_of_the_same_figures(demo_manager_client):
     assert "Funding by funder country" in html
 
 
-def test_dashboard_names_a_missing_exchange_rate_instead_of_wrong_totals(manager_client):
-    CommitmentFactory(agreement=AgreementFactory(currency="EUR"), currency="PLN")
+def test_an_agreement_without_a_rate_is_named_and_left_out_while_the_others_are_counted(manager_client):
+    ExchangeRateFactory(currency="GBP", rate=Decimal("1.20"))
+    AgreementFactory(reference="UA-GB-2026-001", currency="GBP", budget=Decimal("1000.00"))  # EUR 1,200
+    counted = AgreementFactory(reference="UA-DK-2026-002", budget=Decimal("500.00"))
+    CommitmentFactory(agreement=counted, amount=Decimal("100.00"))
+    in_zloty = AgreementFactory(reference="UA-PL-2026-003", budget=Decimal("9000.00"))
+    CommitmentFactory(agreement=in_zloty, currency="PLN", amount=Decimal("4000.00"))
     assert not ExchangeRate.objects.filter(currency="PLN").exists()
+
     html = manager_client.get(reverse("dashboard")).content.decode()
-    assert "No exchange rate for PLN" in html
-    assert 'data-figure="budget"' not in html
+
+    assert (figure(html, "budget"), figure(html, "committed"), figure(html, "gap")) == (
+        "EUR 1,700",
+        "EUR 100",
+        "EUR 1,600",
+    )
+    assert "2 agreements (terminated ones excluded)" in html
+    left_out = html[html.index('data-figure="unvalued"') :].split("</div>")[0]
+    assert "UA-PL-2026-003</a> (no rate for PLN)" in left_out
+    assert "UA-GB-2026-001" not in left_out and "UA-DK-2026-002" not in left_out
 
 
 def test_recent_changes_say_who_changed_what(demo_manager_client):
@@ -83,6 +97,7 @@ def test_recent_changes_say_who_changed_what(demo_manager_client):
 
 
 def test_the_oldest_recent_change_still_shows_what_changed(db, staff):
+    ExchangeRateFactory(currency="GBP")
     other = AgreementFactory()
     agreement = create_agreement(
         actor=staff,

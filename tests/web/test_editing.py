@@ -17,6 +17,7 @@ from tests.factories import (
     AgreementFactory,
     CapabilityFactory,
     CommitmentFactory,
+    ExchangeRateFactory,
     MilestoneFactory,
     OrganizationFactory,
     PartyFactory,
@@ -26,6 +27,7 @@ TODAY = timezone.localdate
 
 
 def test_create_agreement_goes_through_the_service_and_is_attributed(manager_client, staff_user):
+    ExchangeRateFactory(currency="PLN")
     drones = CapabilityFactory(slug="strike-drones")
     response = manager_client.post(
         reverse("agreement-create"),

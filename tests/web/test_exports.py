@@ -132,6 +132,6 @@ def test_export_queries_are_constant(manager_client, django_assert_num_queries, 
         commitment = CommitmentFactory(agreement=agreement, currency="USD", status=CommitmentStatus.COMMITTED)
         DisbursementFactory(commitment=commitment, amount=Decimal("1.00"))
     # session, user, the filter's three choice lists, agreements, their capabilities, rates, commitment
-    # currencies, and the portfolio selector's five
-    with django_assert_num_queries(14):
+    # currencies, and the portfolio selector's two
+    with django_assert_num_queries(11):
         assert len(export(manager_client, "xlsx")) == agreements + 1

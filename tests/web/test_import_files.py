@@ -11,7 +11,7 @@ import pytest
 from django.urls import reverse
 
 from projects.models import Agreement, FundingCommitment, Milestone
-from tests.factories import AgreementFactory, OrganizationFactory, PartyFactory
+from tests.factories import AgreementFactory, ExchangeRateFactory, OrganizationFactory, PartyFactory
 from tests.web.test_imports import confirm, upload, workbook
 
 
@@ -95,6 +95,7 @@ def test_dates_are_iso_or_day_month_year_and_never_month_first(manager_client):
 
 
 def test_xlsx_numbers_and_dates_are_read_as_the_cells_hold_them(manager_client):
+    ExchangeRateFactory(currency="DKK")
     agreement = AgreementFactory(reference="UA-DK-2025-012")
     OrganizationFactory(slug="mod-dk", country="DK")
     content = workbook(

@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from projects.choices import PartyRole
 from projects.models import Agreement, FundingCommitment, Milestone
-from tests.factories import AgreementFactory, CapabilityFactory, OrganizationFactory, PartyFactory
+from tests.factories import AgreementFactory, CapabilityFactory, ExchangeRateFactory, OrganizationFactory, PartyFactory
 
 AGREEMENTS_CSV = (
     "reference,title,kind,currency,budget,starts_on,ends_on,capabilities\n"
@@ -75,6 +75,7 @@ def test_preview_lists_every_row_error_and_a_file_with_errors_imports_nothing(ma
 
 
 def test_milestones_and_commitments_from_xlsx(manager_client):
+    ExchangeRateFactory(currency="DKK")
     agreement = AgreementFactory(reference="UA-DK-2025-012")
     producer = OrganizationFactory(slug="dnipro-uas")
     PartyFactory(agreement=agreement, organization=producer, role=PartyRole.PRODUCER)

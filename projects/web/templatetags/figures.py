@@ -1,4 +1,4 @@
-"""How money and shares read on the pages: whole units with thousands separators, shares in percent."""
+"""How figures read on the pages: money in whole units with thousands separators, shares in percent, exact rates."""
 
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -21,3 +21,11 @@ def percent(share) -> str:
     if share is None:
         return "—"
     return f"{(Decimal(share) * 100).quantize(Decimal('0.1'), rounding=ROUND_HALF_UP)}%"
+
+
+@register.filter
+def rate(value) -> str:
+    """1.17000000 → "1.17", 100.00000000 → "100": every significant digit of an exchange rate, no exponent."""
+    if value is None:
+        return "—"
+    return f"{Decimal(value).normalize():f}"

@@ -1,4 +1,4 @@
-"""Reads the pages share: agreements annotated with their latest RAG and late milestones, and dashboard lists.
+"""Agreements as the pages and digests read them: annotated rows, the portfolio, the RAG distribution.
 
 Each is a fixed number of queries whatever the size of the portfolio.
 """
@@ -6,17 +6,15 @@ Each is a fixed number of queries whatever the size of the portfolio.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
-from django.db.models import Count, IntegerField, OuterRef, Prefetch, QuerySet, Subquery, Value
+from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 
 from projects.choices import AgreementStatus, Rag
 from projects.models import Agreement, AgreementParty, FundingCommitment, Milestone, StatusReport
 
 NO_REPORT = "none"
-DUE_SOON_DAYS = 30
-DASHBOARD_LIST_LENGTH = 10
 
 
 def agreement_rows(today: date) -> QuerySet[Agreement]:
@@ -38,9 +36,27 @@ def agreement_rows(today: date) -> QuerySet[Agreement]:
     ).prefetch_related("capabilities")
 
 
-def portfolio_agreements() -> QuerySet[Agreement]:
-    """The agreements the dashboard adds up: terminated ones no longer need funding."""
-    return Agreement.objects.exclude(status=AgreementStatus.TERMINATED)
+# The agreements the dashboard adds up and lists: terminated ones no longer need funding or attention.
+IN_PORTFOLIO = ~Q(status=AgreementStatus.TERMINATED)
+
+Scope = QuerySet | Q | None
+
+
+def in_scope(agreements: Scope) -> Q:
+    """Which agreements a read covers: a condition on their own fields (met through the join to the agreement
+    the read makes anyway, the fastest), or any queryset of them; None for all of them."""
+    if agreements is None:
+        return Q()
+    return agreements if isinstance(agreements, Q) else Q(pk__in=agreements)
+
+
+def reached_through(condition: Q, path: str) -> Q:
+    """The same condition on agreements, asked of rows that reach their agreement through `path`."""
+    children = [
+        reached_through(child, path) if isinstance(child, Q) else (f"{path}{child[0]}", child[1])
+        for child in condition.children
+    ]
+    return Q(*children, _connector=condition.connector, _negated=condition.negated)
 
 
 @dataclass(frozen=True)
@@ -50,31 +66,20 @@ class RagCount:
     count: int
 
 
-def rag_distribution(agreements: QuerySet[Agreement], today: date) -> list[RagCount]:
-    """How many agreements stand at each RAG by their latest status report (one query)."""
-    counts = dict(
-        agreement_rows(today)
-        .filter(pk__in=agreements.values("pk"))
-        .order_by()
-        .values_list("latest_rag")
-        .annotate(n=Count("pk"))
+def rag_distribution(agreements: Scope) -> list[RagCount]:
+    """How many agreements stand at each RAG by their latest status report (two queries).
+
+    The latest report is the one no other report of its agreement follows (by date, then by id, as in
+    `agreement_rows`): one pass over the reports, not a lookup per agreement.
+    """
+    scope = in_scope(agreements)
+    later = StatusReport.objects.filter(agreement=OuterRef("agreement")).filter(
+        Q(reported_on__gt=OuterRef("reported_on")) | Q(reported_on=OuterRef("reported_on"), pk__gt=OuterRef("pk"))
     )
+    latest = StatusReport.objects.filter(reached_through(scope, "agreement__")).exclude(Exists(later))
+    counts = dict(latest.values_list("rag").annotate(n=Count("pk")).order_by())
+    counts[NO_REPORT] = Agreement.objects.filter(scope).count() - sum(counts.values())
     return [RagCount(value, label, counts.get(value, 0)) for value, label in [*Rag.choices, (NO_REPORT, "No report")]]
-
-
-def late_and_due_milestones(agreements: QuerySet[Agreement], today: date) -> dict:
-    """The first overdue milestones and those due in the next 30 days, with their totals (four queries)."""
-    base = Milestone.objects.filter(agreement__in=agreements.values("pk")).select_related("agreement", "responsible")
-    overdue = base.overdue(today).order_by("due_on", "pk")
-    due_soon = base.open().filter(due_on__gte=today, due_on__lte=today + timedelta(days=DUE_SOON_DAYS))
-    due_soon = due_soon.order_by("due_on", "pk")
-    return {
-        "overdue": list(overdue[:DASHBOARD_LIST_LENGTH]),
-        "overdue_total": overdue.count(),
-        "due_soon": list(due_soon[:DASHBOARD_LIST_LENGTH]),
-        "due_soon_total": due_soon.count(),
-        "due_soon_days": DUE_SOON_DAYS,
-    }
 
 
 def agreement_page_queryset() -> QuerySet[Agreement]:

@@ -1,0 +1,207 @@
+"""Funding of one agreement or of a whole portfolio, summed in the database and converted once per group.
+
+Every figure comes from grouped sums: per currency and kind of money (budget, pledged, committed,
+disbursed), and per the key of a breakdown (capability, funder, agreement). Each sum is converted
+to the base currency once, at the latest rate on or before one valuation date for the whole
+portfolio, so converted disbursements never exceed converted commitments.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Collection, Iterable
+from dataclasses import dataclass, replace
+from datetime import date
+from decimal import Decimal
+
+from django.db.models import CharField, Count, F, Q, QuerySet, Sum, Value
+from django.utils import timezone
+
+from projects.choices import CommitmentStatus
+from projects.models import Agreement, Disbursement, FundingCommitment
+from projects.selectors.agreements import Scope, in_scope, reached_through
+from projects.selectors.money import EXACT, ZERO, FunderFunding, FundingSummary, Rates
+
+KINDS = ("budget", "pledged", "committed", "disbursed")
+MONEY = ("pledged", "committed", "disbursed")
+
+# Each breakdown's key: column aliases and their paths from a commitment. Budgets belong to agreements,
+# so the breakdowns keyed by the agreement's own fields sum budgets too; the funder breakdown does not.
+BREAKDOWNS = {
+    "agreement": {"key_agreement": "agreement__pk"},
+    "capability": {"key_capability": "agreement__capabilities__name"},
+    "funder": {"key_funder": "funder__name", "key_country": "funder__country"},
+}
+
+
+@dataclass(frozen=True)
+class Unvalued:
+    """An agreement left out of the figures: its budget or some of its money is in a currency with no rate."""
+
+    agreement_id: int
+    reference: str
+    currencies: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class PortfolioFunding:
+    """The portfolio's funding in the base currency, in total and in the breakdowns asked for (else None)."""
+
+    as_of: date
+    total: FundingSummary
+    agreement_count: int
+    by_agreement: dict[int, FundingSummary] | None
+    by_capability: dict[str, FundingSummary] | None
+    by_funder: dict[str, FunderFunding] | None
+    by_country: dict[str, FunderFunding] | None
+    unvalued: tuple[Unvalued, ...] = ()
+
+
+def grouped_sums(agreements: Scope, keys: dict[str, str]) -> QuerySet:
+    """One query: the money and budgets of `agreements` summed per key, currency and kind of money (`money`).
+
+    A budget belongs to no funder: where a key is not the agreement's own, budgets are summed under no key
+    (NULL). Rows without a key of their own (an agreement with no capability) are not read.
+    """
+    scope = in_scope(agreements)
+
+    def summed(rows: QuerySet, path_from_row: Callable[[str], str | None], currency: str, kind, amount: str):
+        # Filter first: the key's columns then come through the same joins the filter made.
+        paths = {alias: path_from_row(path) for alias, path in keys.items()}
+        columns = {alias: F(path) if path else Value(None, output_field=CharField()) for alias, path in paths.items()}
+        return (
+            rows.filter(reached_through(scope, path_from_row("agreement__")))
+            .filter(**{f"{path}__isnull": False for path in paths.values() if path})
+            .values(**columns, currency_code=F(currency), money=kind)
+            .annotate(total=Sum(amount), rows=Count("pk"))
+            .order_by()
+        )
+
+    commitments = FundingCommitment.objects.exclude(status=CommitmentStatus.CANCELLED)
+    return summed(commitments, lambda path: path, "currency", F("status"), "amount").union(
+        summed(
+            Disbursement.objects.all(),
+            lambda path: f"commitment__{path}",
+            "commitment__currency",
+            Value("disbursed"),
+            "amount",
+        ),
+        summed(Agreement.objects.all(), _from_agreement, "currency", Value("budget"), "budget"),
+        all=True,
+    )
+
+
+def _from_agreement(path: str) -> str | None:
+    """A commitment's path to its agreement's field, as the agreement's own; None for any other (the funder)."""
+    return path.removeprefix("agreement__") if path.startswith("agreement__") else None
+
+
+def converted(rows: Iterable[dict], rates: Rates, aliases: Collection[str]) -> dict[tuple, dict[str, Decimal]]:
+    """Each grouped sum converted to the base currency once, then added up per key."""
+    figures: dict[tuple, dict[str, Decimal]] = defaultdict(lambda: dict.fromkeys(KINDS, ZERO))
+    for row in rows:
+        money = figures[tuple(row[alias] for alias in aliases)]
+        money[row["money"]] = EXACT.add(money[row["money"]], rates.to_base(row["total"], row["currency_code"]))
+    return figures
+
+
+def funding_summary(agreement: Agreement, *, currency: str | None = None, as_of: date | None = None) -> FundingSummary:
+    """An agreement's funding, in its own currency unless another is asked for (2 queries)."""
+    rates = Rates(as_of or timezone.localdate())
+    currency = currency or agreement.currency
+    money = converted(grouped_sums(Q(pk=agreement.pk), {}), rates, ())
+    figures = money.get((), dict.fromkeys(KINDS, ZERO))
+    return FundingSummary(currency, **{kind: rates.from_base(value, currency) for kind, value in figures.items()})
+
+
+def portfolio_funding(
+    agreements: Scope = None,
+    *,
+    as_of: date | None = None,
+    by: Collection[str] = tuple(BREAKDOWNS),
+    leave_out_unconvertible: bool = False,
+) -> PortfolioFunding:
+    """The funding of many agreements in the base currency: the rates, then one query per breakdown in `by`.
+
+    The total is added up from a breakdown that splits all money once (by agreement, else by funder), or
+    summed on its own when neither is asked for. Rows read do not grow
+    with the number of agreements unless the agreement breakdown is asked for.
+    A currency without a rate raises `MISSING_RATE`; with `leave_out_unconvertible` the agreements it
+    touches are left out of every figure instead and listed in `unvalued`, so one bad row does not
+    blank the portfolio.
+    """
+    scope = in_scope(agreements)
+    rates = Rates(as_of or timezone.localdate())
+    source = _total_source(by)
+    rows = {name: list(grouped_sums(scope, KEYS[name])) for name in {*by, source}}
+    missing = sorted({row["currency_code"] for part in rows.values() for row in part} - rates.currencies())
+    if missing:
+        if not leave_out_unconvertible:
+            rates.rate(missing[0])  # raises the missing rate's error
+        unvalued = unconvertible(scope, missing)
+        valued = scope & ~Q(pk__in=[u.agreement_id for u in unvalued])
+        return replace(portfolio_funding(valued, as_of=rates.as_of, by=by), unvalued=unvalued)
+    figures = {name: converted(part, rates, KEYS[name]) for name, part in rows.items()}
+    funders = figures.get("funder")
+    return PortfolioFunding(
+        as_of=rates.as_of,
+        total=FundingSummary(rates.base, **_added(figures[source])),
+        agreement_count=sum(row["rows"] for row in rows[source] if row["money"] == "budget"),
+        by_agreement=_summaries(figures.get("agreement"), rates.base),
+        by_capability=_summaries(figures.get("capability"), rates.base),
+        by_funder=None if funders is None else _funders(funders, 0),
+        by_country=None if funders is None else _funders(funders, 1),
+    )
+
+
+# The column aliases of each group's key: the breakdowns', and none for the plain sums.
+KEYS = {**BREAKDOWNS, "total": {}}
+
+
+def _total_source(by: Collection[str]) -> str:
+    """The group whose sums make up the total, each amount counted once: a breakdown that splits every
+    amount once (by agreement; by funder, with the budgets under no funder), else the plain sums."""
+    return next((name for name in ("agreement", "funder") if name in by), "total")
+
+
+def _added(figures: dict[tuple, dict[str, Decimal]]) -> dict[str, Decimal]:
+    total = dict.fromkeys(KINDS, ZERO)
+    for money in figures.values():
+        for kind, amount in money.items():
+            total[kind] = EXACT.add(total[kind], amount)
+    return total
+
+
+def _summaries(figures: dict[tuple, dict[str, Decimal]] | None, base: str) -> dict | None:
+    """Summaries by a one-column key, in key order; agreements without that key (no capability) are left out."""
+    if figures is None:
+        return None
+    keys = sorted(key for (key,) in figures if key is not None)
+    return {key: FundingSummary(base, **figures[(key,)]) for key in keys}
+
+
+def _funders(figures: dict[tuple, dict[str, Decimal]], position: int) -> dict[str, FunderFunding]:
+    """Funders' money by name (position 0) or by country (1) of the (name, country) key; budgets have neither."""
+    money = defaultdict(lambda: dict.fromkeys(MONEY, ZERO))
+    for key, figure in figures.items():
+        if key[position] is None:
+            continue
+        for kind in MONEY:
+            money[key[position]][kind] = EXACT.add(money[key[position]][kind], figure[kind])
+    return {name: FunderFunding(name, **money[name]) for name in sorted(money)}
+
+
+def unconvertible(agreements: Scope, currencies: Collection[str]) -> tuple[Unvalued, ...]:
+    """The agreements whose budget or live commitments are in one of `currencies`, by reference."""
+    scope = in_scope(agreements)
+    found = defaultdict(set)
+    for pk, currency in Agreement.objects.filter(scope, currency__in=currencies).values_list("pk", "currency"):
+        found[pk].add(currency)
+    money_in = FundingCommitment.objects.filter(reached_through(scope, "agreement__"), currency__in=currencies)
+    live = money_in.exclude(status=CommitmentStatus.CANCELLED).values_list("agreement_id", "currency")
+    for pk, currency in live.distinct().order_by():
+        found[pk].add(currency)
+    references = dict(Agreement.objects.filter(pk__in=found).values_list("pk", "reference").order_by())
+    return tuple(
+        Unvalued(pk, references[pk], tuple(sorted(found[pk]))) for pk in sorted(found, key=references.__getitem__)
+    )
