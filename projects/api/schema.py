@@ -137,6 +137,8 @@ class ApiSchema(AutoSchema):
         for code in PROBLEMS_BY_METHOD.get(self.method, ()):
             if code not in responses:
                 responses[code] = self._get_response_for_code(ProblemOut, code, [PROBLEM_CONTENT_TYPE], direction)
+        # The front server refuses an over-long request line before the application reads it, in its own format.
+        responses.setdefault("414", {"description": "The URL is longer than the server accepts (URI Too Long)."})
         return responses
 
 

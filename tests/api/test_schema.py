@@ -128,3 +128,10 @@ def test_the_interactive_docs_load_their_assets_locally(db, client):
     html = page.content.decode()
     assert "drf_spectacular_sidecar/swagger-ui-dist" in html
     assert "cdn" not in html.lower() and "unpkg" not in html.lower()
+
+
+def test_every_operation_documents_that_an_over_long_url_is_refused(db, client):
+    """The front server answers 414 before the application sees the request; clients must expect it."""
+    document = client.get(reverse("api-schema"), {"format": "json"}).json()
+    operations = [op for path in document["paths"].values() for op in path.values() if isinstance(op, dict)]
+    assert operations and all("414" in op["responses"] for op in operations)
