@@ -56,6 +56,12 @@ class ServiceAdmin(admin.ModelAdmin):
     def delete_view(self, request, object_id, extra_context=None):
         return self.as_one_batch(request, super().delete_view, request, object_id, extra_context)
 
+    def changelist_view(self, request, extra_context=None):
+        if request.method == "POST" and self.list_editable and "_save" in request.POST:
+            # Rows edited in the list save as one batch, like a form page.
+            return self.as_one_batch(request, super().changelist_view, request, extra_context)
+        return super().changelist_view(request, extra_context)
+
     def response_action(self, request, queryset):
         return self.as_one_batch(request, super().response_action, request, queryset)
 

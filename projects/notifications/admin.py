@@ -2,8 +2,15 @@
 
 from django.contrib import admin
 
+from projects.errors import DomainError, ErrorCode
 from projects.notifications.models import Contact, Delivery, Recipient, RemindedMilestone, ReminderRule
-from projects.notifications.services import add_contact, delete_contact
+from projects.notifications.services import (
+    add_contact,
+    delete_contact,
+    delete_reminder_rule,
+    save_reminder_rule,
+    set_preferences,
+)
 from projects.service_admin import ServiceAdmin
 
 
@@ -24,18 +31,40 @@ class ContactAdmin(ServiceAdmin):
 
 
 @admin.register(Recipient)
-class RecipientAdmin(admin.ModelAdmin):
+class RecipientAdmin(ServiceAdmin):
+    """Preferences change as on the preferences page; a recipient comes and goes with its user or contact."""
+
+    fields = ["user", "contact", "digest_frequency", "reminders_enabled"]
+    readonly_fields = ["user", "contact"]
     list_display = ["__str__", "digest_frequency", "reminders_enabled"]
     list_select_related = ["user", "contact"]
     list_filter = ["digest_frequency", "reminders_enabled"]
     search_fields = ["user__username", "user__email", "contact__name", "contact__email"]
-    raw_id_fields = ["user", "contact"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def save_through_service(self, actor, obj, form, change):
+        choices = {"digest_frequency": obj.digest_frequency, "reminders_enabled": obj.reminders_enabled}
+        return set_preferences(actor=actor, recipient_id=obj.pk, **choices)
+
+    def delete_through_service(self, actor, obj):
+        if obj.contact_id is None:
+            raise DomainError(ErrorCode.CONFLICT, "A user's preferences go with the user: turn them off instead.")
+        delete_contact(actor=actor, contact_id=obj.contact_id)
 
 
 @admin.register(ReminderRule)
-class ReminderRuleAdmin(admin.ModelAdmin):
+class ReminderRuleAdmin(ServiceAdmin):
     list_display = ["__str__", "kind", "days", "active"]
     list_editable = ["active"]
+
+    def save_through_service(self, actor, obj, form, change):
+        fields = {"kind": obj.kind, "days": obj.days, "active": obj.active}
+        return save_reminder_rule(actor=actor, rule_id=obj.pk if change else None, **fields)
+
+    def delete_through_service(self, actor, obj):
+        delete_reminder_rule(actor=actor, rule_id=obj.pk)
 
 
 class RemindedMilestoneInline(admin.TabularInline):

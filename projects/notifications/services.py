@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from projects.actors import Actor
 from projects.errors import DomainError, ErrorCode
 from projects.models import Organization
-from projects.notifications.models import Contact, DigestFrequency, Recipient
+from projects.notifications.models import Contact, DigestFrequency, Recipient, ReminderRule
 from projects.services.service import delete_checked, require_staff, save_validated, service, validation_failure
 
 
@@ -64,6 +64,23 @@ def set_preferences(
             raise validation_failure(exc) from exc
         recipient.save(update_fields=changed)
     return recipient
+
+
+@service
+def save_reminder_rule(*, actor: Actor, rule_id: int | None = None, kind: str, days: int, active: bool) -> ReminderRule:
+    """Staff decide when reminders go out for everyone; the next planning run uses the rules as they stand."""
+    require_staff(actor, "change reminder rules")
+    rule = ReminderRule() if rule_id is None else ReminderRule.objects.select_for_update().get(pk=rule_id)
+    rule.kind, rule.days, rule.active = kind, days, active
+    save_validated(rule)
+    return rule
+
+
+@service
+def delete_reminder_rule(*, actor: Actor, rule_id: int) -> None:
+    """Reminders already sent under the rule stay in the delivery log."""
+    require_staff(actor, "remove reminder rules")
+    delete_checked(ReminderRule, rule_id, None)
 
 
 def unsubscribe(*, recipient_id: int, topic: str) -> Recipient:

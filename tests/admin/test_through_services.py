@@ -21,7 +21,7 @@ from projects.models import (
     StatusChange,
     StatusReport,
 )
-from projects.notifications.models import Contact
+from projects.notifications.models import Contact, Recipient, ReminderRule
 from projects.service_admin import ServiceAdmin
 from tests.admin.pages import posted_as_shown
 from tests.factories import (
@@ -47,6 +47,8 @@ WRITTEN_THROUGH_SERVICES = [
     StatusReport,
     ExchangeRate,
     Contact,
+    Recipient,
+    ReminderRule,
 ]
 
 

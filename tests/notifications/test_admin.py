@@ -64,3 +64,49 @@ def test_a_contact_is_removed_in_the_admin_with_its_preferences_and_not_edited_i
     assert removed.status_code == 302
     assert not Contact.objects.filter(pk=contact.pk).exists()
     assert not Recipient.objects.filter(contact_id=contact.pk).exists()
+
+
+def test_preferences_change_in_the_admin_as_on_the_preferences_page_and_recipients_are_not_added_or_deleted(client, db):
+    person = UserFactory(email="olena@mod.example")
+    recipient = Recipient.objects.create(user=person)
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    change_url = reverse("admin:notifications_recipient_change", args=[recipient.pk])
+
+    changed = client.post(change_url, {"digest_frequency": DigestFrequency.DAILY})
+
+    recipient.refresh_from_db()
+    assert changed.status_code == 302
+    assert (recipient.digest_frequency, recipient.reminders_enabled) == (DigestFrequency.DAILY, False)
+    assert client.get(reverse("admin:notifications_recipient_add")).status_code == 403
+    delete_url = reverse("admin:notifications_recipient_delete", args=[recipient.pk])
+    refused = client.post(delete_url, {"post": "yes"}, follow=True)
+    assert "turn them off instead" in refused.content.decode()
+    assert Recipient.objects.filter(pk=recipient.pk).exists()
+
+
+def test_reminder_rules_added_switched_off_in_the_list_and_removed_in_the_admin(client, db):
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    added = client.post(
+        reverse("admin:notifications_reminderrule_add"), {"kind": "before_due", "days": 21, "active": "on"}
+    )
+    rule = ReminderRule.objects.get(kind="before_due", days=21)
+    duplicate = client.post(reverse("admin:notifications_reminderrule_add"), {"kind": "before_due", "days": 21})
+
+    switched_off = client.post(
+        reverse("admin:notifications_reminderrule_changelist"),
+        {
+            "form-TOTAL_FORMS": 1,
+            "form-INITIAL_FORMS": 1,
+            "form-0-id": rule.pk,
+            "_save": "Save",
+        },
+    )
+    rule.refresh_from_db()
+    active_after_list_edit = rule.active
+    removed = client.post(reverse("admin:notifications_reminderrule_delete", args=[rule.pk]), {"post": "yes"})
+
+    assert added.status_code == 302
+    assert duplicate.status_code == 200
+    assert "already fires on this number of days" in duplicate.content.decode()
+    assert switched_off.status_code == 302 and active_after_list_edit is False
+    assert removed.status_code == 302 and not ReminderRule.objects.filter(pk=rule.pk).exists()
