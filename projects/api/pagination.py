@@ -5,6 +5,12 @@ the request syncs with `updated_after`). A cursor holds the key of the row a pag
 (or before, going back), so rows written while a client pages are neither skipped nor repeated,
 and no page counts the list. `page=N` still works for older clients, read by offset; it is never
 the default and counts nothing either.
+
+A sync never pages past a row that an unfinished transaction may still commit: its `updated_at` was
+taken inside that transaction, so it can be older than rows already committed and sent. On
+PostgreSQL the sync order stops at the *horizon*, the start of the oldest transaction of another
+client still running (or now), so a client that resumes from the last `updated_at` it received
+misses nothing. The app servers' clocks must agree with the database's (NTP), as for any timestamp.
 """
 
 from __future__ import annotations
@@ -16,8 +22,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
-from django.db import models
+from django.db import connection, models
 from django.db.models import F, QuerySet
+from django.db.models.expressions import RawSQL
 from django.db.models.fields.tuple_lookups import Tuple, TupleGreaterThan, TupleLessThan
 from rest_framework import serializers
 from rest_framework.exceptions import NotFound
@@ -25,7 +32,6 @@ from rest_framework.pagination import BasePagination
 from rest_framework.response import Response
 from rest_framework.utils.urls import remove_query_param, replace_query_param
 
-SYNC_ORDER = ("updated_at", "id")
 DEFAULT_PAGE_SIZE = 50
 MAX_PAGE_SIZE = 100
 MAX_PAGE_NUMBER = 1_000_000
@@ -71,6 +77,24 @@ class Order:
 
     def position(self, row: dict) -> list:
         return [row[path] for path in self.paths]
+
+
+HORIZON = """(
+    SELECT LEAST(clock_timestamp(), min(xact_start)) FROM pg_stat_activity
+    WHERE datname = current_database() AND backend_type = 'client backend'
+      AND pid <> pg_backend_pid() AND state <> 'idle'
+)"""
+
+
+def settled(queryset: QuerySet) -> QuerySet:
+    """The rows no running transaction can still precede (see the module's docstring); one subquery."""
+    if connection.vendor != "postgresql":  # SQLite has one writer at a time
+        return queryset
+    horizon = RawSQL(HORIZON, [], output_field=models.DateTimeField())  # noqa: S611 - constant text, no input
+    return queryset.filter(updated_at__lt=horizon)
+
+
+SYNC = Order(("updated_at", "id"))
 
 
 def flip(key: str) -> str:
@@ -172,7 +196,7 @@ class Cursors:
 
 @functools.cache
 def cursors_for(model, ordering: tuple[str, ...]) -> Cursors:
-    return Cursors(model, {"o": Order(ordering), "s": Order(SYNC_ORDER)})
+    return Cursors(model, {"o": Order(ordering), "s": SYNC})
 
 
 class KeysetPages(BasePagination):
@@ -196,6 +220,8 @@ class KeysetPages(BasePagination):
         if cursor is not None:
             self.order, position, backwards = self.cursors.decode(cursor)
         fields = dict.fromkeys((*columns, *self.order.paths))
+        if self.order == SYNC:
+            queryset = settled(queryset)
         if cursor is None and page is not None:  # a cursor, where both are sent, says more precisely where
             return self.by_page_number(queryset.order_by(*self.order.keys).values(*fields), page)
         if cursor is None:

@@ -163,7 +163,8 @@ def rules_of(view, method: str, is_list: bool) -> str:
     if method == "GET" and is_list and getattr(view, "ordering", None):
         return (
             "In pages of `page_size` rows: follow `next` and `previous`. With `updated_after` the list is in "
-            "(updated_at, id) order, for incremental sync."
+            "(updated_at, id) order, for incremental sync; it stops short of changes still being written, which "
+            "come on the next sync."
         )
     if method == "GET":
         return "Sends the record's ETag." if getattr(view, "sends_etag", False) else ""

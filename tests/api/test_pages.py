@@ -3,17 +3,18 @@ does, no page counts the list, and a sync by `updated_after` misses and repeats 
 
 from __future__ import annotations
 
+import threading
 from datetime import timedelta
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
 from projects.choices import PartyRole
 from projects.models import Milestone
-from tests.api.conftest import partner_world
+from tests.api.conftest import bearer, partner_world
 from tests.api.test_lists import LIST_ROUTES
 from tests.factories import (
     TODAY,
@@ -173,3 +174,40 @@ def test_a_sync_is_ordered_by_update_time_then_id(varied, staff_api):
     rows = staff_api.get(reverse("api-commitments"), {"updated_after": "2000-01-01T00:00:00Z"}).json()["results"]
     keys = [(row["updated_at"], row["id"]) for row in rows]
     assert keys == sorted(keys) and len(keys) >= 3
+
+
+@pytest.mark.postgres
+def test_a_sync_resumed_from_the_last_update_it_saw_gets_a_change_committed_late(transactional_db, token_for):
+    """A slow transaction changes a milestone before a quick one changes another and commits first. A
+    client that syncs in between and resumes from the last `updated_at` it received still gets both."""
+    world = partner_world("Late commit")
+    slow, quick = world.milestone, MilestoneFactory(agreement=world.agreement, responsible=world.organization)
+    client = bearer(token_for(user=StaffUserFactory()))
+    url = reverse("api-milestones")
+    since = timezone.now().isoformat()
+    changed, release = threading.Event(), threading.Event()
+
+    def slow_writer():
+        try:
+            with transaction.atomic():
+                Milestone.objects.filter(pk=slow.pk).update(title="Changed slowly", updated_at=timezone.now())
+                changed.set()
+                release.wait(timeout=30)
+        finally:
+            connection.close()
+
+    writer = threading.Thread(target=slow_writer)
+    writer.start()
+    try:
+        changed.wait(timeout=30)
+        patched = client.patch(reverse("api-milestone", args=[quick.pk]), {"title": "Changed quickly"}, format="json")
+        received = client.get(url, {"updated_after": since}).json()["results"]
+    finally:
+        release.set()
+        writer.join()
+    assert patched.status_code == 200
+    resume_from = max((row["updated_at"] for row in received), default=since)
+    received += client.get(url, {"updated_after": resume_from}).json()["results"]
+
+    titles = {row["id"]: row["title"] for row in received}
+    assert titles == {slow.pk: "Changed slowly", quick.pk: "Changed quickly"}
