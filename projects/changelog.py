@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 
 from django.db.models import Model, QuerySet
 from simple_history.models import DeletedObject, HistoricalRecords
@@ -64,16 +65,27 @@ class Change:
         return self.user or self.organization or "system"
 
 
+@cache
+def historical_model(model: type[Model]) -> type[Model]:
+    """The history library's model of `model`'s versions (its `history` manager is rebuilt on every access)."""
+    return model.history.model
+
+
+def versions(model: type[Model]) -> QuerySet:
+    """Every stored version of every record of `model`."""
+    return historical_model(model)._default_manager.all()
+
+
 def agreement_changes(agreement: Agreement) -> list[Change]:
     """Newest first: the agreement, its parties, commitments, disbursements, milestones and reports."""
-    commitment_ids = FundingCommitment.history.filter(agreement_id=agreement.pk).values("id")
+    commitment_ids = versions(FundingCommitment).filter(agreement_id=agreement.pk).values("id")
     rows = {
-        Agreement: Agreement.history.filter(id=agreement.pk),
-        AgreementParty: AgreementParty.history.filter(agreement_id=agreement.pk),
-        FundingCommitment: FundingCommitment.history.filter(agreement_id=agreement.pk),
-        Disbursement: Disbursement.history.filter(commitment_id__in=commitment_ids),
-        Milestone: Milestone.history.filter(agreement_id=agreement.pk),
-        StatusReport: StatusReport.history.filter(agreement_id=agreement.pk),
+        Agreement: versions(Agreement).filter(id=agreement.pk),
+        AgreementParty: versions(AgreementParty).filter(agreement_id=agreement.pk),
+        FundingCommitment: versions(FundingCommitment).filter(agreement_id=agreement.pk),
+        Disbursement: versions(Disbursement).filter(commitment_id__in=commitment_ids),
+        Milestone: versions(Milestone).filter(agreement_id=agreement.pk),
+        StatusReport: versions(StatusReport).filter(agreement_id=agreement.pk),
     }
     return _changes(rows)
 
@@ -86,8 +98,8 @@ def recent_changes(limit: int = 12) -> list[Change]:
     """
     rows = {}
     for model in RECORDS:
-        latest = model.history.order_by("-history_date").values("id")[:limit]
-        rows[model] = model.history.filter(id__in=latest)
+        latest = versions(model).order_by("-history_date").values("id")[:limit]
+        rows[model] = versions(model).filter(id__in=latest)
     return _changes(rows)[:limit]
 
 
@@ -202,7 +214,7 @@ def _many_to_many_links(model: type[Model], rows: list) -> list[Links]:
     """Each tracked many-to-many field's targets for the loaded versions, in one query per field."""
     versions = [row.history_id for row in rows]
     links = []
-    for field in model.history.model._history_m2m_fields:
+    for field in historical_model(model)._history_m2m_fields:
         target = get_m2m_reverse_field_name(field)
         through = HistoricalRecords.m2m_models[field]
         targets: dict[int, list[tuple[int, str]]] = {}

@@ -106,6 +106,7 @@ TEMPLATES += [
         "BACKEND": "django.template.backends.jinja2.Jinja2",
         "DIRS": [BASE_DIR / "templates" / "email"],
         "APP_DIRS": False,
+        "OPTIONS": {"environment": "projects.notifications.email_templates.environment"},
     }
 ]
 

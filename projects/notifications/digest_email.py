@@ -6,14 +6,13 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.utils import timezone
 
-from projects.choices import Rag
+from projects.choices import AgreementStatus, CommitmentStatus, Rag
 from projects.notifications.digests import AgreementNews, Digest
 from projects.notifications.emails import (
     agreement_link,
     compose,
     long_day,
     message_id,
-    milestone_link,
     moment,
     money,
     percent,
@@ -24,6 +23,10 @@ from projects.notifications.models import Delivery
 from projects.selectors import FundingSummary
 
 RAG_COLOURS = {Rag.RED: "#b91c1c", Rag.AMBER: "#b45309", Rag.GREEN: "#15803d"}
+# The labels of the stored values, looked up once (the rows are `values()` dicts, not model instances).
+AGREEMENT_STATUSES, COMMITMENT_STATUSES, RAGS = (
+    dict(choices.choices) for choices in (AgreementStatus, CommitmentStatus, Rag)
+)
 
 
 def digest_subject(digest: Digest) -> str:
@@ -44,50 +47,53 @@ def funding_values(funding: FundingSummary) -> dict:
     }
 
 
-def milestone_values(milestone) -> dict:
+def milestone_values(milestone: dict) -> dict:
     return {
-        "title": milestone.title,
-        "due": short_day(milestone.due_on),
-        "responsible": milestone.responsible.name,
-        "link": milestone_link(milestone),
+        "title": milestone["title"],
+        "due": short_day(milestone["due_on"]),
+        "responsible": milestone["responsible_name"],
+        "link": f"{agreement_link(milestone['agreement_id'])}#milestone-{milestone['pk']}",
     }
 
 
-def completed_values(milestone) -> dict:
+def completed_values(milestone: dict) -> dict:
     progress = ""
-    if milestone.target_quantity:
-        progress = f" ({milestone.actual_quantity or 0} of {milestone.target_quantity} {milestone.unit})"
-    return {"title": milestone.title, "on": short_day(milestone.completed_on), "progress": progress}
+    if milestone["target_quantity"]:
+        done, target = milestone["actual_quantity"] or 0, milestone["target_quantity"]
+        progress = f" ({done} of {target} {milestone['unit']})"
+    return {"title": milestone["title"], "on": short_day(milestone["completed_on"]), "progress": progress}
+
+
+def transition_values(change: dict) -> dict:
+    before, after = AGREEMENT_STATUSES[change["from_status"]], AGREEMENT_STATUSES[change["to_status"]]
+    return {
+        "change": f"{before} \N{RIGHTWARDS ARROW} {after}",
+        "text_change": f"{before} -> {after}",
+        "on": short_day(timezone.localtime(change["changed_at"])),
+        "reason": change["reason"],
+    }
 
 
 def news_values(section: AgreementNews) -> dict:
     """What happened: status changes, milestones late, due and done, new money."""
     return {
-        "transitions": [
-            {
-                "change": f"{c.get_from_status_display()} \N{RIGHTWARDS ARROW} {c.get_to_status_display()}",
-                "text_change": f"{c.get_from_status_display()} -> {c.get_to_status_display()}",
-                "on": short_day(timezone.localtime(c.changed_at)),
-                "reason": c.reason,
-            }
-            for c in section.transitions
-        ],
+        "transitions": [transition_values(c) for c in section.transitions],
         "overdue": [milestone_values(m) for m in section.overdue],
         "due_soon": [milestone_values(m) for m in section.due_soon],
         "completed": [completed_values(m) for m in section.completed],
         "commitments": [
             {
-                "funder": c.funder.name,
-                "amount": f"{money(c.amount)} {c.currency}",
-                "status": c.get_status_display().lower(),
+                "funder": c["funder_name"],
+                "amount": f"{money(c['amount'])} {c['currency']}",
+                "status": str(COMMITMENT_STATUSES[c["status"]]).lower(),
             }
             for c in section.new_commitments
         ],
         "disbursements": [
             {
-                "funder": d.commitment.funder.name,
-                "amount": f"{money(d.amount)} {d.commitment.currency}",
-                "on": short_day(d.disbursed_on),
+                "funder": d["funder_name"],
+                "amount": f"{money(d['amount'])} {d['currency']}",
+                "on": short_day(d["disbursed_on"]),
             }
             for d in section.new_disbursements
         ],
@@ -103,20 +109,23 @@ def section_values(section: AgreementNews) -> dict:
 def _section_values(section: AgreementNews) -> dict:
     agreement, report = section.agreement, section.latest_report
     return {
-        "title": f"{agreement.reference} {agreement.title}",
-        "link": agreement_link(agreement.pk),
-        "status": agreement.get_status_display(),
+        "title": f"{agreement['reference']} {agreement['title']}",
+        "link": agreement_link(agreement["pk"]),
+        "status": AGREEMENT_STATUSES[agreement["status"]],
         **news_values(section),
         "funding": funding_values(section.funding) if section.funding else None,
-        "report": {
-            "on": short_day(report.reported_on),
-            "rag": report.get_rag_display(),
-            "badge": report.get_rag_display().upper(),
-            "colour": RAG_COLOURS.get(report.rag, "#6b7280"),
-            "summary": report.summary,
-        }
-        if report
-        else None,
+        "report": report_values(report) if report else None,
+    }
+
+
+def report_values(report: dict) -> dict:
+    rag = RAGS[report["rag"]]
+    return {
+        "on": short_day(report["reported_on"]),
+        "rag": rag,
+        "badge": str(rag).upper(),
+        "colour": RAG_COLOURS.get(report["rag"], "#6b7280"),
+        "summary": report["summary"],
     }
 
 

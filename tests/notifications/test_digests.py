@@ -14,6 +14,7 @@ from projects.choices import AgreementStatus, CommitmentStatus, MilestoneStatus,
 from projects.notifications.delivery import deliver_batch
 from projects.notifications.models import Delivery, DeliveryStatus, DigestFrequency, Recipient
 from projects.notifications.planning import plan_digests
+from projects.notifications.recipients import involved_user_ids
 from projects.services.agreements import transition_agreement
 from tests.factories import (
     AgreementFactory,
@@ -22,6 +23,7 @@ from tests.factories import (
     MilestoneFactory,
     StaffUserFactory,
     StatusReportFactory,
+    UserFactory,
 )
 
 DAY = datetime.timedelta(days=1)
@@ -167,3 +169,19 @@ def test_an_agreement_without_exchange_rate_blanks_only_its_followers_funding_fi
         "Budget 1,000,000.00 EUR, committed 0.00, funding gap 1,000,000.00 EUR (100% unfunded)."
         in (bodies["petra@mod.example"])
     )
+
+
+@pytest.mark.parametrize("agreements", [1, 5])
+def test_planning_finds_the_managers_and_milestone_owners_to_address_in_one_query(agreements, db):
+    manager, owner = StaffUserFactory(), UserFactory()
+    without_email, inactive = StaffUserFactory(email=""), UserFactory(is_active=False)
+    UserFactory()  # manages nothing, owns nothing
+    for _ in range(agreements):
+        agreement = AgreementFactory(programme_manager=manager)
+        MilestoneFactory(agreement=agreement, owner=owner)
+        MilestoneFactory(agreement=AgreementFactory(programme_manager=without_email), owner=inactive)
+
+    with CaptureQueriesContext(connection) as queries:
+        found = involved_user_ids()
+
+    assert found == {manager.pk, owner.pk} and len(queries) == 1

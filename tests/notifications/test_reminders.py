@@ -4,10 +4,19 @@ import datetime
 
 import pytest
 from django.core import mail
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
+from django.test.utils import CaptureQueriesContext
 
 from projects.choices import AgreementStatus, MilestoneStatus
-from projects.notifications.models import Delivery, DeliveryKind, DeliveryStatus, Recipient, RemindedMilestone
+from projects.notifications.models import (
+    Delivery,
+    DeliveryKind,
+    DeliveryStatus,
+    Recipient,
+    RemindedMilestone,
+    ReminderRule,
+    ReminderRuleKind,
+)
 from projects.notifications.planning import plan_reminders
 from projects.notifications.recipients import milestone_recipients
 from projects.notifications.reminders import reminders_due
@@ -48,6 +57,30 @@ def test_rules_fire_14_7_1_days_before_on_the_due_date_and_weekly_while_overdue(
         firing[-14].pk: "overdue:14",
     }
     assert not {m.pk for m in quiet + [done, cancelled]} & set(due)
+
+
+@pytest.mark.parametrize("agreements", [1, 6])
+def test_the_scan_reads_only_the_days_the_rules_fire_on_in_constant_queries(programme, agreements):
+    """Weekly while overdue however long ago; a rule repeating daily fires on every overdue day."""
+    today = programme.today
+    expected = {programme.milestone.pk: "before:14"}
+    for _ in range(agreements):
+        agreement = AgreementFactory(status=AgreementStatus.ACTIVE, signed_on=today - 400 * DAY)
+        long_overdue = MilestoneFactory(agreement=agreement, due_on=today - 364 * DAY)
+        MilestoneFactory(agreement=agreement, due_on=today - 365 * DAY)
+        MilestoneFactory(agreement=agreement, due_on=today - 3 * DAY)
+        expected[long_overdue.pk] = "overdue:364"
+
+    with CaptureQueriesContext(connection) as queries:
+        due = {r.milestone.pk: r.rule for r in reminders_due(today)}
+        managers = {r.milestone.agreement.programme_manager_id for r in reminders_due(today)}
+
+    assert due == expected
+    assert programme.manager.pk in managers
+    assert len(queries) == 2 * 3  # the rules, the oldest open due date, the milestones (twice)
+
+    ReminderRule.objects.create(kind=ReminderRuleKind.OVERDUE, days=1)
+    assert len([r for r in reminders_due(today) if r.rule.startswith("overdue:")]) == 3 * agreements
 
 
 def test_reminder_reaches_manager_owner_and_responsible_contact_once_each(

@@ -37,6 +37,6 @@ class Command(BaseCommand):
                 self.stdout.write(f"{email}: nothing to report on {digest.agreement_count} agreement(s)")
                 continue
             would_send += 1
-            references = ", ".join(section.agreement.reference for section in digest.sections)
+            references = ", ".join(section.agreement["reference"] for section in digest.sections)
             self.stdout.write(f"{email}: {digest_subject(digest)!r} [{references}]")
         self.stdout.write(f"Dry run: {would_send} {frequency} digest(s) would be sent; nothing was sent.")
