@@ -62,12 +62,11 @@ class Donor:
         return Q(funder__slug=self.code)
 
 
-def donor_of(row: dict) -> Donor:
-    """The donor a funder's money counts under (`row`: its name, slug, kind and country): its country,
-    unless it is an international body."""
-    if row["kind"] == INTERNATIONAL_BODY:
-        return Donor(INTERNATIONAL_BODY, row["slug"], row["name"], row["country"])
-    return country_donor(row["country"])
+def donor_of(kind: str, slug: str, name: str, country: str) -> Donor:
+    """The donor a funder's money counts under: its country, unless it is an international body."""
+    if kind == INTERNATIONAL_BODY:
+        return Donor(INTERNATIONAL_BODY, slug, name, country)
+    return country_donor(country)
 
 
 def country_donor(code: str) -> Donor:
@@ -179,10 +178,8 @@ def burden_sharing(agreements: Scope = None, *, as_of: date | None = None) -> Bu
         agreements, as_of=as_of or timezone.localdate(), by=("funder_year",), leave_out_unconvertible=True
     )
     money = funding.by_funder_year
-    funders = Organization.objects.filter(pk__in={funder for funder, _ in money}).values(
-        "pk", "name", "slug", "kind", "country"
-    )
-    donors = {row["pk"]: donor_of(row) for row in funders}
+    funders = Organization.objects.filter(pk__in={funder for funder, _ in money})
+    donors = {pk: donor_of(*fields) for pk, *fields in funders.values_list("pk", "kind", "slug", "name", "country")}
     per_donor: dict[tuple[Donor, int], dict[str, Decimal]] = defaultdict(
         lambda: dict.fromkeys(("pledged", "committed", "disbursed"), ZERO)
     )
