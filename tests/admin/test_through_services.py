@@ -13,6 +13,7 @@ from projects.models import (
     Agreement,
     AgreementParty,
     Capability,
+    CountryEconomy,
     Disbursement,
     ExchangeRate,
     FundingCommitment,
@@ -46,6 +47,7 @@ WRITTEN_THROUGH_SERVICES = [
     Milestone,
     StatusReport,
     ExchangeRate,
+    CountryEconomy,
     Contact,
 ]
 
