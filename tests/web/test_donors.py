@@ -184,3 +184,20 @@ def test_donor_pages_run_a_constant_number_of_queries(viewer_client, django_asse
         assert viewer_client.get(reverse("donor", args=["country", "GB"])).status_code == 200
     with django_assert_num_queries(7):
         assert viewer_client.get(reverse("donor-list-csv")).status_code == 200
+
+
+@pytest.mark.parametrize("size", [1, 12])
+def test_the_gdp_figures_page_runs_a_constant_number_of_queries(manager_client, django_assert_num_queries, size):
+    for year in range(2000, 2000 + size):
+        CountryEconomyFactory(country="GB", year=year)
+    # The session and its user, then the figures.
+    with django_assert_num_queries(3):
+        page = manager_client.get(reverse("economy-list"))
+    assert page.content.decode().count("United Kingdom (GB)") == size
+
+
+def test_a_manager_deletes_a_mistaken_gdp_figure(manager_client, viewer_client):
+    economy = CountryEconomyFactory(country="GB", year=2025)
+    assert viewer_client.post(reverse("economy-delete", args=[economy.pk])).status_code == 403
+    assert manager_client.post(reverse("economy-delete", args=[economy.pk])).status_code == 302
+    assert not CountryEconomy.objects.exists()
