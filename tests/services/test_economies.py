@@ -1,14 +1,12 @@
-"""GDP figures: programme managers keep them, one per country and year, with history; the database holds the rules."""
+"""GDP figures: programme managers keep them, one per country and year, with history (constraints: tests/models)."""
 
 from decimal import Decimal
 
 import pytest
-from django.db import IntegrityError, transaction
 
 from projects.errors import DomainError, ErrorCode
 from projects.models import CountryEconomy
 from projects.services.economies import delete_country_economy, record_country_economy, update_country_economy
-from tests.factories import CountryEconomyFactory
 
 pytestmark = pytest.mark.django_db
 GDP = {"country": "DE", "year": 2025, "gdp": Decimal("4300000000000.00"), "currency": "EUR", "source": "Destatis"}
@@ -62,21 +60,3 @@ def test_partners_and_viewers_cannot_change_gdp_figures(partner):
         record_country_economy(actor=partner, **GDP)
     assert refused.value.code == ErrorCode.PERMISSION_DENIED
     assert not CountryEconomy.objects.exists()
-
-
-@pytest.mark.parametrize(
-    "broken",
-    [
-        {"country": "de"},
-        {"year": 2200},
-        {"gdp": Decimal("-1.00")},
-        {"currency": "eur"},
-        {"source": ""},
-    ],
-)
-def test_the_database_refuses_what_the_rules_refuse(broken):
-    CountryEconomyFactory(country="DE", year=2024)
-    with pytest.raises(IntegrityError), transaction.atomic():
-        CountryEconomy.objects.create(**{**GDP, **broken})
-    with pytest.raises(IntegrityError), transaction.atomic():
-        CountryEconomy.objects.create(**{**GDP, "year": 2024, "currency": "GBP"})
