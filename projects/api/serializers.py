@@ -197,7 +197,9 @@ class BurdenSharingOut(serializers.Serializer):
 class BurdenSharingQuery(serializers.Serializer):
     """Query parameters; others (`format`, cache busters) are ignored as query strings usually are."""
 
-    year = serializers.IntegerField(min_value=1990, max_value=2100, required=False, help_text="Default: this year.")
+    year = serializers.IntegerField(
+        min_value=1990, max_value=2100, required=False, help_text="Default: the year of `as_of` (today's year)."
+    )
     as_of = f.Day(required=False, help_text="The day whose exchange rates are used. Default: today.")
 
 
