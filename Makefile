@@ -45,8 +45,12 @@ run: seed
 	trap 'exit 0' INT TERM; \
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
+# axe-core, which the browser tests run inside the pages (package.json pins it).
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund --silent
+
 ## test: the whole suite (set DATABASE_URL to PostgreSQL to run the PostgreSQL-only tests too).
-test: install-dev dirs
+test: install-dev dirs node_modules/.package-lock.json
 	$(VENV)/bin/pytest
 
 ## check: lint, formatting and migrations in step with the models.

@@ -15,6 +15,7 @@ from projects.models import (
     Agreement,
     AgreementParty,
     Capability,
+    CountryEconomy,
     Disbursement,
     ExchangeRate,
     FundingCommitment,
@@ -24,7 +25,7 @@ from projects.models import (
     StatusReport,
 )
 from projects.service_admin import ReadOnlyInline, RecordAdmin
-from projects.services import agreements, funding, milestones, organizations, reports
+from projects.services import agreements, economies, funding, milestones, organizations, reports
 
 
 @admin.register(Organization)
@@ -272,6 +273,22 @@ class ExchangeRateAdmin(RecordAdmin):
 
     def delete_through_service(self, actor, obj):
         funding.delete_exchange_rate(actor=actor, exchange_rate_id=obj.pk)
+
+
+@admin.register(CountryEconomy)
+class CountryEconomyAdmin(RecordAdmin):
+    list_display = ["country", "year", "gdp", "currency", "source", "illustrative"]
+    list_filter = ["illustrative", "year", "country"]
+    search_fields = ["country", "source"]
+
+    def save_through_service(self, actor, obj, form, change):
+        fields = economies.ECONOMY_FIELDS
+        if change:
+            return economies.update_country_economy(actor=actor, economy_id=obj.pk, **self.changed(form, fields))
+        return economies.record_country_economy(actor=actor, **self.values(form, fields))
+
+    def delete_through_service(self, actor, obj):
+        economies.delete_country_economy(actor=actor, economy_id=obj.pk)
 
 
 class OverdueFilter(admin.SimpleListFilter):

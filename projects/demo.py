@@ -52,6 +52,20 @@ EXCHANGE_RATES = {
     "UAH": (D("0.02210000"), D("0.02190000")),
 }
 
+# Illustrative GDP of the donor countries, rounded, in national currency: the year before last and last year
+# (relative to the seeding day). Not official statistics; each row is marked illustrative.
+GDP = {
+    "GB": ("GBP", D("2700000000000"), D("2800000000000")),
+    "DK": ("DKK", D("2800000000000"), D("2900000000000")),
+    "DE": ("EUR", D("4200000000000"), D("4300000000000")),
+    "NL": ("EUR", D("1100000000000"), D("1150000000000")),
+    "NO": ("NOK", D("5000000000000"), D("5200000000000")),
+    "CA": ("CAD", D("2950000000000"), D("3050000000000")),
+    "SE": ("SEK", D("6200000000000"), D("6400000000000")),
+    "US": ("USD", D("28000000000000"), D("29000000000000")),
+}
+GDP_SOURCE = "Illustrative demo figure, rounded; not an official statistic"
+
 # Each agreement: its fields, the statuses it went through (with the day offset of each move),
 # parties, commitments (with disbursements), milestones and status reports. Day offsets are
 # relative to the seeding day: -30 is thirty days ago, 14 is in a fortnight.

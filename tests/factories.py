@@ -11,6 +11,7 @@ from projects.models import (
     Agreement,
     AgreementParty,
     Capability,
+    CountryEconomy,
     Disbursement,
     ExchangeRate,
     FundingCommitment,
@@ -150,3 +151,14 @@ class StatusReportFactory(factory.django.DjangoModelFactory):
     reported_on = TODAY
     rag = Rag.GREEN
     summary = "On track."
+
+
+class CountryEconomyFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CountryEconomy
+
+    country = "GB"
+    year = 2025
+    gdp = Decimal("2500000000000.00")
+    currency = "GBP"
+    source = "IMF World Economic Outlook"

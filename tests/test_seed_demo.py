@@ -1,9 +1,10 @@
 from django.apps import apps
 from django.core.management import call_command
 
-from projects.choices import AgreementStatus, MilestoneStatus
-from projects.models import Agreement, Milestone
-from projects.selectors import portfolio_funding
+from projects.choices import AgreementStatus, MilestoneStatus, OrganizationKind
+from projects.models import Agreement, CountryEconomy, Milestone, Organization
+from projects.selectors import burden_sharing, portfolio_funding
+from projects.selectors.donors import GdpStatus
 
 
 def row_counts() -> dict[str, int]:
@@ -31,3 +32,16 @@ def test_seed_demo_portfolio_spans_statuses_currencies_and_milestone_states(db):
     funding = portfolio_funding()
     assert len(funding.by_country) >= 5
     assert 0 < funding.total.committed < funding.total.budget
+
+
+def test_seed_demo_gives_each_donor_country_illustrative_gdp_and_bodies_none(db):
+    call_command("seed_demo", verbosity=0)
+
+    economies = CountryEconomy.objects.all()
+    assert economies.exists() and all(economy.illustrative for economy in economies)
+    funders = Organization.objects.filter(commitments__isnull=False).distinct()
+    countries = set(funders.exclude(kind=OrganizationKind.INTERNATIONAL_BODY).values_list("country", flat=True))
+    assert countries == set(economies.values_list("country", flat=True))
+    sharing = burden_sharing()
+    assert {row.gdp_status for row in sharing.rows if row.donor.is_country} == {GdpStatus.KNOWN}
+    assert any(row.donor.kind == OrganizationKind.INTERNATIONAL_BODY for row in sharing.rows)

@@ -6,6 +6,7 @@ the secrets and hosts must be given or the process refuses to start.
 """
 
 import ipaddress
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 import environ
@@ -58,6 +59,7 @@ INSTALLED_APPS = [
     "simple_history",
     "import_export",
     "django_celery_beat",
+    "django_countries",
     "projects",
     "projects.web",
     "projects.notifications",
@@ -221,6 +223,15 @@ WEBHOOK_OVERDUE_CATCH_UP_DAYS = env.int("WEBHOOK_OVERDUE_CATCH_UP_DAYS", default
 # Receivers must be public https URLs in production; development and tests may allow http and private networks.
 WEBHOOK_REQUIRE_HTTPS = env.bool("WEBHOOK_REQUIRE_HTTPS", default=not DEBUG)
 WEBHOOK_ALLOW_PRIVATE_NETWORKS = env.bool("WEBHOOK_ALLOW_PRIVATE_NETWORKS", default=False)
+
+# Burden-sharing: the share of its GDP each donor is asked to give, in percent (0.25 means 0.25% of GDP).
+try:
+    DONOR_GDP_TARGET_PERCENT = Decimal(env.str("DONOR_GDP_TARGET_PERCENT", default="").strip() or "0.25")
+    _target_valid = Decimal(0) < DONOR_GDP_TARGET_PERCENT <= 100
+except InvalidOperation:
+    _target_valid = False
+if not _target_valid:
+    raise ImproperlyConfigured("DONOR_GDP_TARGET_PERCENT must be a number above 0 and at most 100, e.g. 0.25.")
 
 # The IATI export's reporting organisation: set its registered identifier (e.g. GB-GOV-1) before publishing.
 IATI_REPORTING_ORG_REF = env.str("IATI_REPORTING_ORG_REF", default="XX-COPRODUCTION-TRACKER")

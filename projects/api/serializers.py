@@ -117,6 +117,92 @@ class HistoryEntryOut(serializers.Serializer):
     changes = FieldChangeOut(source="fields", many=True)
 
 
+def base_money(**options) -> serializers.DecimalField:
+    """A figure in the base currency, to the cent; room for whole economies."""
+    return serializers.DecimalField(max_digits=30, decimal_places=2, **options)
+
+
+def gdp_percent(**options) -> serializers.DecimalField:
+    return serializers.DecimalField(max_digits=20, decimal_places=6, allow_null=True, **options)
+
+
+class DonorOut(serializers.Serializer):
+    kind = serializers.ChoiceField(
+        ["country", "international_body"],
+        help_text="A country (every funder based there) or an international body, a donor of its own.",
+    )
+    code = serializers.CharField(help_text="The country's ISO 3166-1 code, or the international body's slug.")
+    name = serializers.CharField()
+    country = serializers.CharField(help_text="The country itself, or the international body's seat.")
+
+
+class GdpOut(serializers.Serializer):
+    status = serializers.ChoiceField(
+        ["known", "missing", "no_rate", "not_a_country"],
+        help_text="missing: no GDP recorded for the year or an earlier one; no_rate: its currency has no rate; "
+        "not_a_country: an international body has no GDP.",
+    )
+    year = serializers.IntegerField(
+        allow_null=True, help_text="The year of the GDP used: this year's, else the latest before."
+    )
+    amount = money(allow_null=True, help_text="In the currency of its source.")
+    currency = serializers.CharField(allow_null=True)
+    in_base_currency = base_money(allow_null=True, help_text="At the rates of `as_of`.")
+    source = serializers.CharField(allow_null=True)
+    illustrative = serializers.BooleanField(allow_null=True)
+
+
+class DonorYearOut(serializers.Serializer):
+    donor = DonorOut()
+    pledged = base_money(help_text="Open pledges dated in the year (by pledge date).")
+    committed = base_money(help_text="Firm commitments dated in the year (by pledge date).")
+    disbursed = base_money(help_text="Payments made in the year.")
+    gdp = GdpOut()
+    pledged_percent_of_gdp = gdp_percent()
+    committed_percent_of_gdp = gdp_percent()
+    disbursed_percent_of_gdp = gdp_percent()
+    target_amount = base_money(allow_null=True, help_text="The target share of the GDP, in the base currency.")
+    missing_to_target = base_money(
+        allow_null=True, help_text="Target amount minus committed, never below zero; pledges do not count."
+    )
+
+
+class DonorTotalsOut(serializers.Serializer):
+    pledged = base_money()
+    committed = base_money()
+    disbursed = base_money()
+    target_amount = base_money(help_text="Over the donors whose GDP is known.")
+    missing_to_target = base_money(help_text="Over the donors whose GDP is known.")
+
+
+class UnvaluedOut(serializers.Serializer):
+    agreement = serializers.IntegerField(source="agreement_id")
+    reference = serializers.CharField()
+    currencies = serializers.ListField(child=serializers.CharField())
+
+
+class BurdenSharingOut(serializers.Serializer):
+    """Each donor's money in one year against its GDP and the target share of GDP."""
+
+    year = serializers.IntegerField()
+    as_of = serializers.DateField(help_text="The day whose exchange rates value money and GDP.")
+    currency = serializers.CharField(help_text="The base currency.")
+    target_percent = serializers.DecimalField(max_digits=8, decimal_places=4, help_text="Percent of GDP.")
+    years = serializers.ListField(child=serializers.IntegerField(), help_text="Every year with money, newest first.")
+    donors = DonorYearOut(many=True)
+    total = DonorTotalsOut()
+    unvalued = UnvaluedOut(many=True, help_text="Agreements left out: money in a currency without a rate.")
+
+
+class BurdenSharingQuery(serializers.Serializer):
+    """Query parameters; others (`format`, cache busters) are ignored as query strings usually are."""
+
+    year = serializers.IntegerField(
+        min_value=1990, max_value=2100, required=False, help_text="Default: the year of `as_of` (today's year)."
+    )
+    as_of = f.Day(required=False, help_text="The day whose exchange rates are used. Default: today.")
+
+
 # Write side ------------------------------------------------------------------------------
 
 

@@ -4,7 +4,7 @@ from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from projects.api.problems import unknown_route
-from projects.api.views import agreements, funding, iati, milestones, organizations, reports, webhooks
+from projects.api.views import agreements, donors, funding, iati, milestones, organizations, reports, webhooks
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
@@ -51,6 +51,7 @@ urlpatterns = [
         name="api-webhook-delivery-replay",
     ),
     path("webhooks/<int:pk>/replay/", webhooks.EndpointReplay.as_view(), name="api-webhook-replay"),
+    path("portfolio/donors/", donors.DonorShares.as_view(), name="api-portfolio-donors"),
     path("iati/activities.xml", iati.IatiActivities.as_view(), name="api-iati-activities"),
     re_path(r"", unknown_route, name="api-unknown"),
 ]

@@ -25,12 +25,17 @@ from projects.selectors.money import EXACT, ZERO, FunderFunding, FundingSummary,
 KINDS = ("budget", "pledged", "committed", "disbursed")
 MONEY = ("pledged", "committed", "disbursed")
 
+# The day money is dated by, as a path in a key: a commitment's pledge date (the only date it carries, kept
+# when the pledge becomes firm), a disbursement's payment date. Budgets have no such day.
+MONEY_DATE = "money_date"
+
 # Each breakdown's key: column aliases and their paths from a commitment. Budgets belong to agreements,
-# so the breakdowns keyed by the agreement's own fields sum budgets too; the funder breakdown does not.
+# so the breakdowns keyed by the agreement's own fields sum budgets too; the funder breakdowns do not.
 BREAKDOWNS = {
     "agreement": {"key_agreement": "agreement__pk"},
     "capability": {"key_capability": "agreement__capabilities__name"},
     "funder": {"key_funder": "funder__name", "key_country": "funder__country"},
+    "funder_year": {"key_funder": "funder__pk", "key_year": f"{MONEY_DATE}__year"},
 }
 
 
@@ -55,6 +60,8 @@ class PortfolioFunding:
     by_funder: dict[str, FunderFunding] | None
     by_country: dict[str, FunderFunding] | None
     unvalued: tuple[Unvalued, ...] = ()
+    # Per (funder id, year of the money): pledged, committed and disbursed; the budget stays zero.
+    by_funder_year: dict[tuple[int, int], FundingSummary] | None = None
 
 
 def grouped_sums(agreements: Scope, keys: dict[str, str]) -> QuerySet:
@@ -78,10 +85,10 @@ def grouped_sums(agreements: Scope, keys: dict[str, str]) -> QuerySet:
         )
 
     commitments = FundingCommitment.objects.exclude(status=CommitmentStatus.CANCELLED)
-    return summed(commitments, lambda path: path, "currency", F("status"), "amount").union(
+    return summed(commitments, _from_commitment, "currency", F("status"), "amount").union(
         summed(
             Disbursement.objects.all(),
-            lambda path: f"commitment__{path}",
+            _from_disbursement,
             "commitment__currency",
             Value("disbursed"),
             "amount",
@@ -89,6 +96,14 @@ def grouped_sums(agreements: Scope, keys: dict[str, str]) -> QuerySet:
         summed(Agreement.objects.all(), _from_agreement, "currency", Value("budget"), "budget"),
         all=True,
     )
+
+
+def _from_commitment(path: str) -> str:
+    return "pledged_on" + path.removeprefix(MONEY_DATE) if path.startswith(MONEY_DATE) else path
+
+
+def _from_disbursement(path: str) -> str:
+    return "disbursed_on" + path.removeprefix(MONEY_DATE) if path.startswith(MONEY_DATE) else f"commitment__{path}"
 
 
 def _from_agreement(path: str) -> str | None:
@@ -118,7 +133,7 @@ def portfolio_funding(
     agreements: Scope = None,
     *,
     as_of: date | None = None,
-    by: Collection[str] = tuple(BREAKDOWNS),
+    by: Collection[str] = ("agreement", "capability", "funder"),
     leave_out_unconvertible: bool = False,
 ) -> PortfolioFunding:
     """The funding of many agreements in the base currency: the rates, then one query per breakdown in `by`.
@@ -151,6 +166,7 @@ def portfolio_funding(
         by_capability=_summaries(figures.get("capability"), rates.base),
         by_funder=None if funders is None else _funders(funders, 0),
         by_country=None if funders is None else _funders(funders, 1),
+        by_funder_year=_by_funder_year(figures.get("funder_year"), rates.base),
     )
 
 
@@ -161,7 +177,7 @@ KEYS = {**BREAKDOWNS, "total": {}}
 def _total_source(by: Collection[str]) -> str:
     """The group whose sums make up the total, each amount counted once: a breakdown that splits every
     amount once (by agreement; by funder, with the budgets under no funder), else the plain sums."""
-    return next((name for name in ("agreement", "funder") if name in by), "total")
+    return next((name for name in ("agreement", "funder", "funder_year") if name in by), "total")
 
 
 def _added(figures: dict[tuple, dict[str, Decimal]]) -> dict[str, Decimal]:
@@ -178,6 +194,14 @@ def _summaries(figures: dict[tuple, dict[str, Decimal]] | None, base: str) -> di
         return None
     keys = sorted(key for (key,) in figures if key is not None)
     return {key: FundingSummary(base, **figures[(key,)]) for key in keys}
+
+
+def _by_funder_year(figures: dict[tuple, dict[str, Decimal]] | None, base: str) -> dict | None:
+    """Money per (funder id, year); the budgets, under no funder, are left out."""
+    if figures is None:
+        return None
+    keys = sorted(key for key in figures if key[0] is not None)
+    return {key: FundingSummary(base, **{kind: figures[key][kind] for kind in MONEY}) for key in keys}
 
 
 def _funders(figures: dict[tuple, dict[str, Decimal]], position: int) -> dict[str, FunderFunding]:

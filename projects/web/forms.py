@@ -15,6 +15,7 @@ from projects.forms import DATE, VersionField
 from projects.models import (
     Agreement,
     AgreementParty,
+    CountryEconomy,
     Disbursement,
     ExchangeRate,
     FundingCommitment,
@@ -243,6 +244,15 @@ class ExchangeRateEditForm(RateField, VersionedForm):
         fields = ["rate", "valid_on"]
         widgets = {"valid_on": DATE}
         labels = {"valid_on": "Valid from"}
+
+
+class CountryEconomyForm(VersionedForm):
+    class Meta:
+        model = CountryEconomy
+        fields = ["country", "year", "gdp", "currency", "source", "illustrative"]
+
+    def clean_currency(self) -> str:
+        return self.cleaned_data["currency"].strip().upper()
 
 
 class ConfirmForm(forms.Form):

@@ -3,7 +3,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from projects.web import accounts, agreements, dashboard, editing, exchange_rates, exports, imports
+from projects.web import accounts, agreements, dashboard, donors, editing, exchange_rates, exports, imports
 
 urlpatterns = [
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
@@ -32,6 +32,14 @@ urlpatterns = [
     path("import/<str:kind>/", imports.ImportView.as_view(), name="import"),
     path("import/<str:kind>/template.<str:file_type>", imports.ImportTemplateView.as_view(), name="import-template"),
     path("import/jobs/<int:pk>/", imports.ImportJobView.as_view(), name="import-job"),
+    path("donors/", donors.DonorListView.as_view(), name="donor-list"),
+    path("donors/donors.csv", donors.DonorListCsvView.as_view(), name="donor-list-csv"),
+    path("donors/gdp/", donors.EconomyListView.as_view(), name="economy-list"),
+    path("donors/gdp/new/", donors.EconomyCreateView.as_view(), name="economy-create"),
+    path("donors/gdp/<int:pk>/edit/", donors.EconomyEditView.as_view(), name="economy-edit"),
+    path("donors/gdp/<int:pk>/delete/", donors.EconomyDeleteView.as_view(), name="economy-delete"),
+    path("donors/<str:kind>/<str:code>/", donors.DonorView.as_view(), name="donor"),
+    path("donors/<str:kind>/<str:code>/<str:table>.csv", donors.DonorCsvView.as_view(), name="donor-csv"),
     path("exchange-rates/", exchange_rates.ExchangeRatesView.as_view(), name="exchange-rates"),
     path("exchange-rates/new/", exchange_rates.ExchangeRateCreateView.as_view(), name="exchange-rate-create"),
     path("exchange-rates/<int:pk>/edit/", exchange_rates.ExchangeRateEditView.as_view(), name="exchange-rate-edit"),

@@ -13,7 +13,7 @@ from django.apps import apps
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
-from projects.models import Agreement, Disbursement, ExchangeRate, Milestone, StatusChange
+from projects.models import Agreement, CountryEconomy, Disbursement, ExchangeRate, Milestone, StatusChange
 from tests.factories import (
     TODAY,
     AgreementFactory,
@@ -42,6 +42,11 @@ def status_change(**fields) -> StatusChange:
 
 def exchange_rate(**fields) -> ExchangeRate:
     return ExchangeRate.objects.create(**{"currency": "GBP", "rate": Decimal("1.17"), "valid_on": TODAY, **fields})
+
+
+def economy(**fields) -> CountryEconomy:
+    values = {"country": "DE", "year": 2025, "gdp": Decimal("4300000000000"), "currency": "EUR", "source": "Destatis"}
+    return CountryEconomy.objects.create(**{**values, **fields})
 
 
 def done(**fields) -> dict:
@@ -91,6 +96,18 @@ CHECKS = [
                  "exchange_rate_positive", id="exchange-rate-negative"),
     pytest.param(exchange_rate, {"currency": "PLN"}, {"currency": "pln"},
                  "exchange_rate_currency_iso4217", id="exchange-rate-currency"),
+    pytest.param(economy, {"country": "GB"}, {"country": "gb"},
+                 "country_economy_country_iso2", id="economy-country-lowercase"),
+    pytest.param(economy, {"year": 2100}, {"year": 2101},
+                 "country_economy_year_plausible", id="economy-year-too-late"),
+    pytest.param(economy, {"year": 1990}, {"year": 1989},
+                 "country_economy_year_plausible", id="economy-year-too-early"),
+    pytest.param(economy, {"gdp": Decimal("0.01")}, {"gdp": Decimal("0")},
+                 "country_economy_gdp_positive", id="economy-gdp-zero"),
+    pytest.param(economy, {"currency": "PLN"}, {"currency": "pln"},
+                 "country_economy_currency_iso4217", id="economy-currency"),
+    pytest.param(economy, {"source": "IMF"}, {"source": ""},
+                 "country_economy_has_source", id="economy-source-blank"),
     pytest.param(OrganizationFactory, {"country": "GB"}, {"country": "gb"},
                  "organization_country_iso2", id="organization-country-lowercase"),
     pytest.param(OrganizationFactory, {"country": "PL"}, {"country": "P1"},
@@ -200,6 +217,13 @@ UNIQUES = [
         lambda first: exchange_rate(currency="GBP", valid_on=TODAY, rate=Decimal("1.18")),
         "exchange_rate_unique_per_day",
         id="exchange-rate-per-currency-and-day",
+    ),
+    pytest.param(
+        lambda: economy(country="GB", year=2025),
+        lambda first: (economy(country="GB", year=2024), economy(country="DE", year=2025)),
+        lambda first: economy(country="GB", year=2025, gdp=Decimal("1")),
+        "country_economy_unique_per_year",
+        id="economy-per-country-and-year",
     ),
 ]  # fmt: skip
 

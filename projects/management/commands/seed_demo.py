@@ -11,10 +11,10 @@ from django.utils import timezone
 
 from projects import demo
 from projects.actors import Actor
-from projects.models import Agreement, Capability, Organization
+from projects.models import Agreement, Capability, CountryEconomy, Organization
 from projects.notifications.models import Contact
 from projects.notifications.services import add_contact
-from projects.services import agreements, funding, milestones, reports
+from projects.services import agreements, economies, funding, milestones, reports
 
 DEMO_PASSWORD = "tracker-demo"  # noqa: S105  (a published demo login, not a secret)
 MANAGERS_GROUP = "Programme managers"
@@ -29,6 +29,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         seed = Seed(manager=ensure_users(), today=timezone.localdate(), **reference_data())
         seed.set_exchange_rates()
+        seed.record_gdp()
         created = 0
         for spec in demo.AGREEMENTS:
             if not Agreement.objects.filter(reference=spec["reference"]).exists():
@@ -100,6 +101,21 @@ class Seed:
         for currency, (earlier, latest) in demo.EXCHANGE_RATES.items():
             for rate, offset in ((earlier, -60), (latest, -1)):
                 funding.set_exchange_rate(actor=self.actor, currency=currency, rate=rate, valid_on=self.day(offset))
+
+    def record_gdp(self) -> None:
+        """The donor countries' illustrative GDP for the last two full years."""
+        for country, (currency, *figures) in demo.GDP.items():
+            for year, gdp in zip((self.today.year - 2, self.today.year - 1), figures, strict=True):
+                if not CountryEconomy.objects.filter(country=country, year=year).exists():
+                    economies.record_country_economy(
+                        actor=self.actor,
+                        country=country,
+                        year=year,
+                        gdp=gdp,
+                        currency=currency,
+                        source=demo.GDP_SOURCE,
+                        illustrative=True,
+                    )
 
     def add_contacts(self) -> None:
         for slug, name, email in demo.CONTACTS:
