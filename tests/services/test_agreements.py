@@ -1,16 +1,19 @@
 """Agreement status transitions: only the lifecycle's moves, each recorded with who, when and why."""
 
 import datetime
+import threading
+import time
 from decimal import Decimal
 from itertools import product
 
 import pytest
+from django.db import connection, transaction
 from django.utils import timezone
 
 from projects.actors import Actor
-from projects.choices import AGREEMENT_TRANSITIONS, SIGNED_STATUSES, AgreementStatus
+from projects.choices import SIGNED_STATUSES, AgreementStatus
 from projects.errors import DomainError, ErrorCode
-from projects.models import Agreement, StatusChange
+from projects.models import Agreement, AgreementParty, StatusChange
 from projects.services.agreements import (
     add_party,
     create_agreement,
@@ -31,20 +34,42 @@ from tests.factories import (
 
 pytestmark = pytest.mark.django_db
 
-ALL_MOVES = list(product(AgreementStatus.values, repeat=2))
-ALLOWED = [(a, b) for a, b in ALL_MOVES if b in AGREEMENT_TRANSITIONS[a]]
-REFUSED = [(a, b) for a, b in ALL_MOVES if b not in AGREEMENT_TRANSITIONS[a]]
+ALL_STATUSES = AgreementStatus.values
+ALL_MOVES = list(product(ALL_STATUSES, repeat=2))
+# The lifecycle as designed, written out: every other move is refused.
+ALLOWED = [
+    ("draft", "negotiating"),
+    ("draft", "terminated"),
+    ("negotiating", "signed"),
+    ("negotiating", "terminated"),
+    ("signed", "active"),
+    ("signed", "suspended"),
+    ("signed", "terminated"),
+    ("active", "completed"),
+    ("active", "suspended"),
+    ("active", "terminated"),
+    ("suspended", "signed"),
+    ("suspended", "active"),
+    ("suspended", "terminated"),
+]
+REFUSED = [move for move in ALL_MOVES if move not in ALLOWED]
 
 
 def agreement_in(status: str) -> Agreement:
     return AgreementFactory(status=status, signed_on=TODAY if status in SIGNED_STATUSES else None)
 
 
-def test_lifecycle_has_the_designed_moves():
-    assert len(ALLOWED) == 13
-    assert ("draft", "negotiating") in ALLOWED and ("negotiating", "signed") in ALLOWED
-    assert ("active", "completed") in ALLOWED and ("suspended", "active") in ALLOWED
-    assert all((status, "terminated") in ALLOWED for status in ("draft", "negotiating", "signed", "active"))
+def test_each_status_offers_exactly_its_designed_moves():
+    offered = {status: sorted(AgreementFactory.build(status=status).allowed_transitions()) for status in ALL_STATUSES}
+    assert offered == {
+        "draft": ["negotiating", "terminated"],
+        "negotiating": ["signed", "terminated"],
+        "signed": ["active", "suspended", "terminated"],
+        "active": ["completed", "suspended", "terminated"],
+        "suspended": ["active", "signed", "terminated"],
+        "completed": [],
+        "terminated": [],
+    }
 
 
 @pytest.mark.parametrize(("from_status", "to_status"), ALLOWED)
@@ -253,6 +278,84 @@ def test_party_with_milestones_or_funding_cannot_be_removed(staff):
     remove_party(actor=staff, party_id=bystander.pk)
 
     assert set(milestone.agreement.parties.all()) == {responsible, funder}
+
+
+def test_a_funder_with_commitments_keeps_its_funder_role_but_may_lose_another(staff):
+    commitment = CommitmentFactory()
+    agreement, funder = commitment.agreement, commitment.funder
+    funder_role = agreement.parties.get(organization=funder, role="funder")
+    observer_role = PartyFactory(agreement=agreement, organization=funder, role="observer")
+
+    with pytest.raises(DomainError) as refused:
+        remove_party(actor=staff, party_id=funder_role.pk)
+
+    assert refused.value.code == ErrorCode.CONFLICT
+    assert "keeps the funder role" in refused.value.message
+    remove_party(actor=staff, party_id=observer_role.pk)
+    assert list(agreement.parties.filter(organization=funder).values_list("role", flat=True)) == ["funder"]
+
+
+def test_a_role_of_an_organisation_with_another_role_goes_even_if_it_has_milestones(staff):
+    milestone = MilestoneFactory()
+    agreement, organization = milestone.agreement, milestone.responsible
+    extra = PartyFactory(agreement=agreement, organization=organization, role="trainer")
+
+    remove_party(actor=staff, party_id=extra.pk)
+
+    assert not agreement.parties.filter(pk=extra.pk).exists()
+    assert agreement.parties.filter(organization=organization).count() == 1
+
+
+def test_only_programme_managers_remove_parties(partner):
+    party = PartyFactory(role="observer")
+
+    with pytest.raises(DomainError) as refused:
+        remove_party(actor=partner, party_id=party.pk)
+
+    assert refused.value.code == ErrorCode.PERMISSION_DENIED
+    assert AgreementParty.objects.filter(pk=party.pk).exists()
+
+
+@pytest.mark.postgres
+def test_two_transitions_at_once_record_one_move_and_refuse_the_other(transactional_db, staff):
+    """Both ask to open negotiations on a draft while another writer holds the row; the second sees the first's move."""
+    agreement = AgreementFactory(status="draft")
+    outcomes = []
+
+    def move():
+        try:
+            transition_agreement(actor=staff, agreement_id=agreement.pk, to_status="negotiating", reason="Talks.")
+            outcomes.append("moved")
+        except DomainError as refused:
+            outcomes.append(refused.code)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=move) for _ in range(2)]
+    with transaction.atomic():
+        Agreement.objects.select_for_update().get(pk=agreement.pk)
+        for thread in threads:
+            thread.start()
+        wait_for_lock_waiters(2)
+    for thread in threads:
+        thread.join()
+
+    assert sorted(outcomes) == sorted(["moved", ErrorCode.TRANSITION_NOT_ALLOWED])
+    assert list(StatusChange.objects.values_list("from_status", "to_status")) == [("draft", "negotiating")]
+    assert Agreement.objects.get(pk=agreement.pk).status == "negotiating"
+
+
+def wait_for_lock_waiters(count: int) -> None:
+    """Block until `count` other sessions wait on a lock (a wait, not a timing assertion)."""
+    for _ in range(600):
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database()"
+            )
+            if cursor.fetchone()[0] >= count:
+                return
+        time.sleep(0.05)
+    raise AssertionError(f"{count} sessions never waited on the held row")
 
 
 def test_partner_cannot_create_or_edit_agreements(partner):
