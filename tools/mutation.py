@@ -1,0 +1,506 @@
+"""Mutation testing of the modules that hold the core rules: would a broken rule still pass the tests?
+
+Each mutant is one small change to one module (a comparison flipped or moved off by one, `and`/`or`
+swapped, a condition negated or one of its terms dropped, a `raise` or a call statement dropped, a
+`.filter()`/`.exclude()`/`.select_for_update()` or one of a filter's keywords dropped, an entry of a
+table removed or a transition added, a number or a flag changed). A mutant is killed when a test of
+that module fails on it.
+
+Why not mutmut: mutmut 3 does not mutate decorated functions, and every service is `@service`.
+
+How it runs: one pytest session per module, on that module's tests only (`MODULES`). The session runs
+the tests once unchanged, recording which lines of the module each test executes; then, for each
+mutant, it swaps the mutated function's code into the live function objects (module-level tables are
+rebound), reruns only the tests that execute the mutated lines, stopping at the first failure, and
+restores the code. The test database is created once per module, so a module takes minutes.
+
+    .venv/bin/python tools/mutation.py                     # every module in MODULES
+    .venv/bin/python tools/mutation.py projects/permissions.py
+
+Results: one line per surviving mutant, a score per module, and `var/mutation/<module>.json`.
+"""
+
+from __future__ import annotations
+
+import ast
+import copy
+import gc
+import importlib
+import json
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+import types
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+OUTPUT = ROOT / "var" / "mutation"
+
+EVENTS = "tests/webhooks/test_events.py"
+SELECTOR_TESTS = ["tests/test_selectors.py", "tests/web/test_dashboard.py", "tests/notifications/test_digests.py"]
+# Module → the tests that hold its rules. `only`: mutate just these top-level names (the rest is plumbing).
+MODULES: dict[str, dict] = {
+    "projects/services/funding.py": {
+        "tests": ["tests/services/test_funding.py", "tests/services/test_deletions.py", EVENTS],
+    },
+    "projects/services/agreements.py": {
+        "tests": ["tests/services/test_agreements.py", "tests/services/test_deletions.py", EVENTS],
+    },
+    "projects/permissions.py": {
+        "tests": ["tests/api/test_isolation.py", "tests/api/test_scoped_lookups.py", "tests/models/test_querysets.py"]
+    },
+    "projects/api/idempotency.py": {"tests": ["tests/api/test_idempotency.py", "tests/api/test_safe_writes.py"]},
+    "projects/selectors/funding.py": {"tests": SELECTOR_TESTS},
+    "projects/selectors/money.py": {"tests": SELECTOR_TESTS},
+    "projects/selectors/agreements.py": {"tests": SELECTOR_TESTS},
+    "projects/selectors/milestones.py": {"tests": SELECTOR_TESTS},
+    "projects/choices.py": {
+        "tests": ["tests/services/test_agreements.py", "tests/services/test_funding.py"],
+        "only": ["AGREEMENT_TRANSITIONS", "SIGNED_STATUSES", "COMMITMENT_TRANSITIONS"],
+    },
+}
+TEST_TIMEOUT = 120  # seconds: a mutant that makes a test hang is killed by the timeout
+
+NEGATED = {
+    ast.Eq: ast.NotEq,
+    ast.NotEq: ast.Eq,
+    ast.Lt: ast.GtE,
+    ast.GtE: ast.Lt,
+    ast.Gt: ast.LtE,
+    ast.LtE: ast.Gt,
+    ast.In: ast.NotIn,
+    ast.NotIn: ast.In,
+    ast.Is: ast.IsNot,
+    ast.IsNot: ast.Is,
+}
+OFF_BY_ONE = {ast.Lt: ast.LtE, ast.LtE: ast.Lt, ast.Gt: ast.GtE, ast.GtE: ast.Gt}
+ARITHMETIC = {ast.Add: ast.Sub, ast.Sub: ast.Add, ast.Mult: ast.Div, ast.Div: ast.Mult}
+DROPPABLE_LINKS = {"filter", "exclude", "select_for_update"}
+KEYWORD_CALLS = {"filter", "exclude", "get", "update", "create"}
+
+
+@dataclass
+class Mutant:
+    index: int
+    line: int
+    description: str
+    status: str = "not run"
+    code: str = ""
+
+
+@dataclass
+class Plan:
+    """One mutation site: the node (by its position in `ast.walk` order) and how to change it."""
+
+    node: int
+    kind: str
+    arg: object = None
+    lines: set[int] = field(default_factory=set)
+    module_level: str | None = None  # the top-level name whose value changes, for table mutations
+
+
+# Finding the mutation sites ---------------------------------------------------------------------
+
+
+def scopes(tree: ast.Module, only: list[str] | None):
+    """The top-level statements to mutate: function bodies (with their decorators left alone) and tables."""
+    for statement in tree.body:
+        if isinstance(statement, ast.FunctionDef | ast.AsyncFunctionDef):
+            if only is None or statement.name in only:
+                yield statement.body, None
+        elif isinstance(statement, ast.ClassDef):
+            for member in statement.body:
+                if isinstance(member, ast.FunctionDef) and (only is None or statement.name in only):
+                    yield member.body, None
+        elif isinstance(statement, ast.Assign | ast.AnnAssign) and statement.value is not None:
+            targets = statement.targets if isinstance(statement, ast.Assign) else [statement.target]
+            names = [t.id for t in targets if isinstance(t, ast.Name)]
+            if names and (only is None or names[0] in only):
+                yield [statement.value], names[0]
+
+
+def plans(tree: ast.Module, only: list[str] | None) -> list[Plan]:
+    order = {id(node): n for n, node in enumerate(ast.walk(tree))}
+    found = []
+    for body, table in scopes(tree, only):
+        for top in body:
+            for node in ast.walk(top):
+                for kind, arg in sites(node):
+                    lines = set(range(node.lineno, (node.end_lineno or node.lineno) + 1))
+                    found.append(Plan(order[id(node)], kind, arg, lines, table))
+    return found
+
+
+def compare_sites(node: ast.Compare):
+    for position, op in enumerate(node.ops):
+        yield "negate", (position, NEGATED[type(op)])
+        if type(op) in OFF_BY_ONE:
+            yield "off-by-one", (position, OFF_BY_ONE[type(op)])
+
+
+def boolean_sites(node: ast.BoolOp):
+    yield "swap-boolean", None
+    for position in range(len(node.values)):
+        yield "drop-term", position
+
+
+def condition_sites(node: ast.If | ast.While | ast.IfExp):
+    if not isinstance(node.test, ast.Compare | ast.UnaryOp):  # those have their own mutants
+        yield "negate-condition", None
+
+
+def call_sites(node: ast.Call):
+    if isinstance(node.func, ast.Attribute) and node.func.attr in DROPPABLE_LINKS:
+        yield "drop-link", None
+    if isinstance(node.func, ast.Attribute) and node.func.attr in KEYWORD_CALLS and len(node.keywords) > 1:
+        for position, keyword in enumerate(node.keywords):
+            if keyword.arg is not None:
+                yield "drop-keyword", position
+
+
+def table_sites(node: ast.Dict):
+    for position in range(len(node.keys)):
+        yield "drop-entry", position
+    yield from added_transitions(node)
+
+
+def collection_sites(node: ast.Set | ast.Tuple | ast.List):
+    if len(node.elts) > 1 and not isinstance(node.ctx, ast.Store):
+        for position in range(len(node.elts)):
+            yield "drop-element", position
+
+
+def constant_sites(node: ast.Constant):
+    if type(node.value) is bool:
+        yield "flip", None
+    elif type(node.value) is int:
+        yield "number", node.value + 1
+
+
+SITES = {
+    ast.Compare: compare_sites,
+    ast.BoolOp: boolean_sites,
+    ast.If: condition_sites,
+    ast.While: condition_sites,
+    ast.IfExp: condition_sites,
+    ast.UnaryOp: lambda node: [("drop-not", None)] if isinstance(node.op, ast.Not) else [],
+    ast.BinOp: lambda node: [("arithmetic", ARITHMETIC[type(node.op)])] if type(node.op) in ARITHMETIC else [],
+    ast.Raise: lambda node: [("drop-statement", None)],
+    ast.Expr: lambda node: [("drop-statement", None)] if isinstance(node.value, ast.Call) else [],
+    ast.Call: call_sites,
+    ast.Dict: table_sites,
+    ast.Set: collection_sites,
+    ast.Tuple: collection_sites,
+    ast.List: collection_sites,
+    ast.Constant: constant_sites,
+}
+
+
+def sites(node: ast.AST):
+    """The mutations that apply to one node."""
+    finder = SITES.get(type(node))
+    return finder(node) if finder else []
+
+
+def moves_of(value: ast.expr) -> ast.expr:
+    """The set of moves in a table entry: `{...}` or `frozenset({...})` (`frozenset()` is an empty set)."""
+    if isinstance(value, ast.Call) and isinstance(value.func, ast.Name) and value.func.id == "frozenset":
+        if not value.args:
+            value.args.append(ast.Set([]))  # spelled out, so a move can be added to it
+        return value.args[0]
+    return value
+
+
+def added_transitions(table: ast.Dict):
+    """For a table of moves (key → set of keys), each move it does not allow, added."""
+    if not table.keys or not all(isinstance(moves_of(copy.deepcopy(value)), ast.Set) for value in table.values):
+        return
+    keys = [ast.unparse(key) for key in table.keys]
+    for position, value in enumerate(table.values):
+        present = {ast.unparse(e) for e in moves_of(copy.deepcopy(value)).elts}
+        for key in keys:
+            if key not in present and key != keys[position]:
+                yield "add-move", (position, key)
+
+
+def set_op(node, arg):
+    node.ops[arg[0]] = arg[1]()
+
+
+def drop_term(node, arg):
+    rest = [value for n, value in enumerate(node.values) if n != arg]
+    if len(rest) == 1:
+        return rest[0]
+    node.values = rest
+
+
+def add_move(node, arg):
+    moves_of(node.values[arg[0]]).elts.append(ast.parse(arg[1], mode="eval").body)
+
+
+def delete(items: list, position: int) -> None:
+    del items[position]
+
+
+def drop_entry(node, arg):
+    del node.keys[arg], node.values[arg]
+
+
+# Each mutation: change the node in place (returning None) or return the node that replaces it.
+MUTATORS = {
+    "negate": set_op,
+    "off-by-one": set_op,
+    "swap-boolean": lambda node, arg: setattr(node, "op", ast.Or() if isinstance(node.op, ast.And) else ast.And()),
+    "drop-term": drop_term,
+    "negate-condition": lambda node, arg: setattr(node, "test", ast.UnaryOp(ast.Not(), node.test)),
+    "drop-not": lambda node, arg: node.operand,
+    "arithmetic": lambda node, arg: setattr(node, "op", arg()),
+    "drop-statement": lambda node, arg: ast.Pass(),
+    "drop-link": lambda node, arg: node.func.value,
+    "drop-keyword": lambda node, arg: delete(node.keywords, arg),
+    "drop-entry": drop_entry,
+    "add-move": add_move,
+    "drop-element": lambda node, arg: delete(node.elts, arg),
+    "flip": lambda node, arg: setattr(node, "value", not node.value),
+    "number": lambda node, arg: setattr(node, "value", arg),
+}
+
+
+def apply(tree: ast.Module, plan: Plan) -> tuple[ast.Module, str]:
+    """A copy of the tree with the planned change made, and a description of it."""
+    mutated = copy.deepcopy(tree)
+    nodes = list(ast.walk(mutated))
+    node = nodes[plan.node]
+    before = ast.unparse(node).splitlines()[0][:90]
+    replacement = MUTATORS[plan.kind](node, plan.arg)
+    if replacement is not None:
+        parent, attribute, position = locate(nodes, node)
+        if position is None:
+            setattr(parent, attribute, replacement)
+        else:
+            getattr(parent, attribute)[position] = replacement
+        node = replacement
+    ast.fix_missing_locations(mutated)
+    after = "(dropped)" if isinstance(node, ast.Pass) else ast.unparse(node).splitlines()[0][:90]
+    return mutated, f"{plan.kind}: {before}  →  {after}"
+
+
+def locate(nodes: list[ast.AST], child: ast.AST):
+    for parent in nodes:
+        for attribute, value in ast.iter_fields(parent):
+            if value is child:
+                return parent, attribute, None
+            if isinstance(value, list):
+                for position, item in enumerate(value):
+                    if item is child:
+                        return parent, attribute, position
+    raise LookupError("node without a parent")
+
+
+# Swapping a mutant in and out of the running process ----------------------------------------------
+
+
+def code_objects(code: types.CodeType) -> dict[tuple[str, int], types.CodeType]:
+    found = {(code.co_qualname, code.co_firstlineno): code}
+    for constant in code.co_consts:
+        if isinstance(constant, types.CodeType):
+            found.update(code_objects(constant))
+    return found
+
+
+class Swapper:
+    """Puts a mutated module's changed functions (or table) into the live objects, and takes them out again."""
+
+    def __init__(self, module: types.ModuleType, path: Path):
+        self.module, self.path = module, str(path)
+        self.original = code_objects(compile(path.read_text(), self.path, "exec"))
+        self.live: dict[tuple[str, int], list[types.FunctionType]] = {}
+        for obj in gc.get_objects():
+            if type(obj) is types.FunctionType and obj.__code__.co_filename == self.path:
+                key = (obj.__code__.co_qualname, obj.__code__.co_firstlineno)
+                self.live.setdefault(key, []).append(obj)
+        self.undo: list = []
+
+    def swap_in(self, mutated: ast.Module, plan: Plan) -> None:
+        code = compile(mutated, self.path, "exec")
+        if plan.module_level:
+            namespace = {"__name__": self.module.__name__, "__file__": self.path}
+            exec(code, namespace)  # noqa: S102 - the module's own source, one table changed
+            self.rebind(plan.module_level, namespace[plan.module_level])
+            return
+        changed = {key: new for key, new in code_objects(code).items() if self.original.get(key) != new}
+        for key, new in changed.items():
+            if key[0] == "<module>":
+                continue
+            for function in self.live.get(key, []):
+                old = function.__code__
+                function.__code__ = new  # ValueError if the closure changed: reported as an error
+                self.undo.append(lambda f=function, c=old: setattr(f, "__code__", c))
+
+    def rebind(self, name: str, new) -> None:
+        old = getattr(self.module, name)
+        if isinstance(old, dict):
+            saved = dict(old)
+            old.clear()
+            old.update(new)
+            self.undo.append(lambda: (old.clear(), old.update(saved)))
+            return
+        for module in list(sys.modules.values()):
+            namespace = getattr(module, "__dict__", {})
+            for key, value in list(namespace.items()):
+                if value is old:
+                    namespace[key] = new
+                    self.undo.append(lambda ns=namespace, k=key: ns.__setitem__(k, old))
+
+    def swap_out(self) -> None:
+        while self.undo:
+            self.undo.pop()()
+
+
+# The pytest plugin: one session, the tests run once plain and once per mutant ---------------------
+
+
+class Timeout(Exception):
+    pass
+
+
+def run(item, nextitem) -> bool:
+    """Run one test quietly; True if it passed."""
+    from _pytest.runner import runtestprotocol
+
+    def expired(signum, frame):
+        raise Timeout(f"test took longer than {TEST_TIMEOUT}s")
+
+    signal.signal(signal.SIGALRM, expired)
+    signal.alarm(TEST_TIMEOUT)
+    try:
+        reports = runtestprotocol(item, nextitem=nextitem, log=False)
+    finally:
+        signal.alarm(0)
+    return not any(report.failed for report in reports)
+
+
+def traced_lines(path: str, item, nextitem) -> tuple[bool, set[int]]:
+    lines: set[int] = set()
+
+    def local(frame, event, arg):
+        if event in ("line", "call"):
+            lines.add(frame.f_lineno)
+        return local
+
+    def tracer(frame, event, arg):
+        if frame.f_code.co_filename == path:
+            lines.add(frame.f_lineno)
+            return local
+        return None
+
+    sys.settrace(tracer)
+    threading.settrace(tracer)
+    try:
+        passed = run(item, nextitem)
+    finally:
+        sys.settrace(None)
+        threading.settrace(None)
+    return passed, lines
+
+
+def pytest_runtestloop(session):
+    relative = os.environ["MUTATE_MODULE"]
+    config = MODULES[relative]
+    module = importlib.import_module(relative.removesuffix(".py").replace("/", "."))
+    path = Path(module.__file__)
+    items = session.items
+    keep_alive = {item: items[1] if item is items[0] else items[0] for item in items}
+
+    def following(subset, n):
+        return subset[n + 1] if n + 1 < len(subset) else keep_alive[subset[n]]
+
+    started = time.monotonic()
+    covered = {}
+    for n, item in enumerate(items):
+        passed, lines = traced_lines(str(path), item, following(items, n))
+        if not passed:
+            raise SystemExit(f"{item.nodeid} fails without any mutation: fix it first")
+        covered[item] = lines
+    baseline = time.monotonic() - started
+
+    tree = ast.parse(path.read_text())
+    swapper = Swapper(module, path)
+    mutants = []
+    for index, plan in enumerate(plans(tree, config.get("only"))):
+        mutated, description = apply(tree, plan)
+        mutant = Mutant(index, min(plan.lines), description)
+        mutants.append(mutant)
+        tests = list(items) if plan.module_level else [item for item in items if covered[item] & plan.lines]
+        if not tests:
+            mutant.status = "survived (no test runs this line)"
+            continue
+        try:
+            swapper.swap_in(mutated, plan)
+        except Exception as error:  # noqa: BLE001 - any mutant that cannot be loaded is reported, not fatal
+            swapper.swap_out()
+            mutant.status = f"error: {error}"
+            continue
+        try:
+            mutant.status = "survived"
+            for n, item in enumerate(tests):
+                if not run(item, following(tests, n)):
+                    mutant.status = "killed"
+                    break
+        finally:
+            swapper.swap_out()
+        print(f"  {mutant.status:8} line {mutant.line}: {mutant.description}", file=sys.__stderr__, flush=True)
+    session._setupstate.teardown_exact(None)
+    report(relative, mutants, baseline, time.monotonic() - started)
+    return True
+
+
+def report(relative: str, mutants: list[Mutant], baseline: float, took: float) -> None:
+    killed = sum(m.status == "killed" for m in mutants)
+    errors = sum(m.status.startswith("error") for m in mutants)
+    scored = len(mutants) - errors
+    score = 100 * killed / scored if scored else 100.0
+    OUTPUT.mkdir(parents=True, exist_ok=True)
+    result = {
+        "module": relative,
+        "mutants": len(mutants),
+        "killed": killed,
+        "errors": errors,
+        "score": round(score, 1),
+        "seconds": round(took),
+        "baseline_seconds": round(baseline),
+        "details": [asdict(m) for m in mutants],
+    }
+    (OUTPUT / (relative.replace("/", ".") + ".json")).write_text(json.dumps(result, indent=1))
+
+
+def main(argv: list[str]) -> int:
+    chosen = argv or list(MODULES)
+    unknown = [name for name in chosen if name not in MODULES]
+    if unknown:
+        print(f"Not a mutated module: {', '.join(unknown)}; choose from {', '.join(MODULES)}")
+        return 2
+    rows = []
+    for relative in chosen:
+        print(f"{relative}: running its tests, then each mutant …", flush=True)
+        command = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "tools.mutation"]
+        environment = {**os.environ, "MUTATE_MODULE": relative, "PYTHONPATH": str(ROOT)}
+        tests = [test for test in MODULES[relative]["tests"] if (ROOT / test).exists()]
+        subprocess.run([*command, *tests], cwd=ROOT, env=environment, check=False)  # noqa: S603
+        result = json.loads((OUTPUT / (relative.replace("/", ".") + ".json")).read_text())
+        for mutant in result["details"]:
+            if mutant["status"] != "killed":
+                print(f"  {mutant['status']}: {relative}:{mutant['line']}  {mutant['description']}")
+        rows.append(result)
+    print("\nmodule                                 mutants  killed  score  time")
+    for r in rows:
+        print(f"{r['module']:38} {r['mutants'] - r['errors']:7} {r['killed']:7} {r['score']:5}%  {r['seconds']:4}s")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
