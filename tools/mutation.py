@@ -89,7 +89,7 @@ class Mutant:
     line: int
     description: str
     status: str = "not run"
-    code: str = ""
+    killed_by: str = ""
 
 
 @dataclass
@@ -169,7 +169,7 @@ def table_sites(node: ast.Dict):
 
 
 def collection_sites(node: ast.Set | ast.Tuple | ast.List):
-    if len(node.elts) > 1 and not isinstance(node.ctx, ast.Store):
+    if len(node.elts) > 1 and not isinstance(getattr(node, "ctx", None), ast.Store):
         for position in range(len(node.elts)):
             yield "drop-element", position
 
@@ -368,23 +368,57 @@ class Timeout(Exception):
     pass
 
 
-def run(item, nextitem) -> bool:
-    """Run one test quietly; True if it passed."""
+def run(item, nextitem) -> str:
+    """Run one test quietly; why it failed (the last line of the failure), or "" if it passed."""
     from _pytest.runner import runtestprotocol
 
     def expired(signum, frame):
         raise Timeout(f"test took longer than {TEST_TIMEOUT}s")
 
+    item.session._setupstate.teardown_exact(item)  # what the previous run kept up that this test does not use
     signal.signal(signal.SIGALRM, expired)
     signal.alarm(TEST_TIMEOUT)
     try:
         reports = runtestprotocol(item, nextitem=nextitem, log=False)
     finally:
         signal.alarm(0)
-    return not any(report.failed for report in reports)
+        if transactional(item):
+            restore_migration_data(item)
+    failures = [report for report in reports if report.failed]
+    return failures[0].longreprtext.strip().splitlines()[-1][:300] if failures else ""
 
 
-def traced_lines(path: str, item, nextitem) -> tuple[bool, set[int]]:
+def transactional(item) -> bool:
+    marker = item.get_closest_marker("django_db")
+    return "transactional_db" in item.fixturenames or bool(marker and marker.kwargs.get("transaction"))
+
+
+SAVED_DATA: dict[str, str] = {}
+
+
+def save_migration_data(item) -> None:
+    """The rows the migrations put in the test database (e.g. the beat schedule), before any test empties it.
+
+    pytest runs the tests that commit (and empty the database after) last; here they run between others."""
+    from django.db import connection
+    from pytest_django.plugin import blocking_manager_key
+
+    with item.config.stash[blocking_manager_key].unblock():
+        SAVED_DATA["default"] = connection.creation.serialize_db_to_string()
+
+
+def restore_migration_data(item) -> None:
+    from django.core.management import call_command
+    from django.db import connection
+    from pytest_django.plugin import blocking_manager_key
+
+    if SAVED_DATA:
+        with item.config.stash[blocking_manager_key].unblock():
+            call_command("flush", verbosity=0, interactive=False, inhibit_post_migrate=True)
+            connection.creation.deserialize_db_from_string(SAVED_DATA["default"])
+
+
+def traced_lines(path: str, item, nextitem) -> tuple[str, set[int]]:
     lines: set[int] = set()
 
     def local(frame, event, arg):
@@ -401,11 +435,59 @@ def traced_lines(path: str, item, nextitem) -> tuple[bool, set[int]]:
     sys.settrace(tracer)
     threading.settrace(tracer)
     try:
-        passed = run(item, nextitem)
+        failure = run(item, nextitem)
     finally:
         sys.settrace(None)
         threading.settrace(None)
-    return passed, lines
+    return failure, lines
+
+
+class Session:
+    """The tests of one module, run in the order pytest chose, keeping shared fixtures up between runs."""
+
+    def __init__(self, items):
+        self.items = items
+        self.keep_alive = {item: items[1] if item is items[0] else items[0] for item in items}
+
+    def run(self, tests) -> tuple[str, str]:
+        """Run tests until one fails: (its id, why), or ("", "") if all pass."""
+        for n, item in enumerate(tests):
+            failure = run(item, tests[n + 1] if n + 1 < len(tests) else self.keep_alive[item])
+            if failure:
+                return item.nodeid, failure
+        return "", ""
+
+    def baseline(self, path: Path) -> dict:
+        """Each test run once, unchanged: the lines of the mutated module it executes."""
+        covered = {}
+        for n, item in enumerate(self.items):
+            following = self.items[n + 1] if n + 1 < len(self.items) else self.keep_alive[item]
+            failure, covered[item] = traced_lines(str(path), item, following)
+            if n == 0:
+                save_migration_data(item)
+            if failure:
+                raise SystemExit(f"{item.nodeid} fails without any mutation: fix it first ({failure})")
+        return covered
+
+
+def try_mutant(session: Session, swapper: Swapper, mutated: ast.Module, plan: Plan, tests, mutant: Mutant) -> None:
+    try:
+        swapper.swap_in(mutated, plan)
+    except Exception as error:  # noqa: BLE001 - a mutant that cannot be loaded is reported, not fatal
+        swapper.swap_out()
+        mutant.status = f"error: {error}"
+        return
+    try:
+        killer, failure = session.run(tests)
+    finally:
+        swapper.swap_out()
+    if not killer:
+        mutant.status = "survived"
+    elif session.run([test for test in tests if test.nodeid == killer])[0]:
+        # The test fails without the mutant too: an earlier run left state behind; not a kill.
+        mutant.status = f"error: {killer} fails unmutated after this run"
+    else:
+        mutant.status, mutant.killed_by = "killed", f"{killer}: {failure}"
 
 
 def pytest_runtestloop(session):
@@ -413,47 +495,30 @@ def pytest_runtestloop(session):
     config = MODULES[relative]
     module = importlib.import_module(relative.removesuffix(".py").replace("/", "."))
     path = Path(module.__file__)
-    items = session.items
-    keep_alive = {item: items[1] if item is items[0] else items[0] for item in items}
-
-    def following(subset, n):
-        return subset[n + 1] if n + 1 < len(subset) else keep_alive[subset[n]]
-
+    tree = ast.parse(path.read_text())
+    planned = list(enumerate(plans(tree, config.get("only"))))
+    if os.environ.get("MUTATE_ONLY"):  # e.g. MUTATE_ONLY=3,17: rerun those mutants (numbers from the JSON)
+        wanted = {int(number) for number in os.environ["MUTATE_ONLY"].split(",")}
+        planned = [(index, plan) for index, plan in planned if index in wanted]
     started = time.monotonic()
-    covered = {}
-    for n, item in enumerate(items):
-        passed, lines = traced_lines(str(path), item, following(items, n))
-        if not passed:
-            raise SystemExit(f"{item.nodeid} fails without any mutation: fix it first")
-        covered[item] = lines
+    tests = Session(session.items)
+    covered = tests.baseline(path)
     baseline = time.monotonic() - started
 
-    tree = ast.parse(path.read_text())
     swapper = Swapper(module, path)
     mutants = []
-    for index, plan in enumerate(plans(tree, config.get("only"))):
+    for index, plan in planned:
         mutated, description = apply(tree, plan)
         mutant = Mutant(index, min(plan.lines), description)
         mutants.append(mutant)
-        tests = list(items) if plan.module_level else [item for item in items if covered[item] & plan.lines]
-        if not tests:
+        reaching = list(session.items) if plan.module_level else [t for t in session.items if covered[t] & plan.lines]
+        if reaching:
+            try_mutant(tests, swapper, mutated, plan, reaching, mutant)
+        else:
             mutant.status = "survived (no test runs this line)"
-            continue
-        try:
-            swapper.swap_in(mutated, plan)
-        except Exception as error:  # noqa: BLE001 - any mutant that cannot be loaded is reported, not fatal
-            swapper.swap_out()
-            mutant.status = f"error: {error}"
-            continue
-        try:
-            mutant.status = "survived"
-            for n, item in enumerate(tests):
-                if not run(item, following(tests, n)):
-                    mutant.status = "killed"
-                    break
-        finally:
-            swapper.swap_out()
-        print(f"  {mutant.status:8} line {mutant.line}: {mutant.description}", file=sys.__stderr__, flush=True)
+        print(
+            f"  {index:3} {mutant.status:8} line {mutant.line}: {description}  {mutant.killed_by}", file=sys.__stderr__
+        )
     session._setupstate.teardown_exact(None)
     report(relative, mutants, baseline, time.monotonic() - started)
     return True
@@ -490,8 +555,13 @@ def main(argv: list[str]) -> int:
         command = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "tools.mutation"]
         environment = {**os.environ, "MUTATE_MODULE": relative, "PYTHONPATH": str(ROOT)}
         tests = [test for test in MODULES[relative]["tests"] if (ROOT / test).exists()]
+        (OUTPUT / (relative.replace("/", ".") + ".json")).unlink(missing_ok=True)
         subprocess.run([*command, *tests], cwd=ROOT, env=environment, check=False)  # noqa: S603
-        result = json.loads((OUTPUT / (relative.replace("/", ".") + ".json")).read_text())
+        written = OUTPUT / (relative.replace("/", ".") + ".json")
+        if not written.exists():
+            print(f"  {relative}: the run failed, see above")
+            continue
+        result = json.loads(written.read_text())
         for mutant in result["details"]:
             if mutant["status"] != "killed":
                 print(f"  {mutant['status']}: {relative}:{mutant['line']}  {mutant['description']}")
