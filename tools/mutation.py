@@ -41,14 +41,15 @@ ROOT = Path(__file__).resolve().parent.parent
 OUTPUT = ROOT / "var" / "mutation"
 
 EVENTS = "tests/webhooks/test_events.py"
+CURRENCIES = "tests/services/test_currencies.py"
 SELECTOR_TESTS = ["tests/test_selectors.py", "tests/web/test_dashboard.py", "tests/notifications/test_digests.py"]
 # Module → the tests that hold its rules. `only`: mutate just these top-level names (the rest is plumbing).
 MODULES: dict[str, dict] = {
     "projects/services/funding.py": {
-        "tests": ["tests/services/test_funding.py", "tests/services/test_deletions.py", EVENTS],
+        "tests": ["tests/services/test_funding.py", "tests/services/test_deletions.py", CURRENCIES, EVENTS],
     },
     "projects/services/agreements.py": {
-        "tests": ["tests/services/test_agreements.py", "tests/services/test_deletions.py", EVENTS],
+        "tests": ["tests/services/test_agreements.py", "tests/services/test_deletions.py", CURRENCIES, EVENTS],
     },
     "projects/permissions.py": {
         "tests": ["tests/api/test_isolation.py", "tests/api/test_scoped_lookups.py", "tests/models/test_querysets.py"]
