@@ -10,7 +10,7 @@ from django.db.models import Sum
 from projects.actors import Actor
 from projects.choices import CommitmentStatus, PartyRole
 from projects.errors import DomainError, ErrorCode
-from projects.models import AgreementParty, Disbursement, ExchangeRate, FundingCommitment
+from projects.models import Agreement, AgreementParty, Disbursement, ExchangeRate, FundingCommitment
 from projects.services.funding import (
     record_commitment,
     record_disbursement,
@@ -24,6 +24,7 @@ from tests.factories import (
     DisbursementFactory,
     ExchangeRateFactory,
     OrganizationFactory,
+    PartyFactory,
     UserFactory,
 )
 
@@ -126,6 +127,47 @@ def test_recording_a_commitment_makes_the_funder_a_party_once(staff):
 
     assert commitment.status == CommitmentStatus.PLEDGED
     assert list(AgreementParty.objects.values_list("organization", "role")) == [(funder.pk, PartyRole.FUNDER)]
+
+
+def test_each_funder_gains_the_funder_role_on_the_agreement_it_funds(staff):
+    """A funder of another agreement, a lead of this one and a newcomer beside an existing funder all become funders."""
+    agreement, elsewhere = AgreementFactory(), AgreementFactory()
+    of_elsewhere, lead, existing, newcomer = (OrganizationFactory() for _ in range(4))
+    CommitmentFactory(agreement=elsewhere, funder=of_elsewhere)
+    PartyFactory(agreement=agreement, organization=lead, role=PartyRole.LEAD)
+    CommitmentFactory(agreement=agreement, funder=existing)
+    before = Agreement.objects.get(pk=agreement.pk).updated_at
+
+    for funder in (of_elsewhere, lead, newcomer):
+        record_commitment(
+            actor=staff,
+            agreement_id=agreement.pk,
+            funder_id=funder.pk,
+            amount=Decimal("10.00"),
+            currency="EUR",
+            pledged_on=TODAY,
+        )
+
+    assert set(agreement.parties.values_list("organization", "role")) == {
+        (of_elsewhere.pk, "funder"),
+        (lead.pk, "lead"),
+        (lead.pk, "funder"),
+        (existing.pk, "funder"),
+        (newcomer.pk, "funder"),
+    }
+    assert Agreement.objects.get(pk=agreement.pk).updated_at > before  # clients see the new parties
+
+
+def test_a_commitment_changed_meanwhile_is_a_conflict(staff):
+    commitment = CommitmentFactory(amount=Decimal("100.00"))
+    seen = commitment.updated_at
+    update_commitment(actor=staff, commitment_id=commitment.pk, amount=Decimal("200.00"))
+
+    with pytest.raises(DomainError) as refused:
+        update_commitment(actor=staff, commitment_id=commitment.pk, expected_updated_at=seen, amount=Decimal("50.00"))
+
+    assert refused.value.code == ErrorCode.CONFLICT
+    assert FundingCommitment.objects.get(pk=commitment.pk).amount == Decimal("200.00")
 
 
 @pytest.mark.parametrize(
