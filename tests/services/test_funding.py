@@ -1,5 +1,6 @@
 """Commitments and disbursements: money is disbursed only from firm commitments and never beyond them."""
 
+import datetime
 import threading
 from decimal import Decimal
 
@@ -54,6 +55,16 @@ def test_disbursement_beyond_commitment_is_refused_and_enqueues_nothing(staff, d
     assert disbursed(commitment) == Decimal("90.00") and commitment.disbursements.count() == 1
     disburse(staff, commitment, "10.00", "PAY-2")
     assert disbursed(commitment) == commitment.amount
+
+
+def test_a_disbursement_without_an_amount_is_refused_as_invalid(staff):
+    commitment = CommitmentFactory()
+
+    with pytest.raises(DomainError) as refused:
+        record_disbursement(actor=staff, commitment_id=commitment.pk, amount=None, disbursed_on=TODAY, reference="P")
+
+    assert refused.value.code == ErrorCode.INVALID and "amount" in refused.value.errors
+    assert not commitment.disbursements.exists()
 
 
 @pytest.mark.parametrize("status", [CommitmentStatus.PLEDGED, CommitmentStatus.CANCELLED])
@@ -156,6 +167,27 @@ def test_each_funder_gains_the_funder_role_on_the_agreement_it_funds(staff):
         (newcomer.pk, "funder"),
     }
     assert Agreement.objects.get(pk=agreement.pk).updated_at > before  # clients see the new parties
+
+
+def test_a_commitments_terms_change_and_naming_its_current_status_is_no_move(staff):
+    commitment = CommitmentFactory(amount=Decimal("100.00"), reference="UK-1", status=CommitmentStatus.COMMITTED)
+
+    update_commitment(
+        actor=staff,
+        commitment_id=commitment.pk,
+        status=CommitmentStatus.COMMITTED,
+        amount=Decimal("150.00"),
+        pledged_on=datetime.date(2026, 1, 5),
+        reference="UK-1a",
+    )
+
+    changed = FundingCommitment.objects.get(pk=commitment.pk)
+    assert (changed.status, changed.amount, changed.pledged_on, changed.reference) == (
+        "committed",
+        Decimal("150.00"),
+        datetime.date(2026, 1, 5),
+        "UK-1a",
+    )
 
 
 def test_a_commitment_changed_meanwhile_is_a_conflict(staff):
