@@ -358,6 +358,28 @@ def wait_for_lock_waiters(count: int) -> None:
     raise AssertionError(f"{count} sessions never waited on the held row")
 
 
+def test_every_term_of_an_agreement_can_be_edited(staff, staff_user):
+    ExchangeRateFactory(currency="GBP")
+    agreement = AgreementFactory(status="active", signed_on=TODAY, currency="EUR")
+    terms = {
+        "reference": "UA-GB-2026-042",
+        "title": "Armoured vehicle repair",
+        "summary": "Field repair of armoured vehicles in Lviv.",
+        "kind": "maintenance",
+        "signed_on": datetime.date(2026, 1, 2),
+        "starts_on": datetime.date(2026, 2, 1),
+        "ends_on": datetime.date(2027, 1, 31),
+        "currency": "GBP",
+        "budget": Decimal("1250000.00"),
+        "programme_manager": staff_user,
+    }
+
+    update_agreement(actor=staff, agreement_id=agreement.pk, **terms)
+
+    edited = Agreement.objects.get(pk=agreement.pk)
+    assert {name: getattr(edited, name) for name in terms} == terms
+
+
 def test_partner_cannot_create_or_edit_agreements(partner):
     agreement = AgreementFactory(title="Original")
 
