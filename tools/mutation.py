@@ -28,6 +28,7 @@ import gc
 import importlib
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -98,6 +99,7 @@ class Plan:
     """One mutation site: the node (by its position in `ast.walk` order) and how to change it."""
 
     node: int
+    line: int
     kind: str
     arg: object = None
     lines: set[int] = field(default_factory=set)
@@ -132,8 +134,22 @@ def plans(tree: ast.Module, only: list[str] | None) -> list[Plan]:
             for node in ast.walk(top):
                 for kind, arg in sites(node):
                     lines = set(range(node.lineno, (node.end_lineno or node.lineno) + 1))
-                    found.append(Plan(order[id(node)], kind, arg, lines, table))
+                    found.append(
+                        Plan(order[id(node)], node.lineno, kind, arg, uses(tree, table) if table else lines, table)
+                    )
     return found
+
+
+def uses(tree: ast.Module, name: str) -> set[int]:
+    """The lines of the module's functions that read a table; none (so every test runs) if other modules import it."""
+    pattern = re.compile(rf"\b{name}\b")
+    if sum(bool(pattern.search(path.read_text())) for path in (ROOT / "projects").rglob("*.py")) > 1:
+        return set()
+    return {
+        node.lineno
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Name) and node.id == name and isinstance(node.ctx, ast.Load)
+    }
 
 
 def compare_sites(node: ast.Compare):
@@ -510,9 +526,10 @@ def pytest_runtestloop(session):
     mutants = []
     for index, plan in planned:
         mutated, description = apply(tree, plan)
-        mutant = Mutant(index, min(plan.lines), description)
+        mutant = Mutant(index, plan.line, description)
         mutants.append(mutant)
-        reaching = list(session.items) if plan.module_level else [t for t in session.items if covered[t] & plan.lines]
+        everywhere = plan.module_level and not plan.lines  # a table other modules read: every test
+        reaching = list(session.items) if everywhere else [t for t in session.items if covered[t] & plan.lines]
         if reaching:
             try_mutant(tests, swapper, mutated, plan, reaching, mutant)
         else:
