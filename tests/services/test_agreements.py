@@ -1,13 +1,10 @@
 """Agreement status transitions: only the lifecycle's moves, each recorded with who, when and why."""
 
 import datetime
-import threading
-import time
 from decimal import Decimal
 from itertools import product
 
 import pytest
-from django.db import connection, transaction
 from django.utils import timezone
 
 from projects.actors import Actor
@@ -31,6 +28,7 @@ from tests.factories import (
     PartyFactory,
     UserFactory,
 )
+from tests.locks import race_on_held_row
 
 pytestmark = pytest.mark.django_db
 
@@ -320,42 +318,16 @@ def test_only_programme_managers_remove_parties(partner):
 def test_two_transitions_at_once_record_one_move_and_refuse_the_other(transactional_db, staff):
     """Both ask to open negotiations on a draft while another writer holds the row; the second sees the first's move."""
     agreement = AgreementFactory(status="draft")
-    outcomes = []
 
     def move():
-        try:
-            transition_agreement(actor=staff, agreement_id=agreement.pk, to_status="negotiating", reason="Talks.")
-            outcomes.append("moved")
-        except DomainError as refused:
-            outcomes.append(refused.code)
-        finally:
-            connection.close()
+        transition_agreement(actor=staff, agreement_id=agreement.pk, to_status="negotiating", reason="Talks.")
+        return "moved"
 
-    threads = [threading.Thread(target=move) for _ in range(2)]
-    with transaction.atomic():
-        Agreement.objects.select_for_update().get(pk=agreement.pk)
-        for thread in threads:
-            thread.start()
-        wait_for_lock_waiters(2)
-    for thread in threads:
-        thread.join()
+    outcomes = race_on_held_row(Agreement.objects.filter(pk=agreement.pk), [move, move])
 
     assert sorted(outcomes) == sorted(["moved", ErrorCode.TRANSITION_NOT_ALLOWED])
     assert list(StatusChange.objects.values_list("from_status", "to_status")) == [("draft", "negotiating")]
     assert Agreement.objects.get(pk=agreement.pk).status == "negotiating"
-
-
-def wait_for_lock_waiters(count: int) -> None:
-    """Block until `count` other sessions wait on a lock (a wait, not a timing assertion)."""
-    for _ in range(600):
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database()"
-            )
-            if cursor.fetchone()[0] >= count:
-                return
-        time.sleep(0.05)
-    raise AssertionError(f"{count} sessions never waited on the held row")
 
 
 def test_every_term_of_an_agreement_can_be_edited(staff, staff_user):

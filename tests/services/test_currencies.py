@@ -11,6 +11,7 @@ from projects.models import Agreement, ExchangeRate, FundingCommitment
 from projects.services.agreements import create_agreement, update_agreement
 from projects.services.funding import delete_exchange_rate, record_commitment, update_exchange_rate
 from tests.factories import AgreementFactory, ExchangeRateFactory, OrganizationFactory
+from tests.locks import race_on_held_row
 
 pytestmark = pytest.mark.django_db
 
@@ -172,3 +173,23 @@ def test_only_programme_managers_delete_a_rate(staff, partner):
     assert refused.value.code == ErrorCode.PERMISSION_DENIED and ExchangeRate.objects.filter(pk=rate.pk).exists()
     delete_exchange_rate(actor=staff, exchange_rate_id=rate.pk)
     assert not ExchangeRate.objects.exists()
+
+
+@pytest.mark.postgres
+def test_two_corrections_of_one_rate_at_once_keep_the_first_and_refuse_the_second(transactional_db, staff):
+    """Both corrected the version they read; the second, queued behind the first, finds it changed."""
+    rate = ExchangeRateFactory(currency="GBP", rate=Decimal("1.17"), valid_on=datetime.date(2026, 1, 5))
+
+    def correct(value):
+        return lambda: (
+            update_exchange_rate(
+                actor=staff, rate_id=rate.pk, rate=Decimal(value), valid_on=rate.valid_on, expected_updated_at=seen
+            ).rate
+        )
+
+    seen = rate.updated_at
+    outcomes = race_on_held_row(ExchangeRate.objects.filter(pk=rate.pk), [correct("1.18"), correct("1.19")])
+
+    assert ErrorCode.CONFLICT in outcomes and len(outcomes) == 2
+    winner = next(outcome for outcome in outcomes if outcome != ErrorCode.CONFLICT)
+    assert ExchangeRate.objects.get(pk=rate.pk).rate == winner
