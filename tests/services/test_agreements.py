@@ -10,7 +10,7 @@ from django.utils import timezone
 from projects.actors import Actor
 from projects.choices import SIGNED_STATUSES, AgreementStatus
 from projects.errors import DomainError, ErrorCode
-from projects.models import Agreement, AgreementParty, StatusChange
+from projects.models import Agreement, AgreementParty, ExchangeRate, StatusChange
 from projects.services.agreements import (
     add_party,
     create_agreement,
@@ -21,6 +21,7 @@ from projects.services.agreements import (
 from tests.factories import (
     TODAY,
     AgreementFactory,
+    CapabilityFactory,
     CommitmentFactory,
     ExchangeRateFactory,
     MilestoneFactory,
@@ -350,6 +351,60 @@ def test_every_term_of_an_agreement_can_be_edited(staff, staff_user):
 
     edited = Agreement.objects.get(pk=agreement.pk)
     assert {name: getattr(edited, name) for name in terms} == terms
+
+
+def test_an_agreement_is_created_with_its_capabilities_and_nothing_but_its_terms(staff):
+    drones, radar = CapabilityFactory(name="Strike drones"), CapabilityFactory(name="Radar")
+    terms = {"reference": "UA-XX-2026-001", "title": "Drones", "kind": "co_production", "currency": "EUR"}
+
+    with pytest.raises(DomainError) as refused:
+        create_agreement(actor=staff, budget=Decimal("10"), status="active", **terms)
+    agreement = create_agreement(actor=staff, budget=Decimal("10"), capabilities=[drones, radar], **terms)
+
+    assert refused.value.code == ErrorCode.INVALID and "status" in refused.value.message
+    assert sorted(agreement.capabilities.values_list("name", flat=True)) == ["Radar", "Strike drones"]
+    assert Agreement.objects.get().status == "draft"
+
+
+def test_capabilities_change_and_move_the_timestamp_only_when_they_differ(staff):
+    drones, radar = CapabilityFactory(name="Strike drones"), CapabilityFactory(name="Radar")
+    agreement = AgreementFactory()
+    agreement.capabilities.set([drones])
+    before = Agreement.objects.get(pk=agreement.pk).updated_at
+
+    update_agreement(actor=staff, agreement_id=agreement.pk, capabilities=[drones])
+    unchanged = Agreement.objects.get(pk=agreement.pk).updated_at
+    update_agreement(actor=staff, agreement_id=agreement.pk, capabilities=[radar])
+
+    assert unchanged == before
+    assert Agreement.objects.get(pk=agreement.pk).updated_at > before
+    assert list(agreement.capabilities.values_list("name", flat=True)) == ["Radar"]
+
+
+def test_a_rate_given_with_an_agreement_in_a_currency_without_one_is_recorded(staff):
+    agreement = AgreementFactory(currency="PLN")  # its rate was deleted
+
+    update_agreement(actor=staff, agreement_id=agreement.pk, exchange_rate=Decimal("0.23"))
+
+    assert list(ExchangeRate.objects.values_list("currency", "rate", "valid_on")) == [
+        ("PLN", Decimal("0.23"), timezone.localdate())
+    ]
+
+
+@pytest.mark.postgres
+def test_two_edits_of_the_version_both_read_keep_the_first_and_refuse_the_second(transactional_db, staff):
+    agreement = AgreementFactory(title="Original")
+    seen = agreement.updated_at
+
+    def rename(title):
+        return lambda: (
+            update_agreement(actor=staff, agreement_id=agreement.pk, expected_updated_at=seen, title=title).title
+        )
+
+    outcomes = race_on_held_row(Agreement.objects.filter(pk=agreement.pk), [rename("First"), rename("Second")])
+
+    assert ErrorCode.CONFLICT in outcomes and len(outcomes) == 2
+    assert Agreement.objects.get(pk=agreement.pk).title == next(o for o in outcomes if o != ErrorCode.CONFLICT)
 
 
 def test_partner_cannot_create_or_edit_agreements(partner):
