@@ -407,6 +407,37 @@ def test_two_edits_of_the_version_both_read_keep_the_first_and_refuse_the_second
     assert Agreement.objects.get(pk=agreement.pk).title == next(o for o in outcomes if o != ErrorCode.CONFLICT)
 
 
+@pytest.mark.parametrize(
+    ("status", "allowed"),
+    [("draft", "allowed: negotiating, terminated."), ("completed", "allowed: none (it is final).")],
+)
+def test_a_refused_move_says_which_moves_are_allowed(staff, status, allowed):
+    agreement = agreement_in(status)
+
+    with pytest.raises(DomainError) as refused:
+        transition_agreement(actor=staff, agreement_id=agreement.pk, to_status="active", reason="Skip ahead.")
+
+    assert refused.value.message == f"An agreement cannot move from {status} to active; {allowed}"
+
+
+def test_only_signing_records_a_signing_date(staff):
+    agreement = AgreementFactory(status="draft", signed_on=None)
+
+    transition_agreement(actor=staff, agreement_id=agreement.pk, to_status="negotiating", reason="Talks.")
+
+    assert Agreement.objects.get(pk=agreement.pk).signed_on is None
+
+
+def test_a_funder_without_commitments_may_lose_the_funder_role_it_holds_beside_another(staff):
+    agreement, organization = AgreementFactory(), OrganizationFactory()
+    funder_role = PartyFactory(agreement=agreement, organization=organization, role="funder")
+    PartyFactory(agreement=agreement, organization=organization, role="observer")
+
+    remove_party(actor=staff, party_id=funder_role.pk)
+
+    assert list(agreement.parties.values_list("role", flat=True)) == ["observer"]
+
+
 def test_partner_cannot_create_or_edit_agreements(partner):
     agreement = AgreementFactory(title="Original")
 
