@@ -125,3 +125,16 @@ def test_a_key_still_in_flight_is_not_replayed_or_written_twice(alpha, token_for
 
     assert response.status_code == 409 and response.json()["code"] == "idempotency_key_in_flight"
     assert Disbursement.objects.filter(reference="PAY-1").count() == 1
+
+
+def test_a_retry_with_the_same_fields_in_another_order_is_the_same_request(alpha, token_for):
+    client = bearer(token_for(organization=alpha.organization))
+    body = {"commitment": alpha.commitment.pk, "amount": "100.00", "disbursed_on": "2026-01-20", "reference": "PAY-1"}
+    reordered = dict(reversed(list(body.items())))
+    url = reverse("api-disbursements")
+
+    first = client.post(url, body, format="json", HTTP_IDEMPOTENCY_KEY="k")
+    retry = client.post(url, reordered, format="json", HTTP_IDEMPOTENCY_KEY="k")
+
+    assert (first.status_code, retry.status_code) == (201, 201)
+    assert retry["Idempotent-Replayed"] == "true" and retry.json() == first.json()
