@@ -11,7 +11,7 @@ from tests.factories import AgreementFactory
 pytestmark = pytest.mark.django_db
 
 
-@pytest.mark.parametrize("pk", [999_999_999, 2**70, "abc", [1], None])
+@pytest.mark.parametrize("pk", [999_999_999, 2**70, float("inf"), "abc", [1], None])
 def test_an_id_that_names_no_record_is_a_404_never_an_error(staff_user, pk):
     AgreementFactory()
 
