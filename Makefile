@@ -7,7 +7,7 @@ PORT ?= 8000
 VAR_DIR ?= var
 export VAR_DIR
 
-.PHONY: run test check install install-dev dirs migrate seed clean
+.PHONY: run test check mutation install install-dev dirs migrate seed clean
 
 # Development runs with DEBUG on (and so with the embedded defaults and a development key); DEBUG is
 # off unless set, so a production process that forgets its settings refuses to start.
@@ -58,6 +58,10 @@ check: install-dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(PY) manage.py makemigrations --check --dry-run
+
+## mutation: would a broken core rule still pass the tests? (tools/mutation.py; MUTATE=<module> for one)
+mutation: install-dev
+	$(PY) tools/mutation.py $(MUTATE)
 
 clean:
 	rm -rf $(VAR_DIR) staticfiles

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from projects.errors import DomainError, ErrorCode
 from projects.models import Agreement
-from projects.selectors import FundingSummary, funding_summary, portfolio_funding
+from projects.selectors import IN_PORTFOLIO, FunderFunding, FundingSummary, funding_summary, portfolio_funding
 from tests.factories import (
     TODAY,
     AgreementFactory,
@@ -163,6 +163,61 @@ def test_portfolio_breaks_funding_down_by_agreement_capability_funder_and_countr
         "GB": (0, Decimal("120.00"), Decimal("60.00")),
     }
     assert portfolio.total.gap == Decimal("1240.00")
+
+
+def two_agreements_sharing_a_funder():
+    """Agreement "in" (asked for) and "out" (not), both funded by the UK; "out" also by Denmark and in Artillery."""
+    drones, artillery = CapabilityFactory(name="Strike drones"), CapabilityFactory(name="Artillery")
+    uk = OrganizationFactory(name="UK MoD", country="GB")
+    dk = OrganizationFactory(name="Danish MoD", country="DK")
+    inside = AgreementFactory(budget=Decimal("1000.00"), status="active", signed_on=TODAY)
+    inside.capabilities.set([drones])
+    outside = AgreementFactory(budget=Decimal("7000.00"), status="terminated", signed_on=TODAY)
+    outside.capabilities.set([drones, artillery])
+    paid = CommitmentFactory(agreement=inside, funder=uk, amount=Decimal("400.00"))
+    DisbursementFactory(commitment=paid, amount=Decimal("100.00"))
+    CommitmentFactory(agreement=inside, funder=uk, amount=Decimal("50.00"), status="pledged")
+    elsewhere = CommitmentFactory(agreement=outside, funder=uk, amount=Decimal("3000.00"))
+    DisbursementFactory(commitment=elsewhere, amount=Decimal("2000.00"))
+    CommitmentFactory(agreement=outside, funder=dk, amount=Decimal("900.00"), status="pledged")
+    return inside
+
+
+@pytest.mark.parametrize("scope", ["queryset", "condition"])
+@pytest.mark.parametrize("by", [("agreement", "capability", "funder"), ("capability", "funder")])
+def test_a_subset_of_agreements_counts_only_its_own_money_in_every_breakdown(scope, by):
+    inside = two_agreements_sharing_a_funder()
+    asked = Agreement.objects.filter(status="active") if scope == "queryset" else IN_PORTFOLIO
+
+    portfolio = portfolio_funding(asked, as_of=TODAY, by=by)
+
+    inside_summary = FundingSummary("EUR", Decimal("1000.00"), Decimal("50.00"), Decimal("400.00"), Decimal("100.00"))
+    assert portfolio.total == inside_summary and portfolio.agreement_count == 1
+    assert portfolio.by_capability == {"Strike drones": inside_summary}
+    assert portfolio.by_funder == {
+        "UK MoD": FunderFunding("UK MoD", Decimal("50.00"), Decimal("400.00"), Decimal("100.00"))
+    }
+    assert portfolio.by_country == {"GB": FunderFunding("GB", Decimal("50.00"), Decimal("400.00"), Decimal("100.00"))}
+    if "agreement" in by:
+        assert portfolio.by_agreement == {inside.pk: inside_summary}
+    else:
+        assert portfolio.by_agreement is None
+
+
+def test_the_total_alone_of_a_subset_is_its_own_money():
+    two_agreements_sharing_a_funder()
+
+    portfolio = portfolio_funding(IN_PORTFOLIO, as_of=TODAY, by=())
+
+    assert portfolio.total == FundingSummary(
+        "EUR", Decimal("1000.00"), Decimal("50.00"), Decimal("400.00"), Decimal("100.00")
+    )
+    assert (portfolio.by_agreement, portfolio.by_capability, portfolio.by_funder, portfolio.by_country) == (
+        None,
+        None,
+        None,
+        None,
+    )
 
 
 def build_portfolio(size: int) -> None:

@@ -14,13 +14,13 @@ import re
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from rest_framework import serializers
+from rest_framework import serializers, status
 from rest_framework.response import Response
 
 from projects.api.models import IDEMPOTENCY_WINDOW, ApiToken, IdempotencyKey
 from projects.api.problems import IdempotencyKeyInFlight, IdempotencyKeyReused
 
-REPLAYED_HEADERS = ("ETag", "Location")
+REPLAYED_HEADERS = ("ETag",)
 # Printable ASCII without surrounding spaces (HTTP would trim them), 1 to 255 characters.
 KEY_PATTERN = r"^[!-~]([ -~]{0,253}[!-~])?$"
 
@@ -77,20 +77,20 @@ def idempotent(post):
             response = Response(stored.response_body, status=stored.response_status, headers=stored.response_headers)
             response["Idempotent-Replayed"] = "true"
             return response
-        released = IdempotencyKey.objects.filter(token=token, key=key)
+        claimed = IdempotencyKey.objects.filter(token=token, key=key)
+        response = None
         try:
             response = post(view, request, *args, **kwargs)
-        except BaseException:
-            released.delete()
-            raise
-        if 200 <= response.status_code < 300:
-            released.update(
-                response_status=response.status_code,
-                response_body=response.data,
-                response_headers={name: response[name] for name in REPLAYED_HEADERS if response.has_header(name)},
-            )
-        else:
-            released.delete()
-        return response
+            return response
+        finally:
+            # Only a success is stored for replay; anything else (a refusal, an error) releases the key.
+            if response is not None and status.is_success(response.status_code):
+                claimed.update(
+                    response_status=response.status_code,
+                    response_body=response.data,
+                    response_headers={name: response[name] for name in REPLAYED_HEADERS if response.has_header(name)},
+                )
+            else:
+                claimed.delete()
 
     return handle

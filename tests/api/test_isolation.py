@@ -176,3 +176,14 @@ def object_requests_placeholder():
     """The matrix's routes and methods, independent of any data."""
     anything = SimpleNamespace(pk=1, slug="x", reference="x")
     return object_requests(PartnerWorld(*[anything] * 7))
+
+
+def test_a_party_is_reached_only_through_its_own_agreement(alpha, bravo, staff_api, token_for):
+    """Alpha's agreement URL with Bravo's party id: 404 for the partner and for staff, and Bravo keeps its party."""
+    url = reverse("api-agreement-party", kwargs={"pk": alpha.agreement.pk, "party_pk": bravo.party.pk})
+
+    as_partner = bearer(token_for(organization=alpha.organization)).delete(url)
+    as_staff = staff_api.delete(url)
+
+    assert (as_partner.status_code, as_staff.status_code) == (404, 404)
+    assert AgreementParty.objects.filter(pk=bravo.party.pk, agreement=bravo.agreement).exists()

@@ -9,8 +9,9 @@ from django.utils import timezone
 from projects.errors import DomainError, ErrorCode
 from projects.models import Agreement, ExchangeRate, FundingCommitment
 from projects.services.agreements import create_agreement, update_agreement
-from projects.services.funding import record_commitment, update_exchange_rate
+from projects.services.funding import delete_exchange_rate, record_commitment, update_exchange_rate
 from tests.factories import AgreementFactory, ExchangeRateFactory, OrganizationFactory
+from tests.locks import race_on_held_row
 
 pytestmark = pytest.mark.django_db
 
@@ -133,3 +134,62 @@ def test_correcting_a_rate_keeps_one_rate_per_currency_and_day(staff, partner):
         latest.pk: Decimal("1.17"),
     }
     assert ExchangeRate.objects.get(pk=earlier.pk).history.latest().history_user == staff.user
+
+
+def test_a_rate_moves_to_a_free_day_even_one_another_currency_has(staff):
+    rate = ExchangeRateFactory(currency="GBP", rate=Decimal("1.17"), valid_on=datetime.date(2026, 1, 5))
+    ExchangeRateFactory(currency="USD", rate=Decimal("0.93"), valid_on=datetime.date(2026, 1, 6))
+    ExchangeRateFactory(currency="GBP", rate=Decimal("1.18"), valid_on=datetime.date(2026, 1, 7))
+
+    with pytest.raises(DomainError) as taken:
+        update_exchange_rate(actor=staff, rate_id=rate.pk, rate=Decimal("1.17"), valid_on=datetime.date(2026, 1, 7))
+    update_exchange_rate(actor=staff, rate_id=rate.pk, rate=Decimal("1.16"), valid_on=datetime.date(2026, 1, 6))
+
+    assert taken.value.message == "GBP already has a rate from 2026-01-07; change that one instead."
+    moved = ExchangeRate.objects.get(pk=rate.pk)
+    assert (moved.currency, moved.rate, moved.valid_on) == ("GBP", Decimal("1.16"), datetime.date(2026, 1, 6))
+
+
+def test_a_rate_changed_meanwhile_is_a_conflict(staff):
+    rate = ExchangeRateFactory(currency="GBP", rate=Decimal("1.17"))
+    seen = rate.updated_at
+    update_exchange_rate(actor=staff, rate_id=rate.pk, rate=Decimal("1.18"), valid_on=rate.valid_on)
+
+    with pytest.raises(DomainError) as refused:
+        update_exchange_rate(
+            actor=staff, rate_id=rate.pk, rate=Decimal("1.50"), valid_on=rate.valid_on, expected_updated_at=seen
+        )
+
+    assert refused.value.code == ErrorCode.CONFLICT
+    assert ExchangeRate.objects.get(pk=rate.pk).rate == Decimal("1.18")
+
+
+def test_only_programme_managers_delete_a_rate(staff, partner):
+    rate = ExchangeRateFactory(currency="GBP")
+
+    with pytest.raises(DomainError) as refused:
+        delete_exchange_rate(actor=partner, exchange_rate_id=rate.pk)
+
+    assert refused.value.code == ErrorCode.PERMISSION_DENIED and ExchangeRate.objects.filter(pk=rate.pk).exists()
+    delete_exchange_rate(actor=staff, exchange_rate_id=rate.pk)
+    assert not ExchangeRate.objects.exists()
+
+
+@pytest.mark.postgres
+def test_two_corrections_of_one_rate_at_once_keep_the_first_and_refuse_the_second(transactional_db, staff):
+    """Both corrected the version they read; the second, queued behind the first, finds it changed."""
+    rate = ExchangeRateFactory(currency="GBP", rate=Decimal("1.17"), valid_on=datetime.date(2026, 1, 5))
+
+    def correct(value):
+        return lambda: (
+            update_exchange_rate(
+                actor=staff, rate_id=rate.pk, rate=Decimal(value), valid_on=rate.valid_on, expected_updated_at=seen
+            ).rate
+        )
+
+    seen = rate.updated_at
+    outcomes = race_on_held_row(ExchangeRate.objects.filter(pk=rate.pk), [correct("1.18"), correct("1.19")])
+
+    assert ErrorCode.CONFLICT in outcomes and len(outcomes) == 2
+    winner = next(outcome for outcome in outcomes if outcome != ErrorCode.CONFLICT)
+    assert ExchangeRate.objects.get(pk=rate.pk).rate == winner

@@ -1,5 +1,6 @@
 """Commitments and disbursements: money is disbursed only from firm commitments and never beyond them."""
 
+import datetime
 import threading
 from decimal import Decimal
 
@@ -8,9 +9,9 @@ from django.db import connection
 from django.db.models import Sum
 
 from projects.actors import Actor
-from projects.choices import COMMITMENT_TRANSITIONS, CommitmentStatus, PartyRole
+from projects.choices import CommitmentStatus, PartyRole
 from projects.errors import DomainError, ErrorCode
-from projects.models import AgreementParty, Disbursement, ExchangeRate, FundingCommitment
+from projects.models import Agreement, AgreementParty, Disbursement, ExchangeRate, FundingCommitment
 from projects.services.funding import (
     record_commitment,
     record_disbursement,
@@ -24,6 +25,7 @@ from tests.factories import (
     DisbursementFactory,
     ExchangeRateFactory,
     OrganizationFactory,
+    PartyFactory,
     UserFactory,
 )
 
@@ -53,6 +55,16 @@ def test_disbursement_beyond_commitment_is_refused_and_enqueues_nothing(staff, d
     assert disbursed(commitment) == Decimal("90.00") and commitment.disbursements.count() == 1
     disburse(staff, commitment, "10.00", "PAY-2")
     assert disbursed(commitment) == commitment.amount
+
+
+def test_a_disbursement_without_an_amount_is_refused_as_invalid(staff):
+    commitment = CommitmentFactory()
+
+    with pytest.raises(DomainError) as refused:
+        record_disbursement(actor=staff, commitment_id=commitment.pk, amount=None, disbursed_on=TODAY, reference="P")
+
+    assert refused.value.code == ErrorCode.INVALID and "amount" in refused.value.errors
+    assert not commitment.disbursements.exists()
 
 
 @pytest.mark.parametrize("status", [CommitmentStatus.PLEDGED, CommitmentStatus.CANCELLED])
@@ -128,6 +140,68 @@ def test_recording_a_commitment_makes_the_funder_a_party_once(staff):
     assert list(AgreementParty.objects.values_list("organization", "role")) == [(funder.pk, PartyRole.FUNDER)]
 
 
+def test_each_funder_gains_the_funder_role_on_the_agreement_it_funds(staff):
+    """A funder of another agreement, a lead of this one and a newcomer beside an existing funder all become funders."""
+    agreement, elsewhere = AgreementFactory(), AgreementFactory()
+    of_elsewhere, lead, existing, newcomer = (OrganizationFactory() for _ in range(4))
+    CommitmentFactory(agreement=elsewhere, funder=of_elsewhere)
+    PartyFactory(agreement=agreement, organization=lead, role=PartyRole.LEAD)
+    CommitmentFactory(agreement=agreement, funder=existing)
+    before = Agreement.objects.get(pk=agreement.pk).updated_at
+
+    for funder in (of_elsewhere, lead, newcomer):
+        record_commitment(
+            actor=staff,
+            agreement_id=agreement.pk,
+            funder_id=funder.pk,
+            amount=Decimal("10.00"),
+            currency="EUR",
+            pledged_on=TODAY,
+        )
+
+    assert set(agreement.parties.values_list("organization", "role")) == {
+        (of_elsewhere.pk, "funder"),
+        (lead.pk, "lead"),
+        (lead.pk, "funder"),
+        (existing.pk, "funder"),
+        (newcomer.pk, "funder"),
+    }
+    assert Agreement.objects.get(pk=agreement.pk).updated_at > before  # clients see the new parties
+
+
+def test_a_commitments_terms_change_and_naming_its_current_status_is_no_move(staff):
+    commitment = CommitmentFactory(amount=Decimal("100.00"), reference="UK-1", status=CommitmentStatus.COMMITTED)
+
+    update_commitment(
+        actor=staff,
+        commitment_id=commitment.pk,
+        status=CommitmentStatus.COMMITTED,
+        amount=Decimal("150.00"),
+        pledged_on=datetime.date(2026, 1, 5),
+        reference="UK-1a",
+    )
+
+    changed = FundingCommitment.objects.get(pk=commitment.pk)
+    assert (changed.status, changed.amount, changed.pledged_on, changed.reference) == (
+        "committed",
+        Decimal("150.00"),
+        datetime.date(2026, 1, 5),
+        "UK-1a",
+    )
+
+
+def test_a_commitment_changed_meanwhile_is_a_conflict(staff):
+    commitment = CommitmentFactory(amount=Decimal("100.00"))
+    seen = commitment.updated_at
+    update_commitment(actor=staff, commitment_id=commitment.pk, amount=Decimal("200.00"))
+
+    with pytest.raises(DomainError) as refused:
+        update_commitment(actor=staff, commitment_id=commitment.pk, expected_updated_at=seen, amount=Decimal("50.00"))
+
+    assert refused.value.code == ErrorCode.CONFLICT
+    assert FundingCommitment.objects.get(pk=commitment.pk).amount == Decimal("200.00")
+
+
 @pytest.mark.parametrize(
     ("status", "amount", "currency", "code"),
     [
@@ -151,13 +225,15 @@ def test_bad_commitment_is_refused_and_changes_nothing(staff, status, amount, cu
 
 
 COMMITMENT_STATUS_PAIRS = [(a, b) for a in CommitmentStatus.values for b in CommitmentStatus.values if a != b]
+# A pledge becomes firm or is withdrawn, firm money can be cancelled; cancelled money never comes back.
+COMMITMENT_MOVES = [("pledged", "committed"), ("pledged", "cancelled"), ("committed", "cancelled")]
 
 
 @pytest.mark.parametrize(("from_status", "to_status"), COMMITMENT_STATUS_PAIRS)
 def test_commitment_status_moves_only_forward(staff, from_status, to_status):
     commitment = CommitmentFactory(status=from_status)
 
-    if to_status in COMMITMENT_TRANSITIONS[from_status]:
+    if (from_status, to_status) in COMMITMENT_MOVES:
         update_commitment(actor=staff, commitment_id=commitment.pk, status=to_status)
         assert FundingCommitment.objects.get(pk=commitment.pk).status == to_status
     else:

@@ -21,7 +21,7 @@ from projects.webhooks.events import emit, emit_overdue_milestones
 from projects.webhooks.models import Delivery, Event
 from projects.webhooks.services import subscribe
 from tests.api.conftest import bearer
-from tests.factories import TODAY, CommitmentFactory, MilestoneFactory
+from tests.factories import TODAY, CapabilityFactory, CommitmentFactory, MilestoneFactory
 from tests.webhooks.conftest import subscribed, token
 
 
@@ -222,3 +222,18 @@ def test_a_milestone_falling_overdue_is_told_once_per_due_date(alpha, staff):
         (milestone.pk, str(TODAY - timedelta(days=1))),
         (milestone.pk, str(TODAY + timedelta(days=2))),
     ]
+
+
+def test_changing_an_agreements_capabilities_is_an_event_and_naming_the_same_ones_is_not(alpha, staff):
+    subscribed(alpha.organization, "http://127.0.0.9:8443/hook", events=["agreement.updated"])
+    held = list(alpha.agreement.capabilities.all())
+    added = CapabilityFactory(name="Counter-battery radar")
+
+    agreements.update_agreement(actor=staff, agreement_id=alpha.agreement.pk, capabilities=held)
+    assert not Event.objects.exists()
+    agreements.update_agreement(actor=staff, agreement_id=alpha.agreement.pk, capabilities=[*held, added])
+
+    event = json.loads(Event.objects.get(type="agreement.updated").body)["data"]
+    assert sorted(capability["name"] for capability in event["capabilities"]) == sorted(
+        [held[0].name, "Counter-battery radar"]
+    )
