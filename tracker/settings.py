@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "simple_history",
     "import_export",
     "django_celery_beat",
+    "django_countries",
     "projects",
     "projects.web",
     "projects.notifications",
