@@ -23,7 +23,9 @@ class NullsLastOrdering(django_filters.OrderingFilter):
         if not value:
             return qs
         keys = [self.get_ordering_value(param) for param in value]
-        order = [F(key[1:]).desc(nulls_last=True) if key.startswith("-") else F(key).asc(nulls_last=True) for key in keys]
+        order = [
+            F(key[1:]).desc(nulls_last=True) if key.startswith("-") else F(key).asc(nulls_last=True) for key in keys
+        ]
         return qs.order_by(*order, "reference")
 
 
