@@ -83,6 +83,8 @@ class AgreementDetailView(LoginRequiredMixin, DetailView):
             "summary": summary,
             "committed_share": _share(summary.committed, summary.budget) if summary else None,
             "disbursed_share": _share(summary.disbursed, summary.budget) if summary else None,
+            # Open pledges drawn after the committed part, up to what commitments leave unfunded.
+            "pledged_share": _share(max(min(summary.pledged, summary.gap), 0), summary.budget) if summary else None,
             "commitments": commitments,
             "timeline": milestone_timeline(agreement, list(agreement.milestones.all()), today),
             **shown_changes(agreement_changes(agreement), everything=self.request.GET.get("history") == "all"),
