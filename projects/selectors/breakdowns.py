@@ -14,19 +14,14 @@ from datetime import date
 from django.db.models import Q
 from django.utils.dateformat import format as format_date
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import ngettext
 from django_countries import countries
 
 from projects.selectors.agreements import Scope, capability_counts, in_scope
 from projects.selectors.funding import PortfolioFunding, Unvalued, portfolio_funding
 from projects.selectors.money import FundingSummary, to_the_cent
 
-GROUPINGS = {
-    "capability": gettext_lazy("capability"),
-    "funder": gettext_lazy("funder"),
-    "country": gettext_lazy("funder country"),
-    "month": gettext_lazy("month"),
-}
+GROUPINGS = ("capability", "funder", "country", "month")
 # The breakdown of `portfolio_funding` each grouping reads.
 SOURCE = {"capability": "capability", "funder": "funder", "country": "funder", "month": "month"}
 MONEY = ("pledged", "committed", "disbursed")
