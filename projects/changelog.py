@@ -103,6 +103,19 @@ def recent_changes(limit: int = 12) -> list[Change]:
     return _changes(rows)[:limit]
 
 
+def changes_between(start: datetime, end: datetime) -> list[Change]:
+    """Every change made from `start` up to (not including) `end`, newest first.
+
+    The records changed then are loaded with their versions before `end`, so that the first change in
+    the window is still compared with the version before it (one query per kind of record).
+    """
+    rows = {}
+    for model in RECORDS:
+        changed = model.history.filter(history_date__gte=start, history_date__lt=end).values("id")
+        rows[model] = model.history.filter(id__in=changed, history_date__lt=end)
+    return [change for change in _changes(rows) if change.at >= start]
+
+
 def _changes(rows: dict[type[Model], QuerySet]) -> list[Change]:
     changes = []
     for model, queryset in rows.items():

@@ -380,18 +380,23 @@ def test_portfolio_total_stays_exact_up_to_the_largest_amounts_the_database_hold
 
 # Property tests: each breakdown adds up exactly to the total it breaks down.
 
+EVERY_BREAKDOWN = ("agreement", "capability", "funder", "month")
 FUNDER_COUNTRIES = ("GB", "DK", "DK")  # two funders share a country
 CAPABILITIES = ("Strike drones", "Artillery", "Air defence")
+# Days across three months, with a month's first and last days.
+DAYS = (datetime.date(2025, 11, 30), datetime.date(2025, 12, 1), datetime.date(2025, 12, 31), TODAY)
 
 
 def breakdown_portfolios(max_amount: str, max_rate: str):
     money = st.decimals(min_value=Decimal("0.01"), max_value=Decimal(max_amount), places=2)
+    day = st.sampled_from(DAYS)
     commitment = st.tuples(
         money,
         st.sampled_from(CURRENCIES),
         st.sampled_from(STATUSES),
         st.integers(0, len(FUNDER_COUNTRIES) - 1),
-        st.lists(money, max_size=2),
+        st.lists(st.tuples(money, day), max_size=2),
+        day,
     )
     capabilities = st.sets(st.sampled_from(CAPABILITIES))
     agreement = st.tuples(money, st.sampled_from(CURRENCIES), capabilities, st.lists(commitment, max_size=3))
@@ -414,15 +419,20 @@ def build_breakdown_portfolio(spec) -> dict[int, set[str]]:
         agreement = AgreementFactory(budget=budget, currency=currency)
         agreement.capabilities.set([capabilities[name] for name in names])
         currencies = {currency}
-        for amount, commitment_currency, status, funder, payments in commitments:
+        for amount, commitment_currency, status, funder, payments, pledged_on in commitments:
             commitment = CommitmentFactory(
-                agreement=agreement, funder=funders[funder], amount=amount, currency=commitment_currency, status=status
+                agreement=agreement,
+                funder=funders[funder],
+                amount=amount,
+                currency=commitment_currency,
+                status=status,
+                pledged_on=pledged_on,
             )
             if status != "cancelled":
                 currencies.add(commitment_currency)
             if status == "committed":
-                for payment in payments:
-                    DisbursementFactory(commitment=commitment, amount=payment)
+                for payment, disbursed_on in payments:
+                    DisbursementFactory(commitment=commitment, amount=payment, disbursed_on=disbursed_on)
         built[agreement.pk] = (set(names), currencies)
     return built
 
@@ -436,6 +446,7 @@ def assert_breakdowns_add_up(portfolio, capabilities: dict[int, set[str]]) -> No
         total = Fraction(getattr(portfolio.total, name))
         assert exact_sum(portfolio.by_funder.values(), name) == total
         assert exact_sum(portfolio.by_country.values(), name) == total
+        assert exact_sum(portfolio.by_month.values(), name) == total
     for name in ("budget", "pledged", "committed", "disbursed"):
         assert exact_sum(portfolio.by_agreement.values(), name) == Fraction(getattr(portfolio.total, name))
     for capability in CAPABILITIES:
@@ -454,7 +465,7 @@ def test_breakdowns_add_up_exactly_to_the_portfolio_total(db, spec):
     with transaction.atomic():
         built = build_breakdown_portfolio(spec)
 
-        portfolio = portfolio_funding(as_of=TODAY)
+        portfolio = portfolio_funding(as_of=TODAY, by=EVERY_BREAKDOWN)
         dashboard = portfolio_funding(as_of=TODAY, by=("capability", "funder"))
 
         assert_breakdowns_add_up(portfolio, {pk: names for pk, (names, _) in built.items()})
@@ -475,7 +486,7 @@ def test_agreements_whose_money_cannot_be_converted_are_left_out_of_every_figure
     with transaction.atomic():
         built = build_breakdown_portfolio((agreements_spec, {**rates, "UAH": None}))
 
-        portfolio = portfolio_funding(as_of=TODAY, leave_out_unconvertible=True)
+        portfolio = portfolio_funding(as_of=TODAY, by=EVERY_BREAKDOWN, leave_out_unconvertible=True)
 
         unvalued = {pk for pk, (_, currencies) in built.items() if "UAH" in currencies}
         assert {u.agreement_id: u.currencies for u in portfolio.unvalued} == dict.fromkeys(unvalued, ("UAH",))

@@ -17,6 +17,7 @@ from projects import representations
 from projects.api import fields as f
 from projects.choices import AgreementKind, AgreementStatus, CommitmentStatus, MilestoneStatus, OrganizationKind, Rag
 from projects.models import AgreementParty, Capability, Organization
+from projects.selectors.breakdowns import GROUPINGS
 from projects.webhooks.choices import EventType
 from projects.webhooks.models import Delivery, DeliveryAttempt, Endpoint
 
@@ -98,6 +99,67 @@ class FundingSummaryQuery(serializers.Serializer):
 
     currency = f.currency(required=False)
     as_of = f.Day(required=False)
+
+
+def portfolio_money(**options) -> serializers.DecimalField:
+    """Base-currency sums over a portfolio: to the cent, without the 16-digit ceiling of one record's amount."""
+    return serializers.DecimalField(max_digits=None, decimal_places=2, **options)
+
+
+class PortfolioFiguresOut(serializers.Serializer):
+    """Money in the base currency; budget and gap are null where the grouping does not split budgets."""
+
+    budget = portfolio_money(allow_null=True)
+    pledged = portfolio_money()
+    committed = portfolio_money()
+    disbursed = portfolio_money()
+    gap = portfolio_money(allow_null=True, help_text="Budget minus committed: pledges are promises, not money.")
+    gap_if_pledges_honoured = portfolio_money(allow_null=True, help_text="Budget minus committed minus open pledges.")
+    unfunded_share = serializers.DecimalField(
+        max_digits=None, decimal_places=4, allow_null=True, help_text="The gap as a share of the budget."
+    )
+
+
+class FundingGroupOut(PortfolioFiguresOut):
+    key = serializers.CharField(help_text="Capability name, funder name, ISO 3166 country code, or month (YYYY-MM).")
+    name = serializers.CharField(help_text="What a reader calls the group: the country's name, `Mar 2026`, …")
+
+
+class FundingNoteOut(serializers.Serializer):
+    code = serializers.ChoiceField(
+        ["several_capabilities", "no_capability", "budget_not_split", "left_out_unconvertible"]
+    )
+    detail = serializers.CharField()
+    agreements = serializers.IntegerField(help_text="How many agreements the note is about.")
+
+
+class LeftOutOut(serializers.Serializer):
+    agreement = serializers.IntegerField(source="agreement_id")
+    reference = serializers.CharField()
+    currencies = serializers.ListField(child=serializers.CharField(), help_text="Currencies without a rate.")
+
+
+class PortfolioFundingOut(serializers.Serializer):
+    """The portfolio's funding split one way; `adds_up` tells whether the groups add up to the total."""
+
+    currency = serializers.CharField(help_text="The base currency.")
+    as_of = serializers.DateField(help_text="Money is valued at the latest rates on or before this day.")
+    group_by = serializers.ChoiceField(list(GROUPINGS))
+    agreement_count = serializers.IntegerField()
+    total = PortfolioFiguresOut()
+    groups = FundingGroupOut(many=True)
+    adds_up = serializers.BooleanField(
+        help_text="Every figure given for the groups adds up to the total's to the cent; when false, `notes` says why."
+    )
+    notes = FundingNoteOut(many=True)
+    left_out = LeftOutOut(many=True)
+
+
+class PortfolioFundingQuery(serializers.Serializer):
+    """Query parameters; others (`format`, cache busters) are ignored as query strings usually are."""
+
+    group_by = serializers.ChoiceField(list(GROUPINGS))
+    as_of = f.Day(required=False, help_text="Value the money at the rates of this day (today by default).")
 
 
 class FieldChangeOut(serializers.Serializer):

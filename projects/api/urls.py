@@ -4,7 +4,17 @@ from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from projects.api.problems import unknown_route
-from projects.api.views import agreements, donors, funding, iati, milestones, organizations, reports, webhooks
+from projects.api.views import (
+    agreements,
+    donors,
+    funding,
+    iati,
+    milestones,
+    organizations,
+    portfolio_funding,
+    reports,
+    webhooks,
+)
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
@@ -52,6 +62,7 @@ urlpatterns = [
     ),
     path("webhooks/<int:pk>/replay/", webhooks.EndpointReplay.as_view(), name="api-webhook-replay"),
     path("portfolio/donors/", donors.DonorShares.as_view(), name="api-portfolio-donors"),
+    path("portfolio/funding/", portfolio_funding.PortfolioFunding.as_view(), name="api-portfolio-funding"),
     path("iati/activities.xml", iati.IatiActivities.as_view(), name="api-iati-activities"),
     re_path(r"", unknown_route, name="api-unknown"),
 ]

@@ -94,3 +94,28 @@ def agreement_page_queryset() -> QuerySet[Agreement]:
         Prefetch("milestones", queryset=Milestone.objects.select_related("responsible", "owner")),
         Prefetch("status_reports", queryset=StatusReport.objects.select_related("author", "author_organization")),
     )
+
+
+@dataclass(frozen=True)
+class CapabilityCounts:
+    """How many agreements a breakdown by capability counts more than once (`several`) or not at all (`none`)."""
+
+    several: int
+    none: int
+
+
+def capability_counts(agreements: Scope) -> CapabilityCounts:
+    """One query: agreements with several capabilities, and with none."""
+    links = (
+        Agreement.capabilities.through.objects.filter(agreement=OuterRef("pk"))
+        .order_by()
+        .values("agreement")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    counts = (
+        Agreement.objects.filter(in_scope(agreements))
+        .annotate(links=Coalesce(Subquery(links, output_field=IntegerField()), 0))
+        .aggregate(several=Count("pk", filter=Q(links__gt=1)), none=Count("pk", filter=Q(links=0)))
+    )
+    return CapabilityCounts(counts["several"], counts["none"])

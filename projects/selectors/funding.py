@@ -14,11 +14,27 @@ from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import CharField, Count, F, Q, QuerySet, Sum, Value
+from django.conf import settings
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    DecimalField,
+    Exists,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from projects.choices import CommitmentStatus
-from projects.models import Agreement, Disbursement, FundingCommitment
+from projects.models import Agreement, Disbursement, ExchangeRate, FundingCommitment
 from projects.selectors.agreements import Scope, in_scope, reached_through
 from projects.selectors.money import EXACT, ZERO, FunderFunding, FundingSummary, Rates
 
@@ -30,13 +46,16 @@ MONEY = ("pledged", "committed", "disbursed")
 MONEY_DATE = "money_date"
 
 # Each breakdown's key: column aliases and their paths from a commitment. Budgets belong to agreements,
-# so the breakdowns keyed by the agreement's own fields sum budgets too; the funder breakdowns do not.
+# so the breakdowns keyed by the agreement's own fields sum budgets too; the funder and dated ones do not.
 BREAKDOWNS = {
     "agreement": {"key_agreement": "agreement__pk"},
     "capability": {"key_capability": "agreement__capabilities__name"},
     "funder": {"key_funder": "funder__name", "key_country": "funder__country"},
     "funder_year": {"key_funder": "funder__pk", "key_year": f"{MONEY_DATE}__year"},
+    "month": {"key_year": f"{MONEY_DATE}__year", "key_month": f"{MONEY_DATE}__month"},
 }
+# The breakdowns computed unless others are asked for: the dated ones serve the trend and donor pages only.
+DEFAULT_BREAKDOWNS = ("agreement", "capability", "funder")
 
 
 @dataclass(frozen=True)
@@ -59,6 +78,7 @@ class PortfolioFunding:
     by_capability: dict[str, FundingSummary] | None
     by_funder: dict[str, FunderFunding] | None
     by_country: dict[str, FunderFunding] | None
+    by_month: dict[str, FunderFunding] | None = None
     unvalued: tuple[Unvalued, ...] = ()
     # Per (funder id, year of the money): pledged, committed and disbursed; the budget stays zero.
     by_funder_year: dict[tuple[int, int], FundingSummary] | None = None
@@ -133,12 +153,12 @@ def portfolio_funding(
     agreements: Scope = None,
     *,
     as_of: date | None = None,
-    by: Collection[str] = ("agreement", "capability", "funder"),
+    by: Collection[str] = DEFAULT_BREAKDOWNS,
     leave_out_unconvertible: bool = False,
 ) -> PortfolioFunding:
     """The funding of many agreements in the base currency: the rates, then one query per breakdown in `by`.
 
-    The total is added up from a breakdown that splits all money once (by agreement, else by funder), or
+    The total is added up from a breakdown that splits all money once (by agreement, else by funder or month), or
     summed on its own when neither is asked for. Rows read do not grow
     with the number of agreements unless the agreement breakdown is asked for.
     A currency without a rate raises `MISSING_RATE`; with `leave_out_unconvertible` the agreements it
@@ -157,7 +177,7 @@ def portfolio_funding(
         valued = scope & ~Q(pk__in=[u.agreement_id for u in unvalued])
         return replace(portfolio_funding(valued, as_of=rates.as_of, by=by), unvalued=unvalued)
     figures = {name: converted(part, rates, KEYS[name]) for name, part in rows.items()}
-    funders = figures.get("funder")
+    funders, months = figures.get("funder"), figures.get("month")
     return PortfolioFunding(
         as_of=rates.as_of,
         total=FundingSummary(rates.base, **_added(figures[source])),
@@ -166,6 +186,7 @@ def portfolio_funding(
         by_capability=_summaries(figures.get("capability"), rates.base),
         by_funder=None if funders is None else _funders(funders, 0),
         by_country=None if funders is None else _funders(funders, 1),
+        by_month=None if months is None else _funders(_by_month_name(months), 0),
         by_funder_year=_by_funder_year(figures.get("funder_year"), rates.base),
     )
 
@@ -176,8 +197,8 @@ KEYS = {**BREAKDOWNS, "total": {}}
 
 def _total_source(by: Collection[str]) -> str:
     """The group whose sums make up the total, each amount counted once: a breakdown that splits every
-    amount once (by agreement; by funder, with the budgets under no funder), else the plain sums."""
-    return next((name for name in ("agreement", "funder", "funder_year") if name in by), "total")
+    amount once (by agreement; by funder or date, with the budgets under none), else the plain sums."""
+    return next((name for name in ("agreement", "funder", "funder_year", "month") if name in by), "total")
 
 
 def _added(figures: dict[tuple, dict[str, Decimal]]) -> dict[str, Decimal]:
@@ -196,14 +217,6 @@ def _summaries(figures: dict[tuple, dict[str, Decimal]] | None, base: str) -> di
     return {key: FundingSummary(base, **figures[(key,)]) for key in keys}
 
 
-def _by_funder_year(figures: dict[tuple, dict[str, Decimal]] | None, base: str) -> dict | None:
-    """Money per (funder id, year); the budgets, under no funder, are left out."""
-    if figures is None:
-        return None
-    keys = sorted(key for key in figures if key[0] is not None)
-    return {key: FundingSummary(base, **{kind: figures[key][kind] for kind in MONEY}) for key in keys}
-
-
 def _funders(figures: dict[tuple, dict[str, Decimal]], position: int) -> dict[str, FunderFunding]:
     """Funders' money by name (position 0) or by country (1) of the (name, country) key; budgets have neither."""
     money = defaultdict(lambda: dict.fromkeys(MONEY, ZERO))
@@ -213,6 +226,19 @@ def _funders(figures: dict[tuple, dict[str, Decimal]], position: int) -> dict[st
         for kind in MONEY:
             money[key[position]][kind] = EXACT.add(money[key[position]][kind], figure[kind])
     return {name: FunderFunding(name, **money[name]) for name in sorted(money)}
+
+
+def _by_month_name(figures: dict[tuple, dict[str, Decimal]]) -> dict[tuple, dict[str, Decimal]]:
+    """(year, month) keys as `YYYY-MM`, which sort as the months do."""
+    return {(None if year is None else f"{year:04d}-{month:02d}",): money for (year, month), money in figures.items()}
+
+
+def _by_funder_year(figures: dict[tuple, dict[str, Decimal]] | None, base: str) -> dict | None:
+    """Money per (funder id, year); the budgets, under no funder, are left out."""
+    if figures is None:
+        return None
+    keys = sorted(key for key in figures if key[0] is not None)
+    return {key: FundingSummary(base, **{kind: figures[key][kind] for kind in MONEY}) for key in keys}
 
 
 def unconvertible(agreements: Scope, currencies: Collection[str]) -> tuple[Unvalued, ...]:
@@ -228,4 +254,48 @@ def unconvertible(agreements: Scope, currencies: Collection[str]) -> tuple[Unval
     references = dict(Agreement.objects.filter(pk__in=found).values_list("pk", "reference").order_by())
     return tuple(
         Unvalued(pk, references[pk], tuple(sorted(found[pk]))) for pk in sorted(found, key=references.__getitem__)
+    )
+
+
+def _rate_in_base(as_of: date) -> Case:
+    """The rate of the row's own `currency` on `as_of`, in SQL: 1 for the base currency, NULL without a rate."""
+    latest = (
+        ExchangeRate.objects.filter(currency=OuterRef("currency"), valid_on__lte=as_of)
+        .order_by("-valid_on")
+        .values("rate")[:1]
+    )
+    return Case(
+        When(currency=settings.BASE_CURRENCY, then=Value(Decimal(1))),
+        default=Subquery(latest),
+        output_field=DecimalField(),
+    )
+
+
+def with_sort_keys(agreements: QuerySet[Agreement], as_of: date) -> QuerySet[Agreement]:
+    """Agreements annotated with `gap_in_base` and `coverage` (committed ÷ budget) in SQL, to sort and pick
+    by (the largest gaps) without reading the whole portfolio. Both are NULL where a rate is missing.
+
+    Only an order: the figures shown come from `portfolio_funding`, which these equal (tests hold them
+    together); the same rules, money committed firmly, cancelled nowhere, rates of one day.
+    """
+    firm = FundingCommitment.objects.filter(agreement=OuterRef("pk"), status=CommitmentStatus.COMMITTED).order_by()
+    committed = (
+        firm.annotate(in_base=F("amount") * _rate_in_base(as_of)).values("agreement").annotate(total=Sum("in_base"))
+    )
+    rated = ExchangeRate.objects.filter(currency=OuterRef("currency"), valid_on__lte=as_of)
+    unrated = firm.exclude(currency=settings.BASE_CURRENCY).exclude(Exists(rated))
+    return agreements.annotate(
+        budget_in_base=F("budget") * _rate_in_base(as_of),
+        committed_in_base=Case(
+            When(Exists(unrated), then=Value(None)),
+            default=Coalesce(Subquery(committed.values("total")), Value(Decimal(0))),
+            output_field=DecimalField(),
+        ),
+    ).annotate(
+        gap_in_base=F("budget_in_base") - F("committed_in_base"),
+        coverage=Case(
+            When(budget=0, then=Value(None)),
+            default=F("committed_in_base") / F("budget_in_base"),
+            output_field=DecimalField(),
+        ),
     )

@@ -10,6 +10,7 @@ import decimal
 from dataclasses import dataclass, fields, replace
 from datetime import date
 from decimal import Decimal
+from functools import reduce
 
 from django.conf import settings
 from django.db.models import OuterRef, Subquery
@@ -37,6 +38,13 @@ class FundingSummary:
     def gap(self) -> Decimal:
         """What firm commitments leave unfunded; pledges are promises, not money."""
         return EXACT.subtract(self.budget, self.committed)
+
+    @property
+    def coverage(self) -> Decimal | None:
+        """Committed ÷ budget: the share of the budget firmly funded (the rest is the unfunded share)."""
+        if not self.budget:
+            return None
+        return EXACT.divide(self.committed, self.budget).quantize(Decimal("0.0001"), context=EXACT)
 
     @property
     def gap_if_pledges_honoured(self) -> Decimal:
@@ -71,7 +79,7 @@ class FundingSummary:
 
 @dataclass(frozen=True)
 class FunderFunding:
-    """What one funder, or the funders of one country, put in (in the base currency)."""
+    """What one funder, the funders of one country, or the funders in one month, put in (in the base currency)."""
 
     name: str
     pledged: Decimal = ZERO
@@ -116,3 +124,16 @@ class Rates:
         if currency == self.base:
             return amount
         return EXACT.divide(amount, self.rate(currency)).quantize(CENT, context=EXACT)
+
+
+def to_the_cent(parts: list[Decimal]) -> list[Decimal]:
+    """Exact non-negative parts rounded to cents so that they add up to their total rounded as `rounded()`
+    rounds it: each part is rounded down, and the cents left over go to the largest remainders (ties:
+    the earlier part). Each stays within a cent of its exact value."""
+    floors = [part.quantize(CENT, rounding=decimal.ROUND_FLOOR, context=EXACT) for part in parts]
+    total = reduce(EXACT.add, parts, ZERO).quantize(CENT, context=EXACT)
+    left = int(EXACT.divide(EXACT.subtract(total, reduce(EXACT.add, floors, ZERO)), CENT))
+    by_remainder = sorted(range(len(parts)), key=lambda i: EXACT.subtract(floors[i], parts[i]))
+    for i in by_remainder[:left]:
+        floors[i] = EXACT.add(floors[i], CENT)
+    return floors

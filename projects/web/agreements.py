@@ -12,13 +12,17 @@ from projects.changelog import agreement_changes
 from projects.errors import DomainError
 from projects.forms import TransitionForm
 from projects.selectors import agreement_page_queryset, agreement_rows, funding_summary, portfolio_funding
+from projects.selectors.funding import with_sort_keys
 from projects.web.access import can_edit
 from projects.web.filters import AgreementFilter
 from projects.web.timeline import milestone_timeline
 
 
 def filtered_agreements(request) -> AgreementFilter:
-    return AgreementFilter(request.GET or None, queryset=agreement_rows(timezone.localdate()), request=request)
+    """The list's rows, sortable by their gap and coverage in the base currency (computed in SQL)."""
+    today = timezone.localdate()
+    rows = with_sort_keys(agreement_rows(today), today)
+    return AgreementFilter(request.GET or None, queryset=rows, request=request)
 
 
 class AgreementListView(LoginRequiredMixin, ListView):
@@ -36,6 +40,8 @@ class AgreementListView(LoginRequiredMixin, ListView):
         # A row whose money cannot be converted shows why (an `Unvalued`); the other rows keep their figures.
         funding = portfolio_funding(Q(pk__in=page_ids), by=("agreement",), leave_out_unconvertible=True)
         figures = funding.by_agreement | {u.agreement_id: u for u in funding.unvalued}
+        # The totals row: every agreement the filters keep, not only this page's.
+        listed = portfolio_funding(self.filterset.qs.values("pk"), by=(), leave_out_unconvertible=True)
         query = self.request.GET.copy()
         query.pop("page", None)
         sort_query = query.copy()
@@ -47,6 +53,8 @@ class AgreementListView(LoginRequiredMixin, ListView):
             "sort_query": sort_query.urlencode(),
             "sort": self.request.GET.get("sort", ""),
             "base_currency": settings.BASE_CURRENCY,
+            "listed": listed,
+            "listed_total": listed.total.rounded(),
         }
         return context
 
@@ -75,6 +83,8 @@ class AgreementDetailView(LoginRequiredMixin, DetailView):
             "summary": summary,
             "committed_share": _share(summary.committed, summary.budget) if summary else None,
             "disbursed_share": _share(summary.disbursed, summary.budget) if summary else None,
+            # Open pledges drawn after the committed part, up to what commitments leave unfunded.
+            "pledged_share": _share(max(min(summary.pledged, summary.gap), 0), summary.budget) if summary else None,
             "commitments": commitments,
             "timeline": milestone_timeline(agreement, list(agreement.milestones.all()), today),
             **shown_changes(agreement_changes(agreement), everything=self.request.GET.get("history") == "all"),

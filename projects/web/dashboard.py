@@ -5,10 +5,13 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
 from projects.changelog import recent_changes
+from projects.models import Agreement
 from projects.selectors import (
     IN_PORTFOLIO,
     FunderFunding,
@@ -17,7 +20,12 @@ from projects.selectors import (
     portfolio_funding,
     rag_distribution,
 )
+from projects.selectors.breakdowns import group_name
+from projects.selectors.funding import with_sort_keys
+from projects.web.portfolio import valuation_day
 from projects.web.templatetags.charts import Segment
+
+LARGEST_GAPS = 5
 
 ZERO = Decimal(0)
 
@@ -28,9 +36,9 @@ def gap_rows(by_capability: dict[str, FundingSummary]) -> list[tuple[str, list[S
         (
             name,
             [
-                Segment("Committed", max(s.committed, ZERO), "committed"),
-                Segment("Pledged", max(min(s.pledged, s.gap), ZERO), "pledged"),
-                Segment("Unfunded", max(s.gap_if_pledges_honoured, ZERO), "gap"),
+                Segment(_("Committed"), max(s.committed, ZERO), "committed"),
+                Segment(_("Pledged"), max(min(s.pledged, s.gap), ZERO), "pledged"),
+                Segment(_("Unfunded even if pledges are honoured"), max(s.gap_if_pledges_honoured, ZERO), "gap"),
             ],
         )
         for name, s in by_capability.items()
@@ -41,15 +49,42 @@ def country_rows(by_country: dict[str, FunderFunding]) -> list[tuple[str, list[S
     """What each funder country has paid, has firmly committed beyond that, and has only pledged."""
     return [
         (
-            country,
+            group_name("country", country),
             [
-                Segment("Disbursed", f.disbursed, "disbursed"),
-                Segment("Committed, not disbursed", max(f.committed - f.disbursed, ZERO), "committed"),
-                Segment("Pledged", f.pledged, "pledged"),
+                Segment(_("Disbursed"), f.disbursed, "disbursed"),
+                Segment(_("Committed, not disbursed"), max(f.committed - f.disbursed, ZERO), "committed"),
+                Segment(_("Pledged"), f.pledged, "pledged"),
             ],
         )
         for country, f in sorted(by_country.items(), key=lambda item: item[1].committed + item[1].pledged, reverse=True)
     ]
+
+
+def month_rows(by_month: dict[str, FunderFunding]) -> list[tuple[str, list[Segment]]]:
+    """Money by month: pledges still open and firm commitments by the month of their date, payments by theirs."""
+    return [
+        (
+            group_name("month", month),
+            [
+                Segment(_("Pledged"), f.pledged, "pledged"),
+                Segment(_("Committed"), f.committed, "committed"),
+                Segment(_("Disbursed"), f.disbursed, "disbursed"),
+            ],
+        )
+        for month, f in by_month.items()
+    ]
+
+
+def largest_gaps(as_of) -> list[tuple[Agreement, FundingSummary]]:
+    """The agreements with the largest gaps in the base currency: picked in SQL, figures from the selector."""
+    picked = list(
+        with_sort_keys(Agreement.objects.filter(IN_PORTFOLIO), as_of)
+        .filter(gap_in_base__gt=0)
+        .order_by(F("gap_in_base").desc(), "reference")
+        .only("pk", "reference", "title")[:LARGEST_GAPS]
+    )
+    figures = portfolio_funding(Q(pk__in=[a.pk for a in picked]), as_of=as_of, by=("agreement",)).by_agreement
+    return [(agreement, figures[agreement.pk].rounded()) for agreement in picked]
 
 
 class DashboardView(LoginRequiredMixin, TemplateView):
@@ -57,16 +92,21 @@ class DashboardView(LoginRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
+        as_of_form, as_of = valuation_day(self.request)
         today = timezone.localdate()
         # An agreement in a currency without a rate is left out and named, not the whole portfolio.
         funding = portfolio_funding(
-            IN_PORTFOLIO, as_of=today, by=("capability", "funder"), leave_out_unconvertible=True
+            IN_PORTFOLIO, as_of=as_of, by=("capability", "funder", "month"), leave_out_unconvertible=True
         )
         context |= {
             "funding": funding,
             "total": funding.total.rounded(),
             "capability_rows": gap_rows(funding.by_capability),
             "country_rows": country_rows(funding.by_country),
+            "month_rows": month_rows(funding.by_month),
+            "largest_gaps": largest_gaps(as_of),
+            "as_of_form": as_of_form,
+            "as_of_query": f"?as_of={as_of.isoformat()}",
             "today": today,
             "rag": rag_distribution(IN_PORTFOLIO),
             "recent": recent_changes(),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import django_filters
 from django import forms
+from django.db.models import F
 
 from projects import filters as shared
 from projects.choices import AgreementKind, AgreementStatus, Rag
@@ -12,6 +13,20 @@ from projects.selectors import NO_REPORT
 
 YES_NO = [("", "Any"), ("true", "Yes"), ("false", "No")]
 FIELD_ORDER = ["search", "status", "kind", "capability", "party", "country", "rag", "overdue", "sort"]
+
+
+class NullsLastOrdering(django_filters.OrderingFilter):
+    """Sorts with rows lacking a value (money without an exchange rate) last either way, then by reference,
+    so that pages of equal values keep a stable order."""
+
+    def filter(self, qs, value):
+        if not value:
+            return qs
+        keys = [self.get_ordering_value(param) for param in value]
+        order = [
+            F(key[1:]).desc(nulls_last=True) if key.startswith("-") else F(key).asc(nulls_last=True) for key in keys
+        ]
+        return qs.order_by(*order, "reference")
 
 
 class AgreementFilter(shared.AgreementFilter):
@@ -31,13 +46,15 @@ class AgreementFilter(shared.AgreementFilter):
     overdue = django_filters.BooleanFilter(
         method="with_overdue", label="Overdue milestones", widget=forms.Select(choices=YES_NO)
     )
-    sort = django_filters.OrderingFilter(
+    sort = NullsLastOrdering(
         fields=[
             ("reference", "reference"),
             ("title", "title"),
             ("kind", "kind"),
             ("status", "status"),
-            ("budget", "budget"),
+            ("budget_in_base", "budget"),
+            ("gap_in_base", "gap"),
+            ("coverage", "coverage"),
             ("latest_rag", "rag"),
             ("overdue_count", "overdue"),
             ("next_due", "next_due"),

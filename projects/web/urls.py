@@ -3,7 +3,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from projects.web import accounts, agreements, dashboard, donors, editing, exchange_rates, exports, imports
+from projects.web import accounts, agreements, dashboard, donors, editing, exchange_rates, exports, imports, portfolio
 
 urlpatterns = [
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
@@ -12,6 +12,8 @@ urlpatterns = [
         "accounts/reset/<uidb64>/<token>/", accounts.PasswordResetConfirmView.as_view(), name="password_reset_confirm"
     ),
     path("", dashboard.DashboardView.as_view(), name="dashboard"),
+    path("portfolio/funding-by-<str:group_by>.csv", portfolio.FundingCsvView.as_view(), name="portfolio-funding-csv"),
+    path("changes/", portfolio.ChangesView.as_view(), name="changes"),
     path("agreements/", agreements.AgreementListView.as_view(), name="agreement-list"),
     path("agreements/export.<str:file_type>", exports.AgreementExportView.as_view(), name="agreement-export"),
     path("agreements/new/", editing.AgreementCreateView.as_view(), name="agreement-create"),

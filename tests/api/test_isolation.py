@@ -95,8 +95,10 @@ LISTS = {
 SHARED_REFERENCE_DATA = {"api-capability"}
 # Webhook endpoints belong to an organisation rather than to an agreement, and the IATI export is one
 # document: tests/webhooks/test_api.py refuses another partner's endpoint with the same 404 on each of
-# these routes, and checks that a partner's export holds its own agreements only.
+# these routes, and checks that a partner's export holds its own agreements only; likewise
+# tests/api/test_portfolio_funding.py checks that a partner's portfolio figures count its own agreements only.
 ISOLATED_IN_TESTS_OF_THEIR_OWN = {
+    "api-portfolio-funding",
     "api-webhooks",
     "api-webhook",
     "api-webhook-rotate-secret",

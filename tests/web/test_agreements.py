@@ -85,7 +85,7 @@ def test_list_search_filters_and_sorting(manager_client, portfolio, query, expec
 
 def test_list_shows_each_agreements_gap_and_pages_through_the_rest(manager_client, portfolio):
     html = manager_client.get(reverse("agreement-list") + "?status=active").content.decode()
-    assert "40,000,000" in html and "(66.7%)" in html  # 60M budget, 20M committed
+    assert "40,000,000" in html and "33.3%" in html  # 60M budget, 20M committed: gap, coverage
     for n in range(30):
         AgreementFactory(reference=f"UA-ZZ-2026-{n:03d}")
     first = manager_client.get(reverse("agreement-list") + "?search=UA-ZZ")
@@ -105,7 +105,7 @@ def test_list_flags_the_agreement_without_a_rate_and_shows_the_others_gaps(manag
     assert figures["UA-GB-2025-007"].gap == Decimal("5000000.00")
     assert figures["UA-XX-2026-100"].currencies == ("PLN",)
     html = response.content.decode()
-    assert "40,000,000" in html and "(66.7%)" in html
+    assert "40,000,000" in html and "33.3%" in html
     assert 'data-unvalued="UA-XX-2026-100">no rate for PLN</span>' in html
 
 

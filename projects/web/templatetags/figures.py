@@ -3,6 +3,7 @@
 from decimal import ROUND_HALF_UP, Decimal
 
 from django import template
+from django.utils.translation import gettext_lazy as _
 
 register = template.Library()
 
@@ -29,3 +30,24 @@ def rate(value) -> str:
     if value is None:
         return "—"
     return f"{Decimal(value).normalize():f}"
+
+
+COMPACT = ((Decimal("1e9"), _("bn")), (Decimal("1e6"), _("m")), (Decimal("1e3"), _("k")))
+
+
+@register.filter
+def compact(value) -> str:
+    """3400000000 → "3.4 bn", 35900000 → "35.9 m": a value written on a bar (the table gives it in full)."""
+    if value is None:
+        return "—"
+    value = Decimal(value)
+    for size, unit in COMPACT:
+        if abs(value) >= size:
+            return f"{(value / size).quantize(Decimal('0.1'), rounding=ROUND_HALF_UP)} {unit}"
+    return f"{value.quantize(Decimal('1'), rounding=ROUND_HALF_UP)}"
+
+
+@register.filter
+def add_width(x, width) -> str:
+    """Where a bar's value is written: just right of the bar's end, in percent of the chart's width."""
+    return f"{float(x) + float(width) + 0.8:.3f}"

@@ -37,7 +37,7 @@ def test_every_page_works_under_the_policy_and_the_browser_refuses_nothing(demo_
 
     response = page.goto(f"/agreements/{agreement.pk}/")
     assert "script-src 'self'" in response.headers["content-security-policy"]
-    expect(page.locator(".gantt-bar").first).to_be_visible()
+    expect(page.locator(".gantt-due").first).to_be_visible()
     bar = page.locator(".progress-bar .committed").bounding_box()
     assert bar["width"] > 0
     for path in ["/", "/agreements/", "/import/agreements/", "/admin/", "/admin/api/apitoken/add/"]:
