@@ -17,7 +17,16 @@ from django.db.models import Model, QuerySet
 from simple_history.models import DeletedObject, HistoricalRecords
 from simple_history.utils import get_m2m_reverse_field_name
 
-from projects.models import Agreement, AgreementParty, Disbursement, FundingCommitment, Milestone, StatusReport
+from projects.models import (
+    Agreement,
+    AgreementParty,
+    Disbursement,
+    FundingCommitment,
+    Indicator,
+    IndicatorPeriod,
+    Milestone,
+    StatusReport,
+)
 
 ACTIONS = {"+": "created", "~": "changed", "-": "deleted"}
 UNTRACKED = frozenset({"id", "created_at", "updated_at"})
@@ -29,6 +38,8 @@ RECORDS = {
     Disbursement: "disbursement",
     Milestone: "milestone",
     StatusReport: "status report",
+    Indicator: "indicator",
+    IndicatorPeriod: "indicator period",
 }
 
 
@@ -67,6 +78,7 @@ class Change:
 def agreement_changes(agreement: Agreement) -> list[Change]:
     """Newest first: the agreement, its parties, commitments, disbursements, milestones and reports."""
     commitment_ids = FundingCommitment.history.filter(agreement_id=agreement.pk).values("id")
+    indicator_ids = Indicator.history.filter(agreement_id=agreement.pk).values("id")
     rows = {
         Agreement: Agreement.history.filter(id=agreement.pk),
         AgreementParty: AgreementParty.history.filter(agreement_id=agreement.pk),
@@ -74,6 +86,8 @@ def agreement_changes(agreement: Agreement) -> list[Change]:
         Disbursement: Disbursement.history.filter(commitment_id__in=commitment_ids),
         Milestone: Milestone.history.filter(agreement_id=agreement.pk),
         StatusReport: StatusReport.history.filter(agreement_id=agreement.pk),
+        Indicator: Indicator.history.filter(agreement_id=agreement.pk),
+        IndicatorPeriod: IndicatorPeriod.history.filter(indicator_id__in=indicator_ids),
     }
     return _changes(rows)
 
@@ -239,6 +253,11 @@ def _subject(row) -> str:
         return f"Disbursement {row.reference}"
     if model is Milestone:
         return f"Milestone “{row.title}”"
+    if model is Indicator:
+        return f"Indicator “{row.title}”"
+    if model is IndicatorPeriod:
+        indicator = row.indicator.title if row.indicator else row.indicator_id
+        return f"Period {row.starts_on:%d %b %Y} – {row.ends_on:%d %b %Y} of “{indicator}”"
     return f"Status report of {row.reported_on:%d %b %Y} ({row.get_rag_display()})"
 
 
@@ -247,4 +266,6 @@ def _agreement_of(row) -> int | None:
         return row.id
     if row.instance_type is Disbursement:
         return row.commitment.agreement_id if row.commitment else None
+    if row.instance_type is IndicatorPeriod:
+        return row.indicator.agreement_id if row.indicator else None
     return row.agreement_id

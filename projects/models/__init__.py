@@ -2,6 +2,7 @@
 
 from projects.models.agreements import Agreement, AgreementParty, StatusChange
 from projects.models.funding import Disbursement, ExchangeRate, FundingCommitment
+from projects.models.indicators import Indicator, IndicatorPeriod
 from projects.models.milestones import Milestone
 from projects.models.organizations import Capability, Organization
 from projects.models.reports import StatusReport
@@ -13,6 +14,8 @@ __all__ = [
     "Disbursement",
     "ExchangeRate",
     "FundingCommitment",
+    "Indicator",
+    "IndicatorPeriod",
     "Milestone",
     "Organization",
     "StatusChange",

@@ -24,9 +24,9 @@ from tests.factories import (
 )
 
 # Session and user lookups of a signed-in request are included in each count.
-DASHBOARD_QUERIES = 17
+DASHBOARD_QUERIES = 19
 LIST_QUERIES = 10
-AGREEMENT_PAGE_QUERIES = 18
+AGREEMENT_PAGE_QUERIES = 20
 
 
 def add_children(agreement, n: int) -> None:
