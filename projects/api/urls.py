@@ -4,7 +4,7 @@ from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from projects.api.problems import unknown_route
-from projects.api.views import agreements, funding, iati, milestones, organizations, reports, webhooks
+from projects.api.views import agreements, funding, iati, indicators, milestones, organizations, reports, webhooks
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
@@ -35,6 +35,14 @@ urlpatterns = [
     path("disbursements/<int:pk>/", funding.DisbursementDetail.as_view(), name="api-disbursement"),
     path("milestones/", milestones.MilestoneList.as_view(), name="api-milestones"),
     path("milestones/<int:pk>/", milestones.MilestoneDetail.as_view(), name="api-milestone"),
+    path("indicators/", indicators.IndicatorList.as_view(), name="api-indicators"),
+    path("indicators/<int:pk>/", indicators.IndicatorDetail.as_view(), name="api-indicator"),
+    path("indicator-periods/", indicators.IndicatorPeriodList.as_view(), name="api-indicator-periods"),
+    path("indicator-periods/<int:pk>/", indicators.IndicatorPeriodDetail.as_view(), name="api-indicator-period"),
+    path("indicator-periods/<int:pk>/report/", indicators.PeriodReport.as_view(), name="api-indicator-period-report"),
+    path("indicator-periods/<int:pk>/verify/", indicators.PeriodVerify.as_view(), name="api-indicator-period-verify"),
+    path("indicator-periods/<int:pk>/lock/", indicators.PeriodLock.as_view(), name="api-indicator-period-lock"),
+    path("indicator-periods/<int:pk>/unlock/", indicators.PeriodUnlock.as_view(), name="api-indicator-period-unlock"),
     path("status-reports/", reports.StatusReportList.as_view(), name="api-status-reports"),
     path("status-reports/<int:pk>/", reports.StatusReportDetail.as_view(), name="api-status-report"),
     path("webhooks/", webhooks.EndpointList.as_view(), name="api-webhooks"),

@@ -104,6 +104,15 @@ ISOLATED_IN_TESTS_OF_THEIR_OWN = {
     "api-webhook-delivery-replay",
     "api-webhook-replay",
     "api-iati-activities",
+    # Indicators and their periods: tests/api/test_indicators.py.
+    "api-indicators",
+    "api-indicator",
+    "api-indicator-periods",
+    "api-indicator-period",
+    "api-indicator-period-report",
+    "api-indicator-period-verify",
+    "api-indicator-period-lock",
+    "api-indicator-period-unlock",
 }
 
 
