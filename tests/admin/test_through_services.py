@@ -16,6 +16,8 @@ from projects.models import (
     Disbursement,
     ExchangeRate,
     FundingCommitment,
+    Indicator,
+    IndicatorPeriod,
     Milestone,
     Organization,
     StatusChange,
@@ -47,6 +49,8 @@ WRITTEN_THROUGH_SERVICES = [
     StatusReport,
     ExchangeRate,
     Contact,
+    Indicator,
+    IndicatorPeriod,
 ]
 
 
