@@ -3,7 +3,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from projects.web import accounts, agreements, dashboard, editing, exchange_rates, exports, imports
+from projects.web import accounts, agreements, dashboard, editing, exchange_rates, exports, imports, indicators
 
 urlpatterns = [
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
@@ -25,6 +25,12 @@ urlpatterns = [
     ),
     path("agreements/<int:pk>/milestones/new/", editing.MilestoneCreateView.as_view(), name="milestone-create"),
     path("agreements/<int:pk>/reports/new/", editing.StatusReportCreateView.as_view(), name="report-create"),
+    path("agreements/<int:pk>/indicators/new/", indicators.IndicatorCreateView.as_view(), name="indicator-create"),
+    path("indicators/<int:pk>/periods/new/", indicators.PeriodOpenView.as_view(), name="period-open"),
+    path("periods/<int:pk>/report/", indicators.PeriodReportView.as_view(), name="period-report"),
+    path("periods/<int:pk>/verify/", indicators.PeriodVerifyView.as_view(), name="period-verify"),
+    path("periods/<int:pk>/lock/", indicators.PeriodLockView.as_view(), name="period-lock"),
+    path("periods/<int:pk>/unlock/", indicators.PeriodUnlockView.as_view(), name="period-unlock"),
     path("parties/<int:pk>/remove/", editing.PartyRemoveView.as_view(), name="party-remove"),
     path("commitments/<int:pk>/edit/", editing.CommitmentEditView.as_view(), name="commitment-edit"),
     path("milestones/<int:pk>/edit/", editing.MilestoneEditView.as_view(), name="milestone-edit"),
