@@ -11,11 +11,16 @@ from projects.selectors.agreements import (
     agreement_rows,
     rag_distribution,
 )
+from projects.selectors.capacity import UNFUNDED_DEFINITION, CapacityLine, PortfolioCapacity, portfolio_capacity
 from projects.selectors.funding import PortfolioFunding, Unvalued, funding_summary, portfolio_funding
 from projects.selectors.milestones import late_and_due_milestones
 from projects.selectors.money import FunderFunding, FundingSummary, Rates
 
 __all__ = [
+    "UNFUNDED_DEFINITION",
+    "CapacityLine",
+    "PortfolioCapacity",
+    "portfolio_capacity",
     "IN_PORTFOLIO",
     "NO_REPORT",
     "FunderFunding",
