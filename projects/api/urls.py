@@ -4,7 +4,17 @@ from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from projects.api.problems import unknown_route
-from projects.api.views import agreements, funding, iati, indicators, milestones, organizations, reports, webhooks
+from projects.api.views import (
+    agreements,
+    capacity,
+    funding,
+    iati,
+    indicators,
+    milestones,
+    organizations,
+    reports,
+    webhooks,
+)
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
@@ -43,6 +53,7 @@ urlpatterns = [
     path("indicator-periods/<int:pk>/verify/", indicators.PeriodVerify.as_view(), name="api-indicator-period-verify"),
     path("indicator-periods/<int:pk>/lock/", indicators.PeriodLock.as_view(), name="api-indicator-period-lock"),
     path("indicator-periods/<int:pk>/unlock/", indicators.PeriodUnlock.as_view(), name="api-indicator-period-unlock"),
+    path("portfolio/capacity/", capacity.PortfolioCapacity.as_view(), name="api-portfolio-capacity"),
     path("status-reports/", reports.StatusReportList.as_view(), name="api-status-reports"),
     path("status-reports/<int:pk>/", reports.StatusReportDetail.as_view(), name="api-status-report"),
     path("webhooks/", webhooks.EndpointList.as_view(), name="api-webhooks"),

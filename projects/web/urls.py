@@ -3,7 +3,17 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from projects.web import accounts, agreements, dashboard, editing, exchange_rates, exports, imports, indicators
+from projects.web import (
+    accounts,
+    agreements,
+    capacity,
+    dashboard,
+    editing,
+    exchange_rates,
+    exports,
+    imports,
+    indicators,
+)
 
 urlpatterns = [
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
@@ -38,6 +48,8 @@ urlpatterns = [
     path("import/<str:kind>/", imports.ImportView.as_view(), name="import"),
     path("import/<str:kind>/template.<str:file_type>", imports.ImportTemplateView.as_view(), name="import-template"),
     path("import/jobs/<int:pk>/", imports.ImportJobView.as_view(), name="import-job"),
+    path("portfolio/capacity/", capacity.CapacityView.as_view(), name="portfolio-capacity"),
+    path("portfolio/capacity.csv", capacity.CapacityCsvView.as_view(), name="portfolio-capacity-csv"),
     path("exchange-rates/", exchange_rates.ExchangeRatesView.as_view(), name="exchange-rates"),
     path("exchange-rates/new/", exchange_rates.ExchangeRateCreateView.as_view(), name="exchange-rate-create"),
     path("exchange-rates/<int:pk>/edit/", exchange_rates.ExchangeRateEditView.as_view(), name="exchange-rate-edit"),

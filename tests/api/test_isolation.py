@@ -113,6 +113,8 @@ ISOLATED_IN_TESTS_OF_THEIR_OWN = {
     "api-indicator-period-verify",
     "api-indicator-period-lock",
     "api-indicator-period-unlock",
+    # The capacity figures over what the caller may see: tests/api/test_portfolio_capacity.py.
+    "api-portfolio-capacity",
 }
 
 
