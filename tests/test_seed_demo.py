@@ -1,9 +1,9 @@
 from django.apps import apps
 from django.core.management import call_command
 
-from projects.choices import AgreementStatus, MilestoneStatus
-from projects.models import Agreement, Milestone
-from projects.selectors import portfolio_funding
+from projects.choices import AgreementStatus, MilestoneStatus, PeriodState
+from projects.models import Agreement, Indicator, IndicatorPeriod, Milestone
+from projects.selectors import portfolio_capacity, portfolio_funding
 
 
 def row_counts() -> dict[str, int]:
@@ -31,3 +31,19 @@ def test_seed_demo_portfolio_spans_statuses_currencies_and_milestone_states(db):
     funding = portfolio_funding()
     assert len(funding.by_country) >= 5
     assert 0 < funding.total.committed < funding.total.budget
+
+
+def test_seed_demo_has_illustrative_indicators_some_periods_verified_and_locked(db):
+    call_command("seed_demo", verbosity=0)
+    titles = set(Indicator.objects.values_list("title", flat=True))
+    assert {
+        "Interceptor-drone line capacity (illustrative)",
+        "155 mm shell line capacity (illustrative)",
+        "Specialists certified under the Airbus training programme (illustrative)",
+    } <= titles
+    assert all("(illustrative)" in title for title in titles)
+    states = set(IndicatorPeriod.objects.values_list("state", flat=True))
+    assert {PeriodState.OPEN, PeriodState.REPORTED, PeriodState.VERIFIED, PeriodState.LOCKED} <= states
+    capacity = portfolio_capacity(Agreement.objects.all())
+    drones = next(line for line in capacity.lines if line.unit == "interceptor drones")
+    assert drones.on_books == 30000 and 0 < drones.funded < drones.on_books
