@@ -135,9 +135,8 @@ def update_period(
     """Re-plan a period's dates or target (programme managers)."""
     require_staff(actor, _("re-plan indicator periods"))
     # Lock the indicator first, as open_period does: new dates are checked against its other periods.
-    Indicator.objects.select_for_update().get(
-        pk=IndicatorPeriod.objects.values("indicator_id").get(pk=period_id)["indicator_id"]
-    )
+    indicator_id = IndicatorPeriod.objects.values_list("indicator_id", flat=True).get(pk=period_id)
+    Indicator.objects.select_for_update().get(pk=indicator_id)
     period = locked_period(period_id, expected_updated_at)
     changed = apply_changes(period, changes, PERIOD_FIELDS)
     if changed:
