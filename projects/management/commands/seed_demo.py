@@ -35,7 +35,7 @@ class Command(BaseCommand):
                 seed.create_agreement(spec)
                 created += 1
         seed.add_contacts()
-        seed.add_indicators()
+        seed.add_indicators()  # those added to the demo since a database was seeded
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo portfolio ready ({created} agreements added, {Agreement.objects.count()} in all)."
@@ -108,9 +108,12 @@ class Seed:
             if not Contact.objects.filter(organization=organization, email=email).exists():
                 add_contact(actor=self.actor, organization_id=organization.pk, name=name, email=email)
 
-    def add_indicators(self) -> None:
-        """The illustrative indicators an agreement lacks, with their periods reported, verified and locked."""
+    def add_indicators(self, of_reference: str | None = None) -> None:
+        """The illustrative indicators an agreement lacks (of one agreement, or of all), with their periods
+        reported, verified and locked."""
         for reference, title, kind, unit, capability, responsible, baseline, target, periods in demo.INDICATORS:
+            if of_reference not in (None, reference):
+                continue
             agreement = Agreement.objects.get(reference=reference)
             if Indicator.objects.filter(agreement=agreement, title=title).exists():
                 continue
@@ -160,6 +163,7 @@ class Seed:
         self.record_funding(agreement, spec["commitments"])
         self.plan_milestones(agreement, spec["milestones"])
         self.post_reports(agreement, spec["reports"])
+        self.add_indicators(agreement.reference)
         self.move_status(agreement, spec["path"])
 
     def add_parties(self, agreement: Agreement, parties: list) -> None:
