@@ -7,6 +7,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
+from projects import indicators_admin  # noqa: F401  (registers the indicator admins)
 from projects.actors import actor_of
 from projects.choices import CommitmentStatus
 from projects.errors import DomainError

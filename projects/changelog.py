@@ -18,7 +18,16 @@ from django.db.models import Model, QuerySet
 from simple_history.models import DeletedObject, HistoricalRecords
 from simple_history.utils import get_m2m_reverse_field_name
 
-from projects.models import Agreement, AgreementParty, Disbursement, FundingCommitment, Milestone, StatusReport
+from projects.models import (
+    Agreement,
+    AgreementParty,
+    Disbursement,
+    FundingCommitment,
+    Indicator,
+    IndicatorPeriod,
+    Milestone,
+    StatusReport,
+)
 
 ACTIONS = {"+": "created", "~": "changed", "-": "deleted"}
 UNTRACKED = frozenset({"id", "created_at", "updated_at"})
@@ -30,6 +39,8 @@ RECORDS = {
     Disbursement: "disbursement",
     Milestone: "milestone",
     StatusReport: "status report",
+    Indicator: "indicator",
+    IndicatorPeriod: "indicator period",
 }
 
 
@@ -79,6 +90,7 @@ def versions(model: type[Model]) -> QuerySet:
 def agreement_changes(agreement: Agreement) -> list[Change]:
     """Newest first: the agreement, its parties, commitments, disbursements, milestones and reports."""
     commitment_ids = versions(FundingCommitment).filter(agreement_id=agreement.pk).values("id")
+    indicator_ids = versions(Indicator).filter(agreement_id=agreement.pk).values("id")
     rows = {
         Agreement: versions(Agreement).filter(id=agreement.pk),
         AgreementParty: versions(AgreementParty).filter(agreement_id=agreement.pk),
@@ -86,6 +98,8 @@ def agreement_changes(agreement: Agreement) -> list[Change]:
         Disbursement: versions(Disbursement).filter(commitment_id__in=commitment_ids),
         Milestone: versions(Milestone).filter(agreement_id=agreement.pk),
         StatusReport: versions(StatusReport).filter(agreement_id=agreement.pk),
+        Indicator: versions(Indicator).filter(agreement_id=agreement.pk),
+        IndicatorPeriod: versions(IndicatorPeriod).filter(indicator_id__in=indicator_ids),
     }
     return _changes(rows)
 
@@ -111,8 +125,8 @@ def changes_between(start: datetime, end: datetime) -> list[Change]:
     """
     rows = {}
     for model in RECORDS:
-        changed = model.history.filter(history_date__gte=start, history_date__lt=end).values("id")
-        rows[model] = model.history.filter(id__in=changed, history_date__lt=end)
+        changed = versions(model).filter(history_date__gte=start, history_date__lt=end).values("id")
+        rows[model] = versions(model).filter(id__in=changed, history_date__lt=end)
     return [change for change in _changes(rows) if change.at >= start]
 
 
@@ -264,6 +278,11 @@ def _subject(row) -> str:
         return f"Disbursement {row.reference}"
     if model is Milestone:
         return f"Milestone “{row.title}”"
+    if model is Indicator:
+        return f"Indicator “{row.title}”"
+    if model is IndicatorPeriod:
+        indicator = row.indicator.title if row.indicator else row.indicator_id
+        return f"Period {row.starts_on:%d %b %Y} – {row.ends_on:%d %b %Y} of “{indicator}”"
     return f"Status report of {row.reported_on:%d %b %Y} ({row.get_rag_display()})"
 
 
@@ -272,4 +291,6 @@ def _agreement_of(row) -> int | None:
         return row.id
     if row.instance_type is Disbursement:
         return row.commitment.agreement_id if row.commitment else None
+    if row.instance_type is IndicatorPeriod:
+        return row.indicator.agreement_id if row.indicator else None
     return row.agreement_id

@@ -1,6 +1,7 @@
 """Enumerations of the domain; their values are the API and database contract."""
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class OrganizationKind(models.TextChoices):
@@ -85,3 +86,15 @@ class Rag(models.TextChoices):
     GREEN = "green", "Green"
     AMBER = "amber", "Amber"
     RED = "red", "Red"
+
+
+class IndicatorKind(models.TextChoices):
+    CAPACITY = "capacity", _("Capacity (units a year)")
+    OUTPUT = "output", _("Output (units delivered)")
+
+
+class PeriodState(models.TextChoices):
+    OPEN = "open", _("Open")
+    REPORTED = "reported", _("Reported")
+    VERIFIED = "verified", _("Verified")
+    LOCKED = "locked", _("Locked")

@@ -312,3 +312,59 @@ CONTACTS = [
     ("kharkiv-iw", "Delivery manager", "deliveries@kharkiv-iw.example"),
     ("mod-dk", "Danish model secretariat", "secretariat@mod-dk.example"),
 ]
+
+# Indicators, all ILLUSTRATIVE (invented figures): agreement, title, kind, unit, capability, responsible,
+# baseline, target, and periods (start and end day offsets, period target, actual, state). Actuals are
+# reported by the responsible partner; verified and locked periods were checked by the programme manager.
+ILLUSTRATIVE_SOURCE = "Illustrative figure (demo data)"
+INDICATORS = [
+    (
+        "UA-DE-2025-021",
+        "Interceptor-drone line capacity (illustrative)",
+        "capacity",
+        "interceptor drones",
+        "interceptor-drones",
+        "kharkiv-iw",
+        0,
+        30000,
+        [(-150, -61, 20000, 18500, "locked"), (-60, 29, 30000, 24000, "reported"), (30, 119, 30000, None, "open")],
+    ),
+    (
+        "UA-DK-2025-012",
+        "Long-range strike-drone line capacity (illustrative)",
+        "capacity",
+        "long-range strike drones",
+        "strike-drones",
+        "dnipro-uas",
+        0,
+        6000,
+        [(-200, -21, 5000, 4800, "verified"), (-20, 159, 6000, None, "open")],
+    ),
+    (
+        "UA-NL-2025-004",
+        "155 mm shell line capacity (illustrative)",
+        "capacity",
+        "155 mm shells",
+        "ammunition",
+        "lviv-munitions",
+        0,
+        120000,
+        [(-40, 49, 40000, None, "open")],
+    ),
+    (
+        "UA-GB-2025-007",
+        "Specialists certified under the Airbus training programme (illustrative)",
+        "output",
+        "specialists certified",
+        "aircraft-maintenance",
+        "airbus-uk",
+        0,
+        100,
+        [
+            (-300, -211, 40, 40, "locked"),
+            (-210, -121, 20, 18, "verified"),
+            (-120, -31, 20, 17, "reported"),
+            (-30, 59, 20, None, "open"),
+        ],
+    ),
+]

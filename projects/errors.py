@@ -14,6 +14,7 @@ class ErrorCode(StrEnum):
     DUPLICATE = "duplicate"
     CONFLICT = "conflict"
     PERMISSION_DENIED = "permission_denied"
+    PERIOD_LOCKED = "period_locked"
 
 
 class DomainError(Exception):

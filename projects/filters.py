@@ -15,13 +15,24 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django_filters.fields import IsoDateTimeField
 
-from projects.choices import AgreementKind, AgreementStatus, CommitmentStatus, MilestoneStatus, OrganizationKind, Rag
+from projects.choices import (
+    AgreementKind,
+    AgreementStatus,
+    CommitmentStatus,
+    IndicatorKind,
+    MilestoneStatus,
+    OrganizationKind,
+    PeriodState,
+    Rag,
+)
 from projects.models import (
     Agreement,
     AgreementParty,
     Capability,
     Disbursement,
     FundingCommitment,
+    Indicator,
+    IndicatorPeriod,
     Milestone,
     Organization,
     StatusReport,
@@ -106,6 +117,29 @@ class MilestoneFilter(SyncFilterSet):
     def filter_overdue(self, queryset, name, value):
         overdue = queryset.overdue(timezone.localdate())
         return overdue if value else queryset.exclude(pk__in=overdue.values("pk"))
+
+
+class IndicatorFilter(SyncFilterSet):
+    agreement = IdFilter(field_name="agreement_id")
+    kind = filters.MultipleChoiceFilter(choices=IndicatorKind.choices)
+    capability = filters.CharFilter(field_name="capability__slug", label="Capability slug.")
+    responsible = filters.CharFilter(field_name="responsible__slug", label="Slug of the responsible organisation.")
+
+    class Meta:
+        model = Indicator
+        fields = ["agreement", "kind"]
+
+
+class IndicatorPeriodFilter(SyncFilterSet):
+    agreement = IdFilter(field_name="indicator__agreement_id")
+    indicator = IdFilter(field_name="indicator_id")
+    state = filters.MultipleChoiceFilter(choices=PeriodState.choices)
+    ends_before = filters.DateFilter(field_name="ends_on", lookup_expr="lte")
+    starts_after = filters.DateFilter(field_name="starts_on", lookup_expr="gte")
+
+    class Meta:
+        model = IndicatorPeriod
+        fields = ["indicator", "state"]
 
 
 class CommitmentFilter(SyncFilterSet):

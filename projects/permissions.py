@@ -16,6 +16,8 @@ from projects.models import (
     Capability,
     Disbursement,
     FundingCommitment,
+    Indicator,
+    IndicatorPeriod,
     Milestone,
     Organization,
     StatusReport,
@@ -66,6 +68,14 @@ def access_disbursement(actor: Actor, pk) -> Disbursement:
 
 def access_milestone(actor: Actor, pk) -> Milestone:
     return get_visible(Milestone.objects.visible_to(actor), pk)
+
+
+def access_indicator(actor: Actor, pk) -> Indicator:
+    return get_visible(Indicator.objects.visible_to(actor), pk)
+
+
+def access_indicator_period(actor: Actor, pk) -> IndicatorPeriod:
+    return get_visible(IndicatorPeriod.objects.visible_to(actor).select_related("indicator"), pk)
 
 
 def access_status_report(actor: Actor, pk) -> StatusReport:

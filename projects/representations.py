@@ -15,6 +15,8 @@ from projects.models import (
     Capability,
     Disbursement,
     FundingCommitment,
+    Indicator,
+    IndicatorPeriod,
     Milestone,
     Organization,
     StatusChange,
@@ -131,6 +133,57 @@ class MilestoneOut(serializers.ModelSerializer):
             "target_quantity",
             "actual_quantity",
             "progress",
+            "created_at",
+            "updated_at",
+        ]
+
+
+class IndicatorOut(serializers.ModelSerializer):
+    capability = CapabilityRef()
+    responsible = OrganizationRef(help_text="The party that reports the actuals.")
+
+    class Meta:
+        model = Indicator
+        fields = [
+            "id",
+            "agreement",
+            "title",
+            "kind",
+            "unit",
+            "capability",
+            "responsible",
+            "baseline",
+            "target",
+            "created_at",
+            "updated_at",
+        ]
+
+
+class IndicatorPeriodOut(serializers.ModelSerializer):
+    agreement = serializers.IntegerField(source="indicator.agreement_id", read_only=True)
+    reported_by = serializers.SlugRelatedField(
+        source="reported_by_user", slug_field="username", read_only=True, allow_null=True
+    )
+    reported_by_organization = OrganizationRef(allow_null=True)
+    verified_by = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
+
+    class Meta:
+        model = IndicatorPeriod
+        fields = [
+            "id",
+            "agreement",
+            "indicator",
+            "starts_on",
+            "ends_on",
+            "target",
+            "actual",
+            "state",
+            "source",
+            "reported_at",
+            "reported_by",
+            "reported_by_organization",
+            "verified_by",
+            "verified_at",
             "created_at",
             "updated_at",
         ]

@@ -6,7 +6,15 @@ from decimal import Decimal
 import factory
 from django.contrib.auth import get_user_model
 
-from projects.choices import AgreementKind, CommitmentStatus, MilestoneStatus, OrganizationKind, PartyRole, Rag
+from projects.choices import (
+    AgreementKind,
+    CommitmentStatus,
+    IndicatorKind,
+    MilestoneStatus,
+    OrganizationKind,
+    PartyRole,
+    Rag,
+)
 from projects.models import (
     Agreement,
     AgreementParty,
@@ -15,6 +23,8 @@ from projects.models import (
     Disbursement,
     ExchangeRate,
     FundingCommitment,
+    Indicator,
+    IndicatorPeriod,
     Milestone,
     Organization,
     StatusReport,
@@ -162,3 +172,38 @@ class CountryEconomyFactory(factory.django.DjangoModelFactory):
     gdp = Decimal("2500000000000.00")
     currency = "GBP"
     source = "IMF World Economic Outlook"
+
+
+class IndicatorFactory(factory.django.DjangoModelFactory):
+    """A capacity indicator under one of its agreement's capabilities, reported by a producer on it."""
+
+    class Meta:
+        model = Indicator
+        skip_postgeneration_save = True
+
+    agreement = factory.SubFactory(AgreementFactory)
+    title = factory.Sequence(lambda n: f"Line {n} capacity")
+    kind = IndicatorKind.CAPACITY
+    unit = "interceptor drones"
+    capability = factory.SubFactory(CapabilityFactory)
+    responsible = factory.SubFactory(OrganizationFactory)
+    target = 1000
+
+    @factory.post_generation
+    def links(self, create, extracted, **kwargs):
+        if create:
+            self.agreement.capabilities.add(self.capability)
+            AgreementParty.objects.get_or_create(
+                agreement=self.agreement, organization=self.responsible, role=PartyRole.PRODUCER
+            )
+
+
+class IndicatorPeriodFactory(factory.django.DjangoModelFactory):
+    """An open period; each new one of an indicator follows the one before (a quarter each)."""
+
+    class Meta:
+        model = IndicatorPeriod
+
+    indicator = factory.SubFactory(IndicatorFactory)
+    starts_on = factory.Sequence(lambda n: TODAY + datetime.timedelta(days=100 * n))
+    ends_on = factory.LazyAttribute(lambda p: p.starts_on + datetime.timedelta(days=89))

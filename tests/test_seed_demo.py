@@ -1,9 +1,9 @@
 from django.apps import apps
 from django.core.management import call_command
 
-from projects.choices import AgreementStatus, MilestoneStatus, OrganizationKind
-from projects.models import Agreement, CountryEconomy, Milestone, Organization
-from projects.selectors import burden_sharing, portfolio_funding
+from projects.choices import AgreementStatus, MilestoneStatus, OrganizationKind, PeriodState
+from projects.models import Agreement, CountryEconomy, Indicator, IndicatorPeriod, Milestone, Organization
+from projects.selectors import burden_sharing, portfolio_capacity, portfolio_funding
 from projects.selectors.donors import GdpStatus
 
 
@@ -45,3 +45,19 @@ def test_seed_demo_gives_each_donor_country_illustrative_gdp_and_bodies_none(db)
     sharing = burden_sharing()
     assert {row.gdp_status for row in sharing.rows if row.donor.is_country} == {GdpStatus.KNOWN}
     assert any(row.donor.kind == OrganizationKind.INTERNATIONAL_BODY for row in sharing.rows)
+
+
+def test_seed_demo_has_illustrative_indicators_some_periods_verified_and_locked(db):
+    call_command("seed_demo", verbosity=0)
+    titles = set(Indicator.objects.values_list("title", flat=True))
+    assert {
+        "Interceptor-drone line capacity (illustrative)",
+        "155 mm shell line capacity (illustrative)",
+        "Specialists certified under the Airbus training programme (illustrative)",
+    } <= titles
+    assert all("(illustrative)" in title for title in titles)
+    states = set(IndicatorPeriod.objects.values_list("state", flat=True))
+    assert {PeriodState.OPEN, PeriodState.REPORTED, PeriodState.VERIFIED, PeriodState.LOCKED} <= states
+    capacity = portfolio_capacity(Agreement.objects.all())
+    drones = next(line for line in capacity.lines if line.unit == "interceptor drones")
+    assert drones.on_books == 30000 and 0 < drones.funded < drones.on_books

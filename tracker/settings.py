@@ -281,6 +281,8 @@ SPECTACULAR_SETTINGS = {
         "MilestoneStatusEnum": "projects.choices.MilestoneStatus",
         "PartyRoleEnum": "projects.choices.PartyRole",
         "RagEnum": "projects.choices.Rag",
+        "IndicatorKindEnum": "projects.choices.IndicatorKind",
+        "PeriodStateEnum": "projects.choices.PeriodState",
         "EventTypeEnum": "projects.webhooks.choices.EventType",
         "DeliveryStatusEnum": "projects.webhooks.choices.DeliveryStatus",
     },

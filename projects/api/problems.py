@@ -29,6 +29,7 @@ STATUS_BY_CODE = {
     ErrorCode.MISSING_RATE: status.HTTP_409_CONFLICT,
     ErrorCode.DUPLICATE: status.HTTP_409_CONFLICT,
     ErrorCode.CONFLICT: status.HTTP_409_CONFLICT,
+    ErrorCode.PERIOD_LOCKED: status.HTTP_409_CONFLICT,
 }
 
 

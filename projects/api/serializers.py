@@ -15,7 +15,15 @@ from rest_framework import serializers
 
 from projects import representations
 from projects.api import fields as f
-from projects.choices import AgreementKind, AgreementStatus, CommitmentStatus, MilestoneStatus, OrganizationKind, Rag
+from projects.choices import (
+    AgreementKind,
+    AgreementStatus,
+    CommitmentStatus,
+    IndicatorKind,
+    MilestoneStatus,
+    OrganizationKind,
+    Rag,
+)
 from projects.models import AgreementParty, Capability, Organization
 from projects.selectors.breakdowns import GROUPINGS
 from projects.webhooks.choices import EventType
@@ -27,6 +35,8 @@ AgreementOut = representations.AgreementOut
 CommitmentOut = representations.CommitmentOut
 DisbursementOut = representations.DisbursementOut
 MilestoneOut = representations.MilestoneOut
+IndicatorOut = representations.IndicatorOut
+IndicatorPeriodOut = representations.IndicatorPeriodOut
 StatusReportOut = representations.StatusReportOut
 
 
@@ -354,6 +364,51 @@ class MilestoneIn(MilestoneUpdateIn):
     title = f.text(max_length=250)
     due_on = f.Day()
     responsible = f.record_id()
+
+
+class IndicatorUpdateIn(In):
+    title = f.text(max_length=250, required=False)
+    kind = serializers.ChoiceField(IndicatorKind.choices, required=False)
+    unit = f.text(max_length=60, required=False)
+    capability = f.record_id(required=False)
+    responsible = f.record_id(required=False, help_text="A party to the agreement that reports the actuals.")
+    baseline = f.quantity(required=False)
+    target = f.quantity(required=False)
+
+
+class IndicatorIn(IndicatorUpdateIn):
+    agreement = f.record_id()
+    title = f.text(max_length=250)
+    kind = serializers.ChoiceField(IndicatorKind.choices)
+    unit = f.text(max_length=60)
+    capability = f.record_id(help_text="One of the agreement's capabilities.")
+    responsible = f.record_id(help_text="A party to the agreement that reports the actuals.")
+    target = f.quantity()
+
+
+class PeriodUpdateIn(In):
+    starts_on = f.Day(required=False)
+    ends_on = f.Day(required=False)
+    target = f.quantity(required=False, allow_null=True)
+
+
+class PeriodIn(PeriodUpdateIn):
+    indicator = f.record_id()
+    starts_on = f.Day()
+    ends_on = f.Day()
+
+
+class ReportIn(In):
+    actual = f.quantity()
+    source = f.text(max_length=500, required=False, blank=True, help_text="The document or URL the figure comes from.")
+
+
+class PeriodStepIn(In):
+    """No fields: the request itself is the step."""
+
+
+class UnlockIn(In):
+    reason = f.text(max_length=5000, help_text="Why the locked figure must change; kept in the period's history.")
 
 
 class StatusReportIn(In):

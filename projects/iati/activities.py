@@ -4,7 +4,8 @@ Codes follow the IATI codelists (mappings in `projects.iati.codes`). The reporti
 programme office (`IATI_REPORTING_ORG_*` settings) and prefixes every activity identifier. Capabilities
 are sectors of the reporting organisation's own vocabulary (99), their slugs the codes: defence
 production has no DAC 5 sector. Results are the milestones that count something (an output indicator
-with its target and actual quantity); capacity indicators would join them here as results of type 1 too.
+with its target and actual quantity), then the agreement's indicators with their periods; a period's
+actual is published once a programme manager has verified it.
 """
 
 from __future__ import annotations
@@ -19,9 +20,17 @@ from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 from lxml import etree
 
-from projects.choices import AgreementStatus, CommitmentStatus, PartyRole
+from projects.choices import AgreementStatus, CommitmentStatus, PartyRole, PeriodState
 from projects.iati import codes
-from projects.models import Agreement, AgreementParty, FundingCommitment, Milestone, StatusChange
+from projects.models import (
+    Agreement,
+    AgreementParty,
+    FundingCommitment,
+    Indicator,
+    IndicatorPeriod,
+    Milestone,
+    StatusChange,
+)
 
 IATI_VERSION = "2.03"
 # Characters XML 1.0 cannot carry (control characters other than tab and newlines, lone surrogates, U+FFFE/F):
@@ -44,6 +53,12 @@ def agreements_for_export(agreements: QuerySet[Agreement]) -> QuerySet[Agreement
         ),
         Prefetch("milestones", queryset=Milestone.objects.filter(target_quantity__isnull=False).order_by("due_on")),
         Prefetch("status_changes", queryset=StatusChange.objects.order_by("changed_at", "pk")),
+        Prefetch(
+            "indicators",
+            queryset=Indicator.objects.order_by("kind", "title", "pk").prefetch_related(
+                Prefetch("periods", queryset=IndicatorPeriod.objects.order_by("starts_on", "pk"))
+            ),
+        ),
     )
 
 
@@ -207,3 +222,28 @@ def results(element: etree._Element, agreement: Agreement) -> None:
         sub(period, "target", value=milestone.target_quantity)
         if milestone.actual_quantity is not None:
             sub(period, "actual", value=milestone.actual_quantity)
+    for indicator in agreement.indicators.all():
+        indicator_result(element, indicator)
+
+
+VERIFIED = frozenset({PeriodState.VERIFIED, PeriodState.LOCKED})
+
+
+def indicator_result(element: etree._Element, indicator: Indicator) -> None:
+    """An indicator as an output result (measure: units), its baseline dated by its first period, and each
+    period with its target and, once verified, its actual: unchecked figures are not published."""
+    periods = list(indicator.periods.all())
+    result = sub(element, "result", type=codes.RESULT_OUTPUT, aggregation_status="1")
+    narrative(result, "title", indicator.title)
+    entry = sub(result, "indicator", measure=codes.MEASURE_UNIT, ascending="1")
+    narrative(entry, "title", f"{indicator.unit} ({indicator.get_kind_display()})")
+    if periods:
+        sub(entry, "baseline", year=periods[0].starts_on.year, value=indicator.baseline)
+    for period in periods:
+        element_period = sub(entry, "period")
+        sub(element_period, "period-start", iso_date=period.starts_on.isoformat())
+        sub(element_period, "period-end", iso_date=period.ends_on.isoformat())
+        if period.target is not None:
+            sub(element_period, "target", value=period.target)
+        if period.state in VERIFIED:
+            sub(element_period, "actual", value=period.actual)

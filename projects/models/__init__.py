@@ -3,6 +3,7 @@
 from projects.models.agreements import Agreement, AgreementParty, StatusChange
 from projects.models.economies import CountryEconomy
 from projects.models.funding import Disbursement, ExchangeRate, FundingCommitment
+from projects.models.indicators import Indicator, IndicatorPeriod
 from projects.models.milestones import Milestone
 from projects.models.organizations import Capability, Organization
 from projects.models.reports import StatusReport
@@ -15,6 +16,8 @@ __all__ = [
     "Disbursement",
     "ExchangeRate",
     "FundingCommitment",
+    "Indicator",
+    "IndicatorPeriod",
     "Milestone",
     "Organization",
     "StatusChange",

@@ -11,6 +11,7 @@ from projects.selectors.agreements import (
     agreement_rows,
     rag_distribution,
 )
+from projects.selectors.capacity import UNFUNDED_DEFINITION, CapacityLine, PortfolioCapacity, portfolio_capacity
 from projects.selectors.donors import BurdenSharing, Donor, DonorYear, burden_sharing
 from projects.selectors.funding import PortfolioFunding, Unvalued, funding_summary, portfolio_funding
 from projects.selectors.milestones import late_and_due_milestones
@@ -21,6 +22,10 @@ __all__ = [
     "Donor",
     "DonorYear",
     "burden_sharing",
+    "UNFUNDED_DEFINITION",
+    "CapacityLine",
+    "PortfolioCapacity",
+    "portfolio_capacity",
     "IN_PORTFOLIO",
     "NO_REPORT",
     "FunderFunding",

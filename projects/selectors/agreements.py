@@ -12,7 +12,15 @@ from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, Q,
 from django.db.models.functions import Coalesce
 
 from projects.choices import AgreementStatus, Rag
-from projects.models import Agreement, AgreementParty, FundingCommitment, Milestone, StatusReport
+from projects.models import (
+    Agreement,
+    AgreementParty,
+    FundingCommitment,
+    Indicator,
+    IndicatorPeriod,
+    Milestone,
+    StatusReport,
+)
 
 NO_REPORT = "none"
 
@@ -93,6 +101,17 @@ def agreement_page_queryset() -> QuerySet[Agreement]:
         ),
         Prefetch("milestones", queryset=Milestone.objects.select_related("responsible", "owner")),
         Prefetch("status_reports", queryset=StatusReport.objects.select_related("author", "author_organization")),
+        Prefetch(
+            "indicators",
+            queryset=Indicator.objects.select_related("capability", "responsible").prefetch_related(
+                Prefetch(
+                    "periods",
+                    queryset=IndicatorPeriod.objects.select_related(
+                        "reported_by_user", "reported_by_organization", "verified_by"
+                    ),
+                )
+            ),
+        ),
     )
 
 

@@ -9,6 +9,7 @@ from django import forms
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from projects.choices import CommitmentStatus
 from projects.forms import DATE, VersionField
@@ -19,6 +20,8 @@ from projects.models import (
     Disbursement,
     ExchangeRate,
     FundingCommitment,
+    Indicator,
+    IndicatorPeriod,
     Milestone,
     Organization,
     StatusReport,
@@ -198,6 +201,56 @@ class CompleteMilestoneForm(forms.Form):
             self.fields["actual_quantity"].help_text = f"Target: {milestone.target_quantity:,} {milestone.unit}."
         else:
             del self.fields["actual_quantity"]
+
+
+class IndicatorForm(ParsingForm):
+    class Meta:
+        model = Indicator
+        fields = ["title", "kind", "unit", "capability", "responsible", "baseline", "target"]
+
+    def __init__(self, *args, agreement: Agreement, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["capability"].queryset = agreement.capabilities.all()
+        self.fields["responsible"].queryset = Organization.objects.filter(parties__agreement=agreement).distinct()
+        self.fields["responsible"].help_text = _("A party to the agreement; it reports the actuals.")
+
+
+class PeriodForm(ParsingForm):
+    class Meta:
+        model = IndicatorPeriod
+        fields = ["starts_on", "ends_on", "target"]
+        widgets = {"starts_on": DATE, "ends_on": DATE}
+
+
+class PeriodStepForm(forms.Form):
+    """A step of a period's life, carrying the version it was shown at."""
+
+    expected_updated_at = VersionField(required=False)
+
+    def __init__(self, *args, period: IndicatorPeriod, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["expected_updated_at"].initial = period.updated_at.isoformat()
+
+
+class ReportActualForm(PeriodStepForm):
+    actual = forms.IntegerField(label=_("Actual"), min_value=0)
+    source = forms.CharField(
+        label=_("Source"), required=False, max_length=500, help_text=_("The document or URL the figure comes from.")
+    )
+    field_order = ["actual", "source"]
+
+    def __init__(self, *args, period: IndicatorPeriod, **kwargs):
+        super().__init__(*args, period=period, **kwargs)
+        self.fields["actual"].initial = period.actual
+        self.fields["source"].initial = period.source
+        self.fields["actual"].help_text = period.indicator.unit
+
+
+class UnlockPeriodForm(PeriodStepForm):
+    reason = forms.CharField(
+        label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}), help_text=_("Kept in the period's history.")
+    )
+    field_order = ["reason"]
 
 
 class StatusReportForm(ParsingForm):

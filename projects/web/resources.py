@@ -1,4 +1,4 @@
-"""Import of agreements, milestones and commitments (django-import-export), row by row through the services.
+"""Import of agreements, milestones, commitments and indicator periods (django-import-export), through the services.
 
 Every imported row goes through the same service a form would call, so the same rules apply. The
 whole import is one transaction: the dry run rolls it back to preview each row's errors, and the
@@ -16,9 +16,18 @@ from import_export.instance_loaders import CachedInstanceLoader
 
 from projects.actors import Actor
 from projects.errors import DomainError
-from projects.models import Agreement, Capability, FundingCommitment, Milestone, Organization
+from projects.models import (
+    Agreement,
+    Capability,
+    FundingCommitment,
+    Indicator,
+    IndicatorPeriod,
+    Milestone,
+    Organization,
+)
 from projects.services.agreements import create_agreement, update_agreement
 from projects.services.funding import record_commitment
+from projects.services.indicators import open_period, report_actual, update_period
 from projects.services.milestones import create_milestone, update_milestone
 from projects.web.cell_values import AmountWidget, CountWidget, DayWidget
 
@@ -214,8 +223,63 @@ class CommitmentResource(ServiceResource):
         )
 
 
+class IndicatorWidget(widgets.ForeignKeyWidget):
+    """An indicator by its title within the agreement the row's `agreement` column names (a reference)."""
+
+    def __init__(self):
+        super().__init__(Indicator, field="title")
+        self.found = {}
+
+    def clean(self, value, row=None, **kwargs):
+        title = str(value if value is not None else "").strip()
+        reference = str((row or {}).get("agreement") or "").strip()
+        if not title:
+            return None
+        if (reference, title) not in self.found:
+            self.found[reference, title] = Indicator.objects.filter(agreement__reference=reference, title=title).first()
+        if self.found[reference, title] is None:
+            raise ValueError(f"Agreement “{reference}” has no indicator titled “{title}”.")
+        return self.found[reference, title]
+
+
+class IndicatorPeriodResource(ServiceResource):
+    """Periods by agreement reference, indicator title and start date: a new one is opened, a known one
+    re-planned; an `actual` (with its `source`) is reported on it. A locked period refuses any change."""
+
+    required_columns = ("agreement", "indicator", "starts_on")
+
+    agreement = fields.Field(column_name="agreement")  # read by the indicator's widget
+    indicator = fields.Field(attribute="indicator", column_name="indicator", widget=IndicatorWidget())
+
+    class Meta:
+        model = IndicatorPeriod
+        import_id_fields = ["indicator", "starts_on"]
+        fields = ["agreement", "indicator", "starts_on", "ends_on", "target", "actual", "source"]
+        skip_diff = True
+
+    def save_row(self, instance, is_create, row):
+        if is_create:
+            period = open_period(
+                actor=self.actor,
+                indicator_id=instance.indicator_id,
+                starts_on=instance.starts_on,
+                ends_on=instance.ends_on,
+                target=instance.target,
+            )
+        else:
+            period = IndicatorPeriod.objects.get(pk=instance.pk)
+            planned = {name: getattr(instance, name) for name in ("ends_on", "target") if name in row}
+            if any(getattr(period, name) != value for name, value in planned.items()):
+                period = update_period(actor=self.actor, period_id=period.pk, **planned)
+        source = instance.source or ""
+        if instance.actual is not None and (instance.actual, source) != (period.actual, period.source):
+            period = report_actual(actor=self.actor, period_id=period.pk, actual=instance.actual, source=source)
+        return period
+
+
 IMPORTS = {
     "agreements": AgreementResource,
     "milestones": MilestoneResource,
     "commitments": CommitmentResource,
+    "indicator-periods": IndicatorPeriodResource,
 }

@@ -3,7 +3,19 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from projects.web import accounts, agreements, dashboard, donors, editing, exchange_rates, exports, imports, portfolio
+from projects.web import (
+    accounts,
+    agreements,
+    capacity,
+    dashboard,
+    donors,
+    editing,
+    exchange_rates,
+    exports,
+    imports,
+    indicators,
+    portfolio,
+)
 
 urlpatterns = [
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
@@ -27,6 +39,12 @@ urlpatterns = [
     ),
     path("agreements/<int:pk>/milestones/new/", editing.MilestoneCreateView.as_view(), name="milestone-create"),
     path("agreements/<int:pk>/reports/new/", editing.StatusReportCreateView.as_view(), name="report-create"),
+    path("agreements/<int:pk>/indicators/new/", indicators.IndicatorCreateView.as_view(), name="indicator-create"),
+    path("indicators/<int:pk>/periods/new/", indicators.PeriodOpenView.as_view(), name="period-open"),
+    path("periods/<int:pk>/report/", indicators.PeriodReportView.as_view(), name="period-report"),
+    path("periods/<int:pk>/verify/", indicators.PeriodVerifyView.as_view(), name="period-verify"),
+    path("periods/<int:pk>/lock/", indicators.PeriodLockView.as_view(), name="period-lock"),
+    path("periods/<int:pk>/unlock/", indicators.PeriodUnlockView.as_view(), name="period-unlock"),
     path("parties/<int:pk>/remove/", editing.PartyRemoveView.as_view(), name="party-remove"),
     path("commitments/<int:pk>/edit/", editing.CommitmentEditView.as_view(), name="commitment-edit"),
     path("milestones/<int:pk>/edit/", editing.MilestoneEditView.as_view(), name="milestone-edit"),
@@ -42,6 +60,8 @@ urlpatterns = [
     path("donors/gdp/<int:pk>/delete/", donors.EconomyDeleteView.as_view(), name="economy-delete"),
     path("donors/<str:kind>/<str:code>/", donors.DonorView.as_view(), name="donor"),
     path("donors/<str:kind>/<str:code>/<str:table>.csv", donors.DonorCsvView.as_view(), name="donor-csv"),
+    path("portfolio/capacity/", capacity.CapacityView.as_view(), name="portfolio-capacity"),
+    path("portfolio/capacity.csv", capacity.CapacityCsvView.as_view(), name="portfolio-capacity-csv"),
     path("exchange-rates/", exchange_rates.ExchangeRatesView.as_view(), name="exchange-rates"),
     path("exchange-rates/new/", exchange_rates.ExchangeRateCreateView.as_view(), name="exchange-rate-create"),
     path("exchange-rates/<int:pk>/edit/", exchange_rates.ExchangeRateEditView.as_view(), name="exchange-rate-edit"),

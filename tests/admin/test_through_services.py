@@ -17,6 +17,8 @@ from projects.models import (
     Disbursement,
     ExchangeRate,
     FundingCommitment,
+    Indicator,
+    IndicatorPeriod,
     Milestone,
     Organization,
     StatusChange,
@@ -51,6 +53,8 @@ WRITTEN_THROUGH_SERVICES = [
     Contact,
     Recipient,
     ReminderRule,
+    Indicator,
+    IndicatorPeriod,
 ]
 
 

@@ -108,6 +108,17 @@ ISOLATED_IN_TESTS_OF_THEIR_OWN = {
     "api-iati-activities",
     # Figures over the agreements the caller may see: tests/api/test_donors.py shows a partner only its own.
     "api-portfolio-donors",
+    # Indicators and their periods: tests/api/test_indicators.py.
+    "api-indicators",
+    "api-indicator",
+    "api-indicator-periods",
+    "api-indicator-period",
+    "api-indicator-period-report",
+    "api-indicator-period-verify",
+    "api-indicator-period-lock",
+    "api-indicator-period-unlock",
+    # The capacity figures over what the caller may see: tests/api/test_portfolio_capacity.py.
+    "api-portfolio-capacity",
 }
 
 

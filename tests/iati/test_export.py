@@ -15,13 +15,15 @@ from lxml import etree
 from projects.choices import CommitmentStatus, MilestoneStatus, OrganizationKind, PartyRole
 from projects.iati.activities import activities_document
 from projects.models import Agreement
-from projects.services import agreements
+from projects.services import agreements, indicators
 from tests.factories import (
     TODAY,
     AgreementFactory,
     CapabilityFactory,
     CommitmentFactory,
     DisbursementFactory,
+    IndicatorFactory,
+    IndicatorPeriodFactory,
     MilestoneFactory,
     OrganizationFactory,
     PartyFactory,
@@ -154,6 +156,37 @@ def test_an_agreement_maps_onto_its_iati_activity(programme, iati_schema, settin
     assert (period.find("target").get("value"), period.find("actual").get("value")) == ("1000", "240")
 
 
+def test_indicators_are_results_with_their_periods_and_only_verified_actuals(db, staff, iati_schema):
+    indicator = IndicatorFactory(title="Shell line capacity", unit="155 mm shells", target=120000, baseline=5000)
+    checked, unchecked, still_open = (
+        IndicatorPeriodFactory(indicator=indicator, starts_on=date(2026, m, 1), ends_on=date(2026, m + 2, 28), target=t)
+        for m, t in ((1, 30000), (4, 40000), (7, None))
+    )
+    for period, actual in ((checked, 28000), (unchecked, 39000)):
+        indicators.report_actual(actor=staff, period_id=period.pk, actual=actual)
+    indicators.verify_period(actor=staff, period_id=checked.pk)
+    indicators.lock_period(actor=staff, period_id=checked.pk)
+
+    activity = assert_valid(iati_schema, activities_document(Agreement.objects.all())).find("iati-activity")
+
+    (result,) = activity.findall("result")
+    assert (result.get("type"), result.findtext("title/narrative")) == ("1", "Shell line capacity")
+    assert result.findtext("indicator/title/narrative") == "155 mm shells (Capacity (units a year))"
+    assert (result.find("indicator/baseline").get("year"), result.find("indicator/baseline").get("value")) == (
+        "2026",
+        "5000",
+    )
+    periods = [
+        (
+            p.find("period-start").get("iso-date"),
+            p.find("target").get("value") if p.find("target") is not None else None,
+            p.find("actual").get("value") if p.find("actual") is not None else None,
+        )
+        for p in result.findall("indicator/period")
+    ]
+    assert periods == [("2026-01-01", "30000", "28000"), ("2026-04-01", "40000", None), ("2026-07-01", None, None)]
+
+
 def test_a_completed_agreement_has_its_actual_end_and_closed_status(programme, staff, iati_schema):
     agreements.transition_agreement(actor=staff, agreement_id=programme.pk, to_status="completed", reason="Delivered")
 
@@ -164,14 +197,16 @@ def test_a_completed_agreement_has_its_actual_end_and_closed_status(programme, s
 
 
 def test_the_export_runs_the_same_queries_for_one_agreement_or_many(programme, django_assert_num_queries):
-    with django_assert_num_queries(7):
+    IndicatorPeriodFactory(indicator=IndicatorFactory(agreement=programme))
+    with django_assert_num_queries(9):
         activities_document(Agreement.objects.all())
     for n in range(5):
         more = AgreementFactory(starts_on=TODAY, ends_on=TODAY + timedelta(days=90 + n))
         PartyFactory(agreement=more, role=PartyRole.FUNDER)
         CommitmentFactory(agreement=more)
         MilestoneFactory(agreement=more, unit="units", target_quantity=10)
-    with django_assert_num_queries(7):
+        IndicatorPeriodFactory(indicator=IndicatorFactory(agreement=more))
+    with django_assert_num_queries(9):
         activities_document(Agreement.objects.all())
 
 

@@ -20,9 +20,12 @@ from tests.factories import (
     CapabilityFactory,
     CommitmentFactory,
     DisbursementFactory,
+    IndicatorFactory,
+    IndicatorPeriodFactory,
     MilestoneFactory,
     OrganizationFactory,
     PartyFactory,
+    StaffUserFactory,
     StatusReportFactory,
 )
 
@@ -47,6 +50,17 @@ def exchange_rate(**fields) -> ExchangeRate:
 def economy(**fields) -> CountryEconomy:
     values = {"country": "DE", "year": 2025, "gdp": Decimal("4300000000000"), "currency": "EUR", "source": "Destatis"}
     return CountryEconomy.objects.create(**{**values, **fields})
+
+
+def period(*, reported: bool = False, verified: bool = False, **fields):
+    """A period, reported (an actual and its time) and verified (by whom, when) as asked, then `fields`."""
+    values = {}
+    if reported:
+        values |= {"state": "reported", "actual": 10, "reported_at": timezone.now()}
+    if verified:
+        values |= {"state": "verified", "verified_by": StaffUserFactory(), "verified_at": timezone.now()}
+    values |= {name: value() if callable(value) else value for name, value in fields.items()}
+    return IndicatorPeriodFactory(**values)
 
 
 def done(**fields) -> dict:
@@ -129,6 +143,31 @@ CHECKS = [
     pytest.param(StatusReportFactory, {"rag": "amber"}, {"rag": "purple"}, "report_rag_valid", id="report-rag-enum"),
     pytest.param(StatusReportFactory, {"summary": "Line two running."}, {"summary": ""},
                  "report_has_summary", id="report-needs-summary"),
+    pytest.param(IndicatorFactory, {"kind": "output"}, {"kind": "wish"}, "indicator_kind_valid", id="indicator-kind"),
+    pytest.param(IndicatorFactory, {"unit": "shells"}, {"unit": ""}, "indicator_has_unit", id="indicator-unit"),
+    pytest.param(period, {"starts_on": TODAY, "ends_on": TODAY},
+                 {"starts_on": TODAY, "ends_on": TODAY - datetime.timedelta(days=1)},
+                 "period_ends_after_start", id="period-ends-before-start"),
+    pytest.param(period, {"reported": True}, {"reported": True, "state": "approved"},
+                 "period_state_valid", id="period-state-enum"),
+    pytest.param(period, {"reported": True}, {"actual": 10}, "period_actual_iff_reported", id="open-period-no-actual"),
+    pytest.param(period, {"reported": True}, {"reported": True, "actual": None},
+                 "period_actual_iff_reported", id="reported-period-needs-actual"),
+    pytest.param(period, {"reported": True, "verified": True}, {"reported": True, "state": "locked"},
+                 "period_verified_iff_state", id="locked-period-needs-verification"),
+    pytest.param(period, {"reported": True, "verified": True},
+                 {"reported": True, "verified": True, "state": "reported"},
+                 "period_verified_iff_state", id="reported-period-not-verified"),
+    pytest.param(period, {"reported": True, "reported_by_organization": OrganizationFactory},
+                 {"reported_by_organization": OrganizationFactory},
+                 "period_reporter_has_time", id="period-reporter-needs-time"),
+    pytest.param(period, {"reported": True, "reported_by_user": StaffUserFactory},
+                 {"reported": True, "reported_by_user": StaffUserFactory,
+                  "reported_by_organization": OrganizationFactory},
+                 "projects_indicatorperiod_one_reporter", id="period-one-reporter"),
+    pytest.param(period, {"reported": True, "verified": True},
+                 {"reported": True, "verified": True, "verified_by": None},
+                 "projects_indicatorperiod_verified_by_and_at", id="period-verified-by-and-at"),
 ]  # fmt: skip
 
 
@@ -224,6 +263,24 @@ UNIQUES = [
         lambda first: economy(country="GB", year=2025, gdp=Decimal("1")),
         "country_economy_unique_per_year",
         id="economy-per-country-and-year",
+    ),
+    pytest.param(
+        lambda: IndicatorFactory(title="Drone line capacity"),
+        lambda first: IndicatorFactory(title=first.title),
+        lambda first: IndicatorFactory(agreement=first.agreement, title=first.title),
+        "indicator_title_unique",
+        id="indicator-title-per-agreement",
+    ),
+    pytest.param(
+        lambda: IndicatorPeriodFactory(starts_on=TODAY, ends_on=TODAY + datetime.timedelta(days=9)),
+        lambda first: IndicatorPeriodFactory(
+            indicator=first.indicator, starts_on=first.ends_on + datetime.timedelta(days=1), ends_on=first.ends_on
+            + datetime.timedelta(days=1)
+        ),
+        lambda first: IndicatorPeriodFactory(indicator=first.indicator, starts_on=first.ends_on, ends_on=first.ends_on),
+        "period_no_overlap",
+        id="periods-of-an-indicator-apart",
+        marks=pytest.mark.postgres,  # an exclusion constraint; SQLite checks it on validation only
     ),
 ]  # fmt: skip
 

@@ -18,6 +18,8 @@ from tests.factories import (
     CommitmentFactory,
     DisbursementFactory,
     ExchangeRateFactory,
+    IndicatorFactory,
+    IndicatorPeriodFactory,
     MilestoneFactory,
     OrganizationFactory,
     StatusReportFactory,
@@ -29,6 +31,9 @@ from tests.factories import (
 DASHBOARD_QUERIES = 21
 LIST_QUERIES = 12  # the totals row of everything listed: its rates and its sums
 AGREEMENT_PAGE_QUERIES = 18
+DASHBOARD_QUERIES = 19
+LIST_QUERIES = 10
+AGREEMENT_PAGE_QUERIES = 22
 
 
 def add_children(agreement, n: int) -> None:
@@ -40,6 +45,7 @@ def add_children(agreement, n: int) -> None:
         MilestoneFactory(agreement=agreement, due_on=today - timedelta(days=i + 1))
         MilestoneFactory(agreement=agreement, due_on=today + timedelta(days=i + 1), unit="drones", target_quantity=10)
         StatusReportFactory(agreement=agreement, rag=[Rag.GREEN, Rag.AMBER, Rag.RED][i % 3])
+        IndicatorPeriodFactory(indicator=IndicatorFactory(agreement=agreement))
 
 
 def grow_portfolio(agreements: int, children: int) -> list:

@@ -11,10 +11,10 @@ from django.utils import timezone
 
 from projects import demo
 from projects.actors import Actor
-from projects.models import Agreement, Capability, CountryEconomy, Organization
+from projects.models import Agreement, Capability, CountryEconomy, Indicator, Organization
 from projects.notifications.models import Contact
 from projects.notifications.services import add_contact
-from projects.services import agreements, economies, funding, milestones, reports
+from projects.services import agreements, economies, funding, indicators, milestones, reports
 
 DEMO_PASSWORD = "tracker-demo"  # noqa: S105  (a published demo login, not a secret)
 MANAGERS_GROUP = "Programme managers"
@@ -36,6 +36,7 @@ class Command(BaseCommand):
                 seed.create_agreement(spec)
                 created += 1
         seed.add_contacts()
+        seed.add_indicators()  # those added to the demo since a database was seeded
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo portfolio ready ({created} agreements added, {Agreement.objects.count()} in all)."
@@ -123,6 +124,42 @@ class Seed:
             if not Contact.objects.filter(organization=organization, email=email).exists():
                 add_contact(actor=self.actor, organization_id=organization.pk, name=name, email=email)
 
+    def add_indicators(self, of_reference: str | None = None) -> None:
+        """The illustrative indicators an agreement lacks (of one agreement, or of all), with their periods
+        reported, verified and locked."""
+        for reference, title, kind, unit, capability, responsible, baseline, target, periods in demo.INDICATORS:
+            if of_reference not in (None, reference):
+                continue
+            agreement = Agreement.objects.get(reference=reference)
+            if Indicator.objects.filter(agreement=agreement, title=title).exists():
+                continue
+            indicator = indicators.create_indicator(
+                actor=self.actor,
+                agreement_id=agreement.pk,
+                title=title,
+                kind=kind,
+                unit=unit,
+                capability=self.capabilities[capability],
+                responsible=self.organizations[responsible],
+                baseline=baseline,
+                target=target,
+            )
+            for starts, ends, period_target, actual, state in periods:
+                self.add_period(indicator, self.day(starts), self.day(ends), period_target, actual, state)
+
+    def add_period(self, indicator: Indicator, starts_on: date, ends_on: date, target, actual, state: str) -> None:
+        period = indicators.open_period(
+            actor=self.actor, indicator_id=indicator.pk, starts_on=starts_on, ends_on=ends_on, target=target
+        )
+        if state == "open":
+            return
+        partner = Actor(organization=indicator.responsible)
+        indicators.report_actual(actor=partner, period_id=period.pk, actual=actual, source=demo.ILLUSTRATIVE_SOURCE)
+        if state in ("verified", "locked"):
+            indicators.verify_period(actor=self.actor, period_id=period.pk)
+        if state == "locked":
+            indicators.lock_period(actor=self.actor, period_id=period.pk)
+
     def create_agreement(self, spec: dict) -> None:
         """The agreement as its programme file tells it: parties, money, plan, reports, then its status moves."""
         agreement = agreements.create_agreement(
@@ -142,6 +179,7 @@ class Seed:
         self.record_funding(agreement, spec["commitments"])
         self.plan_milestones(agreement, spec["milestones"])
         self.post_reports(agreement, spec["reports"])
+        self.add_indicators(agreement.reference)
         self.move_status(agreement, spec["path"])
 
     def add_parties(self, agreement: Agreement, parties: list) -> None:
