@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "projects.notifications",
     "projects.api",
     "projects.webhooks",
+    "projects.alerts",
 ]
 
 MIDDLEWARE = [
