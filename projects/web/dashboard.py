@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from decimal import Decimal
 
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.utils import timezone
 from django.views.generic import TemplateView
 
+from projects.alerts.selectors import open_alerts
 from projects.changelog import recent_changes
 from projects.selectors import (
     IN_PORTFOLIO,
@@ -17,6 +19,7 @@ from projects.selectors import (
     portfolio_funding,
     rag_distribution,
 )
+from projects.web.access import can_edit
 from projects.web.templatetags.charts import Segment
 
 ZERO = Decimal(0)
@@ -68,8 +71,11 @@ class DashboardView(LoginRequiredMixin, TemplateView):
             "capability_rows": gap_rows(funding.by_capability),
             "country_rows": country_rows(funding.by_country),
             "today": today,
+            "tomorrow": today + timedelta(days=1),
             "rag": rag_distribution(IN_PORTFOLIO),
             "recent": recent_changes(),
+            "alerts": open_alerts(),
+            "can_edit": can_edit(self.request.user),
             **late_and_due_milestones(IN_PORTFOLIO, today),
         }
         return context

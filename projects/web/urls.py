@@ -3,7 +3,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from projects.web import accounts, agreements, dashboard, editing, exchange_rates, exports, imports
+from projects.web import accounts, agreements, alerts, dashboard, editing, exchange_rates, exports, imports
 
 urlpatterns = [
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
@@ -32,6 +32,10 @@ urlpatterns = [
     path("import/<str:kind>/", imports.ImportView.as_view(), name="import"),
     path("import/<str:kind>/template.<str:file_type>", imports.ImportTemplateView.as_view(), name="import-template"),
     path("import/jobs/<int:pk>/", imports.ImportJobView.as_view(), name="import-job"),
+    path("alerts/rules/", alerts.AlertRulesView.as_view(), name="alert-rules"),
+    path("alerts/rules/<int:pk>/edit/", alerts.AlertRuleEditView.as_view(), name="alert-rule-edit"),
+    path("alerts/<int:pk>/acknowledge/", alerts.AlertAcknowledgeView.as_view(), name="alert-acknowledge"),
+    path("alerts/<int:pk>/snooze/", alerts.AlertSnoozeView.as_view(), name="alert-snooze"),
     path("exchange-rates/", exchange_rates.ExchangeRatesView.as_view(), name="exchange-rates"),
     path("exchange-rates/new/", exchange_rates.ExchangeRateCreateView.as_view(), name="exchange-rate-create"),
     path("exchange-rates/<int:pk>/edit/", exchange_rates.ExchangeRateEditView.as_view(), name="exchange-rate-edit"),
