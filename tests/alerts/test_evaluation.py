@@ -19,6 +19,7 @@ from tests.alerts.conftest import DAY, at_six, watched_from
 from tests.factories import CommitmentFactory, UserFactory
 from tests.services.test_funding import run_at_once
 
+pytestmark = pytest.mark.usefixtures("alert_rules")
 SYSTEM = Actor.system()
 # Every day of the week of Monday 23 November 2026, a month end on a Saturday (31 October 2026), the last
 # day of 2026 (a Thursday), 1 March 2027 (after a 28-day February) and the Sunday ending the week of the new year.

@@ -13,6 +13,7 @@ from tests.alerts.conftest import at_six, watched_from
 from tests.factories import UserFactory
 from tests.web.test_queries import DASHBOARD_QUERIES
 
+pytestmark = pytest.mark.usefixtures("alert_rules")
 DAY = datetime.date(2026, 11, 27)
 
 
