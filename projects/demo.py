@@ -119,7 +119,7 @@ AGREEMENTS = [
                 "DK-UAS-01",
                 [(D("60000000.00"), -190), (D("45000000.00"), -40)],
             ),
-            ("mod-nl", D("10000000.00"), "EUR", "pledged", -30, "NL-UAS-02", []),
+            ("mod-nl", D("10000000.00"), "EUR", "committed", -75, "NL-UAS-02", []),  # firm, nothing paid: an alert
         ],
         "milestones": [
             ("Serial production line certified", -150, "dnipro-uas", "", None, None, "done"),
@@ -223,7 +223,7 @@ AGREEMENTS = [
             ("First batch of FPV drones delivered", -60, "dnipro-uas", "drones", 50000, 50000, "done"),
             ("Second batch of FPV drones delivered", 1, "dnipro-uas", "drones", 30000, 27500, "in_progress"),
         ],
-        "reports": [(-14, "green", "Second batch nearly complete.", "", "Final acceptance tests.")],
+        "reports": [(-50, "green", "Second batch nearly complete.", "", "Final acceptance tests.")],  # due again
     },
     {
         "reference": "UA-EU-2025-002",

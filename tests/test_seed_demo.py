@@ -1,13 +1,16 @@
 from django.apps import apps
 from django.core.management import call_command
 
+from projects.alerts.models import Alert, AlertState
 from projects.choices import AgreementStatus, MilestoneStatus
 from projects.models import Agreement, Milestone
 from projects.selectors import portfolio_funding
 
 
 def row_counts() -> dict[str, int]:
-    models = [model for label in ("projects", "notifications") for model in apps.get_app_config(label).get_models()]
+    models = [
+        model for label in ("projects", "notifications", "alerts") for model in apps.get_app_config(label).get_models()
+    ]
     return {model._meta.label: model.objects.count() for model in models}
 
 
@@ -18,6 +21,12 @@ def test_seed_demo_twice_leaves_the_same_rows(db):
     assert row_counts() == first
     assert first["projects.Agreement"] >= 8
     assert first["notifications.Contact"] >= 3
+
+
+def test_seed_demo_raises_alerts_of_every_kind(db):
+    call_command("seed_demo", verbosity=0)
+    kinds = set(Alert.objects.filter(state=AlertState.OPEN).values_list("kind", flat=True))
+    assert kinds == {"undisbursed_commitment", "missing_status_report", "overdue_milestone"}
 
 
 def test_seed_demo_portfolio_spans_statuses_currencies_and_milestone_states(db):

@@ -75,8 +75,8 @@ def undisbursed_commitments(today: date, days: int) -> list[Occurrence]:
 
 
 def missing_status_reports(today: date, days: int) -> list[Occurrence]:
-    """Active agreements with no status report for `days` days or more, since the later of their last
-    report and the day they became active (their start date when no move to active is recorded)."""
+    """Active agreements whose last status report is `days` days old or more; one never reported on counts
+    from the day it became active (its start date when no move to active is recorded)."""
     activated = StatusChange.objects.filter(agreement=OuterRef("pk"), to_status=AgreementStatus.ACTIVE)
     agreements = (
         Agreement.objects.filter(status=AgreementStatus.ACTIVE)
@@ -88,12 +88,11 @@ def missing_status_reports(today: date, days: int) -> list[Occurrence]:
     )
     found = []
     for agreement in agreements:
-        active_since = (
+        since = agreement.last_report_on or (
             timezone.localdate(agreement.activated_at)
             if agreement.activated_at
             else agreement.starts_on or timezone.localdate(agreement.created_at)
         )
-        since = max(filter(None, (agreement.last_report_on, active_since)))
         if (today - since).days >= days:
             label = f"{agreement.reference} {agreement.title}"
             found.append(Occurrence(AlertKind.MISSING_STATUS_REPORT, agreement, agreement.pk, since, label))

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from projects import demo
 from projects.actors import Actor
+from projects.alerts.services import evaluate_alerts
 from projects.models import Agreement, Capability, Organization
 from projects.notifications.models import Contact
 from projects.notifications.services import add_contact
@@ -35,9 +36,12 @@ class Command(BaseCommand):
                 seed.create_agreement(spec)
                 created += 1
         seed.add_contacts()
+        # The alerts the daily evaluation would raise today (evaluating again raises nothing new).
+        alerts = evaluate_alerts(actor=Actor(user=seed.manager), today=seed.today)
         self.stdout.write(
             self.style.SUCCESS(
-                f"Demo portfolio ready ({created} agreements added, {Agreement.objects.count()} in all)."
+                f"Demo portfolio ready ({created} agreements added, {Agreement.objects.count()} in all; "
+                f"{alerts.holding} alerts open or handled)."
             )
         )
         self.stdout.write(f"Demo logins (password '{DEMO_PASSWORD}'): manager (programme manager), viewer, admin.")
