@@ -17,6 +17,7 @@ from projects.models import (
     Milestone,
     Organization,
     StatusReport,
+    Tranche,
 )
 
 TODAY = datetime.date(2026, 1, 15)
@@ -150,3 +151,14 @@ class StatusReportFactory(factory.django.DjangoModelFactory):
     reported_on = TODAY
     rag = Rag.GREEN
     summary = "On track."
+
+
+class TrancheFactory(factory.django.DjangoModelFactory):
+    """A planned, unreleased tranche of a firm commitment."""
+
+    class Meta:
+        model = Tranche
+
+    commitment = factory.SubFactory(CommitmentFactory)
+    amount = Decimal("10000.00")
+    planned_on = TODAY

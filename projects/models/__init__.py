@@ -5,6 +5,7 @@ from projects.models.funding import Disbursement, ExchangeRate, FundingCommitmen
 from projects.models.milestones import Milestone
 from projects.models.organizations import Capability, Organization
 from projects.models.reports import StatusReport
+from projects.models.tranches import Tranche
 
 __all__ = [
     "Agreement",
@@ -17,4 +18,5 @@ __all__ = [
     "Organization",
     "StatusChange",
     "StatusReport",
+    "Tranche",
 ]

@@ -20,6 +20,7 @@ from projects.models import (
     Organization,
     StatusChange,
     StatusReport,
+    Tranche,
 )
 from projects.notifications.models import Contact
 from projects.service_admin import ServiceAdmin
@@ -47,6 +48,7 @@ WRITTEN_THROUGH_SERVICES = [
     StatusReport,
     ExchangeRate,
     Contact,
+    Tranche,
 ]
 
 
