@@ -12,7 +12,7 @@ from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, Q,
 from django.db.models.functions import Coalesce
 
 from projects.choices import AgreementStatus, Rag
-from projects.models import Agreement, AgreementParty, FundingCommitment, Milestone, StatusReport
+from projects.models import Agreement, AgreementParty, FundingCommitment, Milestone, StatusReport, Tranche
 
 NO_REPORT = "none"
 
@@ -89,8 +89,13 @@ def agreement_page_queryset() -> QuerySet[Agreement]:
         Prefetch("parties", queryset=AgreementParty.objects.select_related("organization")),
         Prefetch(
             "commitments",
-            queryset=FundingCommitment.objects.select_related("funder").prefetch_related("disbursements"),
+            queryset=FundingCommitment.objects.select_related("funder").prefetch_related("disbursements", "tranches"),
         ),
-        Prefetch("milestones", queryset=Milestone.objects.select_related("responsible", "owner")),
+        Prefetch(
+            "milestones",
+            queryset=Milestone.objects.select_related("responsible", "owner").prefetch_related(
+                Prefetch("tranches", queryset=Tranche.objects.select_related("commitment__funder"))
+            ),
+        ),
         Prefetch("status_reports", queryset=StatusReport.objects.select_related("author", "author_organization")),
     )

@@ -18,11 +18,11 @@ from django.db.models import CharField, Count, F, Q, QuerySet, Sum, Value
 from django.utils import timezone
 
 from projects.choices import CommitmentStatus
-from projects.models import Agreement, Disbursement, FundingCommitment
+from projects.models import Agreement, Disbursement, FundingCommitment, Tranche
 from projects.selectors.agreements import Scope, in_scope, reached_through
 from projects.selectors.money import EXACT, ZERO, FunderFunding, FundingSummary, Rates
 
-KINDS = ("budget", "pledged", "committed", "disbursed")
+KINDS = ("budget", "pledged", "committed", "disbursed", "released", "paid_from_tranches")
 MONEY = ("pledged", "committed", "disbursed")
 
 # Each breakdown's key: column aliases and their paths from a commitment. Budgets belong to agreements,
@@ -58,7 +58,8 @@ class PortfolioFunding:
 
 
 def grouped_sums(agreements: Scope, keys: dict[str, str]) -> QuerySet:
-    """One query: the money and budgets of `agreements` summed per key, currency and kind of money (`money`).
+    """One query: the money and budgets of `agreements` summed per key, currency and kind of money (`money`):
+    also the released tranches and what was paid from tranches, whose difference is released, not yet disbursed.
 
     A budget belongs to no funder: where a key is not the agreement's own, budgets are summed under no key
     (NULL). Rows without a key of their own (an agreement with no capability) are not read.
@@ -78,12 +79,21 @@ def grouped_sums(agreements: Scope, keys: dict[str, str]) -> QuerySet:
         )
 
     commitments = FundingCommitment.objects.exclude(status=CommitmentStatus.CANCELLED)
+    released = Tranche.objects.filter(released_at__isnull=False).exclude(commitment__status=CommitmentStatus.CANCELLED)
     return summed(commitments, lambda path: path, "currency", F("status"), "amount").union(
         summed(
             Disbursement.objects.all(),
             lambda path: f"commitment__{path}",
             "commitment__currency",
             Value("disbursed"),
+            "amount",
+        ),
+        summed(released, lambda path: f"commitment__{path}", "commitment__currency", Value("released"), "amount"),
+        summed(
+            Disbursement.objects.filter(tranche__isnull=False),
+            lambda path: f"commitment__{path}",
+            "commitment__currency",
+            Value("paid_from_tranches"),
             "amount",
         ),
         summed(Agreement.objects.all(), _from_agreement, "currency", Value("budget"), "budget"),

@@ -167,3 +167,34 @@ def test_concurrent_payments_beyond_a_tranche_let_exactly_one_through(transactio
     refusals = [outcome for outcome in outcomes if isinstance(outcome, DomainError)]
     assert len(refusals) == 1 and refusals[0].code == ErrorCode.OVER_DISBURSED
     assert list(Disbursement.objects.values_list("amount", flat=True)) == [Decimal("600.00")]
+
+
+def test_the_agreement_shows_tranches_on_its_timeline_and_money_released_not_yet_disbursed(staff, commitment):
+    from django.test import Client
+    from django.urls import reverse
+
+    from projects.selectors import funding_summary
+
+    milestone = MilestoneFactory(agreement=commitment.agreement, title="Line certified")
+    tranche = add_tranche(
+        actor=staff, commitment_id=commitment.pk, amount=Decimal("40000.00"), planned_on=DAY, milestone_id=milestone.pk
+    )
+    add_tranche(actor=staff, commitment_id=commitment.pk, amount=Decimal("60000.00"), planned_on=DAY)
+    client = Client()
+    client.force_login(staff.user)
+    waiting = client.get(reverse("agreement", args=[commitment.agreement_id])).content.decode()
+    complete_milestone(actor=staff, milestone_id=milestone.pk, completed_on=DAY)
+    release_tranche(actor=staff, tranche_id=tranche.pk)
+    pay(staff, commitment, "15000.00", "PAY-1", tranche)
+    paid = client.get(reverse("agreement", args=[commitment.agreement_id])).content.decode()
+
+    assert "EUR 40,000, released when this milestone is done</span>" in waiting
+    assert "Tranche 60,000 · planned 2 Mar 2026 · not released" in waiting
+    assert "EUR 40,000, released</span>" in paid
+    assert 'data-figure="released-not-disbursed">EUR 25,000<' in paid
+    summary = funding_summary(commitment.agreement)
+    assert (summary.released, summary.paid_from_tranches, summary.released_not_disbursed) == (
+        Decimal("40000.00"),
+        Decimal("15000.00"),
+        Decimal("25000.00"),
+    )

@@ -21,12 +21,13 @@ from tests.factories import (
     MilestoneFactory,
     OrganizationFactory,
     StatusReportFactory,
+    TrancheFactory,
 )
 
 # Session and user lookups of a signed-in request are included in each count.
 DASHBOARD_QUERIES = 19  # with the open alerts and their count
 LIST_QUERIES = 10
-AGREEMENT_PAGE_QUERIES = 18
+AGREEMENT_PAGE_QUERIES = 20  # with the tranches of commitments and of milestones
 
 
 def add_children(agreement, n: int) -> None:
@@ -35,7 +36,8 @@ def add_children(agreement, n: int) -> None:
     for i in range(n):
         commitment = CommitmentFactory(agreement=agreement, currency="GBP" if i % 2 else "EUR")
         DisbursementFactory(commitment=commitment, amount=Decimal("100.00"))
-        MilestoneFactory(agreement=agreement, due_on=today - timedelta(days=i + 1))
+        late = MilestoneFactory(agreement=agreement, due_on=today - timedelta(days=i + 1))
+        TrancheFactory(commitment=CommitmentFactory(agreement=agreement), milestone=late)
         MilestoneFactory(agreement=agreement, due_on=today + timedelta(days=i + 1), unit="drones", target_quantity=10)
         StatusReportFactory(agreement=agreement, rag=[Rag.GREEN, Rag.AMBER, Rag.RED][i % 3])
 
