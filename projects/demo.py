@@ -126,6 +126,11 @@ AGREEMENTS = [
             ("Long-range strike drones delivered", 5, "dnipro-uas", "drones", 2000, 1250, "in_progress"),
         ],
         "reports": [(-10, "green", "Deliveries ahead of plan.", "Engine supply.", "Second shift from next month.")],
+        # The Netherlands pays its commitment in two tranches, each released when its milestone is done.
+        "tranches": [
+            ("NL-UAS-02", D("4000000.00"), -140, "Serial production line certified", True),
+            ("NL-UAS-02", D("6000000.00"), 10, "Long-range strike drones delivered", False),
+        ],
     },
     {
         "reference": "UA-DE-2025-021",

@@ -1,9 +1,11 @@
+from decimal import Decimal
+
 from django.apps import apps
 from django.core.management import call_command
 
 from projects.alerts.models import Alert, AlertState
 from projects.choices import AgreementStatus, MilestoneStatus
-from projects.models import Agreement, Milestone
+from projects.models import Agreement, Milestone, Tranche
 from projects.selectors import portfolio_funding
 
 
@@ -40,3 +42,12 @@ def test_seed_demo_portfolio_spans_statuses_currencies_and_milestone_states(db):
     funding = portfolio_funding()
     assert len(funding.by_country) >= 5
     assert 0 < funding.total.committed < funding.total.budget
+
+
+def test_seed_demo_pays_a_commitment_in_tranches_linked_to_milestones(db):
+    call_command("seed_demo", verbosity=0)
+    planned = Tranche.objects.filter(commitment__reference="NL-UAS-02").order_by("planned_on")
+    assert [(t.amount, t.milestone.title, t.is_released) for t in planned] == [
+        (Decimal("4000000.00"), "Serial production line certified", True),
+        (Decimal("6000000.00"), "Long-range strike drones delivered", False),
+    ]

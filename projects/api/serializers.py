@@ -186,6 +186,9 @@ class DisbursementIn(In):
     amount = f.PositiveMoney()
     disbursed_on = f.Day()
     reference = f.text(max_length=80)
+    tranche = f.record_id(
+        required=False, help_text="The released tranche paid from, for a commitment paid in tranches."
+    )
 
 
 class MilestoneUpdateIn(In):

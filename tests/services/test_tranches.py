@@ -198,3 +198,26 @@ def test_the_agreement_shows_tranches_on_its_timeline_and_money_released_not_yet
         Decimal("15000.00"),
         Decimal("25000.00"),
     )
+
+
+def test_a_partner_pays_from_a_released_tranche_through_the_api(staff, commitment):
+    from rest_framework.test import APIClient
+
+    from projects.api.tokens import issue_token
+
+    tranche = add_tranche(actor=staff, commitment_id=commitment.pk, amount=Decimal("1000.00"), planned_on=DAY)
+    release_tranche(actor=staff, tranche_id=tranche.pk)
+    client = APIClient()
+    client.credentials(
+        HTTP_AUTHORIZATION=f"Bearer {issue_token(actor=staff, organization=commitment.funder, scope='write')[1]}"
+    )
+    body = {"commitment": commitment.pk, "amount": "600.00", "disbursed_on": "2026-03-02", "reference": "PAY-1"}
+
+    without = client.post("/api/v1/disbursements/", body, format="json")
+    paid = client.post("/api/v1/disbursements/", {**body, "tranche": tranche.pk}, format="json")
+    over = client.post("/api/v1/disbursements/", {**body, "tranche": tranche.pk, "reference": "PAY-2"}, format="json")
+
+    assert (without.status_code, without.json()["code"]) == (400, "invalid")
+    assert paid.status_code == 201
+    assert over.json()["code"] == "over_disbursed"
+    assert list(Disbursement.objects.values_list("reference", "tranche")) == [("PAY-1", tranche.pk)]

@@ -15,7 +15,7 @@ from projects.alerts.services import evaluate_alerts
 from projects.models import Agreement, Capability, Organization
 from projects.notifications.models import Contact
 from projects.notifications.services import add_contact
-from projects.services import agreements, funding, milestones, reports
+from projects.services import agreements, funding, milestones, reports, tranches
 
 DEMO_PASSWORD = "tracker-demo"  # noqa: S105  (a published demo login, not a secret)
 MANAGERS_GROUP = "Programme managers"
@@ -130,7 +130,21 @@ class Seed:
         self.record_funding(agreement, spec["commitments"])
         self.plan_milestones(agreement, spec["milestones"])
         self.post_reports(agreement, spec["reports"])
+        self.plan_tranches(agreement, spec.get("tranches", []))
         self.move_status(agreement, spec["path"])
+
+    def plan_tranches(self, agreement: Agreement, planned: list) -> None:
+        """Tranches of a commitment, each waiting on a milestone; released where that milestone is done."""
+        for reference, amount, planned_on, milestone_title, release in planned:
+            tranche = tranches.add_tranche(
+                actor=self.actor,
+                commitment_id=agreement.commitments.get(reference=reference).pk,
+                amount=amount,
+                planned_on=self.day(planned_on),
+                milestone_id=agreement.milestones.get(title=milestone_title).pk,
+            )
+            if release:
+                tranches.release_tranche(actor=self.actor, tranche_id=tranche.pk)
 
     def add_parties(self, agreement: Agreement, parties: list) -> None:
         for slug, role in parties:
