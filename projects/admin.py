@@ -24,9 +24,10 @@ from projects.models import (
     Organization,
     StatusChange,
     StatusReport,
+    Tranche,
 )
 from projects.service_admin import ReadOnlyInline, RecordAdmin
-from projects.services import agreements, economies, funding, milestones, organizations, reports
+from projects.services import agreements, economies, funding, milestones, organizations, reports, tranches
 
 
 @admin.register(Organization)
@@ -242,7 +243,7 @@ class DisbursementAdmin(RecordAdmin):
     list_filter = ["disbursed_on", "commitment__currency"]
     search_fields = ["reference", "commitment__agreement__reference", "commitment__funder__name"]
     list_select_related = ["commitment__agreement", "commitment__funder"]
-    autocomplete_fields = ["commitment"]
+    autocomplete_fields = ["commitment", "tranche"]
     editable_after_creation = False
 
     def save_through_service(self, actor, obj, form, change):
@@ -253,10 +254,49 @@ class DisbursementAdmin(RecordAdmin):
             amount=data["amount"],
             disbursed_on=data["disbursed_on"],
             reference=data["reference"],
+            tranche_id=data["tranche"].pk if data.get("tranche") else None,
         )
 
     def delete_through_service(self, actor, obj):
         funding.delete_disbursement(actor=actor, disbursement_id=obj.pk)
+
+
+@admin.register(Tranche)
+class TrancheAdmin(RecordAdmin):
+    """Planned through `add_tranche`, released through `release_tranche`; to correct one, delete and add again."""
+
+    list_display = ["commitment", "amount", "planned_on", "milestone", "released_at", "released_by"]
+    list_filter = ["planned_on"]
+    search_fields = ["commitment__reference", "commitment__agreement__reference", "milestone__title"]
+    list_select_related = ["commitment__agreement", "commitment__funder", "milestone", "released_by"]
+    autocomplete_fields = ["commitment", "milestone"]
+    fields = ["commitment", "amount", "planned_on", "milestone"]
+    editable_after_creation = False
+    actions = ["release"]
+
+    def get_queryset(self, request):
+        """Each tranche names its currency (the commitment's), in the list and in autocomplete answers alike."""
+        return super().get_queryset(request).select_related("commitment")
+
+    def save_through_service(self, actor, obj, form, change):
+        data = form.cleaned_data
+        return tranches.add_tranche(
+            actor=actor,
+            commitment_id=data["commitment"].pk,
+            amount=data["amount"],
+            planned_on=data["planned_on"],
+            milestone_id=data["milestone"].pk if data.get("milestone") else None,
+        )
+
+    def delete_through_service(self, actor, obj):
+        tranches.delete_tranche(actor=actor, tranche_id=obj.pk)
+
+    @admin.action(description="Release the selected tranches for payment", permissions=["view"])
+    def release(self, request, queryset):
+        actor = actor_of(request)
+        for tranche in queryset:
+            tranches.release_tranche(actor=actor, tranche_id=tranche.pk)
+        self.message_user(request, "Tranches released.", messages.SUCCESS)
 
 
 @admin.register(ExchangeRate)

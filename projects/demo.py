@@ -133,13 +133,18 @@ AGREEMENTS = [
                 "DK-UAS-01",
                 [(D("60000000.00"), -190), (D("45000000.00"), -40)],
             ),
-            ("mod-nl", D("10000000.00"), "EUR", "pledged", -30, "NL-UAS-02", []),
+            ("mod-nl", D("10000000.00"), "EUR", "committed", -75, "NL-UAS-02", []),  # firm, nothing paid: an alert
         ],
         "milestones": [
             ("Serial production line certified", -150, "dnipro-uas", "", None, None, "done"),
             ("Long-range strike drones delivered", 5, "dnipro-uas", "drones", 2000, 1250, "in_progress"),
         ],
         "reports": [(-10, "green", "Deliveries ahead of plan.", "Engine supply.", "Second shift from next month.")],
+        # The Netherlands pays its commitment in two tranches, each released when its milestone is done.
+        "tranches": [
+            ("NL-UAS-02", D("4000000.00"), -140, "Serial production line certified", True),
+            ("NL-UAS-02", D("6000000.00"), 10, "Long-range strike drones delivered", False),
+        ],
     },
     {
         "reference": "UA-DE-2025-021",
@@ -237,7 +242,7 @@ AGREEMENTS = [
             ("First batch of FPV drones delivered", -60, "dnipro-uas", "drones", 50000, 50000, "done"),
             ("Second batch of FPV drones delivered", 1, "dnipro-uas", "drones", 30000, 27500, "in_progress"),
         ],
-        "reports": [(-14, "green", "Second batch nearly complete.", "", "Final acceptance tests.")],
+        "reports": [(-50, "green", "Second batch nearly complete.", "", "Final acceptance tests.")],  # due again
     },
     {
         "reference": "UA-EU-2025-002",

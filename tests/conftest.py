@@ -11,6 +11,7 @@ import pytest
 from django.db import connection
 
 from projects.actors import Actor
+from projects.alerts.models import AlertRule
 from tests.factories import OrganizationFactory, StaffUserFactory
 from tracker.celery import app as celery_app
 
@@ -67,3 +68,11 @@ def partner_org(db):
 @pytest.fixture
 def partner(partner_org) -> Actor:
     return Actor(organization=partner_org)
+
+
+@pytest.fixture
+def alert_rules(request):
+    """The alert rules the migration creates (a transactional test flushes them, so recreate them)."""
+    request.getfixturevalue("transactional_db" if "transactional_db" in request.fixturenames else "db")
+    for kind, days in [("undisbursed_commitment", 60), ("missing_status_report", 45), ("overdue_milestone", 14)]:
+        AlertRule.objects.get_or_create(kind=kind, defaults={"days": days})

@@ -28,6 +28,7 @@ from projects.models import (
     Milestone,
     Organization,
     StatusReport,
+    Tranche,
 )
 
 TODAY = datetime.date(2026, 1, 15)
@@ -207,3 +208,14 @@ class IndicatorPeriodFactory(factory.django.DjangoModelFactory):
     indicator = factory.SubFactory(IndicatorFactory)
     starts_on = factory.Sequence(lambda n: TODAY + datetime.timedelta(days=100 * n))
     ends_on = factory.LazyAttribute(lambda p: p.starts_on + datetime.timedelta(days=89))
+
+
+class TrancheFactory(factory.django.DjangoModelFactory):
+    """A planned, unreleased tranche of a firm commitment."""
+
+    class Meta:
+        model = Tranche
+
+    commitment = factory.SubFactory(CommitmentFactory)
+    amount = Decimal("10000.00")
+    planned_on = TODAY

@@ -1,14 +1,19 @@
+from decimal import Decimal
+
 from django.apps import apps
 from django.core.management import call_command
 
+from projects.alerts.models import Alert, AlertState
 from projects.choices import AgreementStatus, MilestoneStatus, OrganizationKind, PeriodState
-from projects.models import Agreement, CountryEconomy, Indicator, IndicatorPeriod, Milestone, Organization
+from projects.models import Agreement, CountryEconomy, Indicator, IndicatorPeriod, Milestone, Organization, Tranche
 from projects.selectors import burden_sharing, portfolio_capacity, portfolio_funding
 from projects.selectors.donors import GdpStatus
 
 
 def row_counts() -> dict[str, int]:
-    models = [model for label in ("projects", "notifications") for model in apps.get_app_config(label).get_models()]
+    models = [
+        model for label in ("projects", "notifications", "alerts") for model in apps.get_app_config(label).get_models()
+    ]
     return {model._meta.label: model.objects.count() for model in models}
 
 
@@ -19,6 +24,12 @@ def test_seed_demo_twice_leaves_the_same_rows(db):
     assert row_counts() == first
     assert first["projects.Agreement"] >= 8
     assert first["notifications.Contact"] >= 3
+
+
+def test_seed_demo_raises_alerts_of_every_kind(db):
+    call_command("seed_demo", verbosity=0)
+    kinds = set(Alert.objects.filter(state=AlertState.OPEN).values_list("kind", flat=True))
+    assert kinds == {"undisbursed_commitment", "missing_status_report", "overdue_milestone"}
 
 
 def test_seed_demo_portfolio_spans_statuses_currencies_and_milestone_states(db):
@@ -61,3 +72,12 @@ def test_seed_demo_has_illustrative_indicators_some_periods_verified_and_locked(
     capacity = portfolio_capacity(Agreement.objects.all())
     drones = next(line for line in capacity.lines if line.unit == "interceptor drones")
     assert drones.on_books == 30000 and 0 < drones.funded < drones.on_books
+
+
+def test_seed_demo_pays_a_commitment_in_tranches_linked_to_milestones(db):
+    call_command("seed_demo", verbosity=0)
+    planned = Tranche.objects.filter(commitment__reference="NL-UAS-02").order_by("planned_on")
+    assert [(t.amount, t.milestone.title, t.is_released) for t in planned] == [
+        (Decimal("4000000.00"), "Serial production line certified", True),
+        (Decimal("6000000.00"), "Long-range strike drones delivered", False),
+    ]

@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "projects.notifications",
     "projects.api",
     "projects.webhooks",
+    "projects.alerts",
 ]
 
 MIDDLEWARE = [

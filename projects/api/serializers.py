@@ -99,6 +99,7 @@ class FundingSummaryOut(serializers.Serializer):
     pledged = money()
     committed = money()
     disbursed = money()
+    released_not_disbursed = money(help_text="Released in tranches and not yet disbursed from them.")
     gap = money(help_text="Budget minus committed.")
     gap_if_pledges_honoured = money(help_text="Budget minus committed minus open pledges.")
     unfunded_share = serializers.DecimalField(max_digits=12, decimal_places=4, allow_null=True)
@@ -343,6 +344,9 @@ class DisbursementIn(In):
     amount = f.PositiveMoney()
     disbursed_on = f.Day()
     reference = f.text(max_length=80)
+    tranche = f.record_id(
+        required=False, help_text="The released tranche paid from, for a commitment paid in tranches."
+    )
 
 
 class MilestoneUpdateIn(In):

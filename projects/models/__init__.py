@@ -7,6 +7,7 @@ from projects.models.indicators import Indicator, IndicatorPeriod
 from projects.models.milestones import Milestone
 from projects.models.organizations import Capability, Organization
 from projects.models.reports import StatusReport
+from projects.models.tranches import Tranche
 
 __all__ = [
     "Agreement",
@@ -22,4 +23,5 @@ __all__ = [
     "Organization",
     "StatusChange",
     "StatusReport",
+    "Tranche",
 ]

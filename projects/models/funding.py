@@ -80,6 +80,14 @@ class Disbursement(Timestamped):
     """Money actually paid against a committed commitment, in the commitment's currency."""
 
     commitment = models.ForeignKey(FundingCommitment, on_delete=models.PROTECT, related_name="disbursements")
+    tranche = models.ForeignKey(
+        "projects.Tranche",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="disbursements",
+        help_text="The released tranche paid from; empty for a commitment without tranches.",
+    )
     amount = money_field()
     disbursed_on = models.DateField()
     reference = models.CharField(max_length=80)

@@ -6,11 +6,13 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.utils import timezone
 
+from projects.alerts.models import Alert
 from projects.choices import AgreementStatus, CommitmentStatus, Rag
 from projects.notifications.digests import AgreementNews, Digest
 from projects.notifications.emails import (
     agreement_link,
     compose,
+    dashboard_path,
     long_day,
     message_id,
     moment,
@@ -31,8 +33,9 @@ AGREEMENT_STATUSES, COMMITMENT_STATUSES, RAGS = (
 
 def digest_subject(digest: Digest) -> str:
     late = f", {plural(digest.overdue_count, 'milestone')} overdue" if digest.overdue_count else ""
+    alerts = f", {plural(len(digest.alerts), 'open alert')}" if digest.alerts else ""
     news = plural(len(digest.sections), "agreement")
-    return f"{digest.frequency.capitalize()} digest {digest.today:%d %b %Y}: {news} with news{late}"
+    return f"{digest.frequency.capitalize()} digest {digest.today:%d %b %Y}: {news} with news{late}{alerts}"
 
 
 def funding_values(funding: FundingSummary) -> dict:
@@ -129,6 +132,16 @@ def report_values(report: dict) -> dict:
     }
 
 
+def alert_values(alert: Alert) -> dict:
+    return {
+        "kind": str(alert.get_kind_display()),
+        "agreement": alert.agreement.reference,
+        "subject": alert.subject_label,
+        "since": short_day(alert.since),
+        "link": agreement_link(alert.agreement_id),
+    }
+
+
 def headline_values(digest: Digest) -> dict:
     return {
         "title": f"{digest.frequency.capitalize()} digest, {long_day(digest.today)}",
@@ -154,6 +167,8 @@ def digest_message(digest: Digest, delivery: Delivery | None = None) -> EmailMul
         context={
             "headline": headline_values(digest),
             "sections": [section_values(section) for section in digest.sections],
+            "alerts": [alert_values(alert) for alert in digest.alerts],
+            "alerts_link": settings.SITE_URL + dashboard_path() + "#alerts",
             "base_currency": settings.BASE_CURRENCY,
         },
         msgid=message_id(delivery) if delivery else None,

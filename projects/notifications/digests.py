@@ -19,6 +19,8 @@ from django.conf import settings
 from django.db.models import F, Max, OuterRef, Q, Subquery
 from django.utils import timezone
 
+from projects.alerts.models import Alert
+from projects.alerts.selectors import open_alerts_of
 from projects.choices import MilestoneStatus
 from projects.errors import DomainError, ErrorCode
 from projects.models import Agreement, Disbursement, FundingCommitment, Milestone, StatusChange, StatusReport
@@ -66,10 +68,11 @@ class Digest:
     agreement_ids: set[int]
     funding_total: FundingSummary | None = None
     funding_error: str = ""
+    alerts: list[Alert] = field(default_factory=list)
 
     @property
     def is_empty(self) -> bool:
-        return not self.sections
+        return not self.sections and not self.alerts
 
     @property
     def agreement_count(self) -> int:
@@ -243,8 +246,21 @@ def build_digests(wanted: Sequence[tuple[Recipient, str]], *, until: datetime | 
         )
         for recipient, frequency in wanted
     ]
+    add_alerts(digests, news)
     add_funding([digest for digest in digests if not digest.is_empty], news.today)
     return digests
+
+
+def add_alerts(digests: list[Digest], news: PortfolioNews) -> None:
+    """Open alerts go to the programme manager of their agreement: one query for the whole batch."""
+    by_manager = defaultdict(list)
+    for digest in digests:
+        if digest.recipient.user_id is not None:
+            by_manager[digest.recipient.user_id].append(digest)
+    managed = {pk for pk, agreement in news.agreements.items() if agreement.programme_manager_id in by_manager}
+    for alert in open_alerts_of(managed).select_related("agreement"):
+        for digest in by_manager[news.agreements[alert.agreement_id].programme_manager_id]:
+            digest.alerts.append(alert)
 
 
 def _sections(news: PortfolioNews, agreement_ids: set[int], since: datetime) -> list[AgreementNews]:

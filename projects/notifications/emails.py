@@ -34,6 +34,11 @@ def agreement_path(agreement_id: int) -> str:
     return reverse("agreement", args=[agreement_id])
 
 
+@lru_cache(maxsize=1)
+def dashboard_path() -> str:
+    return reverse("dashboard")
+
+
 def milestone_link(milestone: Milestone) -> str:
     """The milestone's row on its agreement's page (the row carries this anchor)."""
     return f"{agreement_link(milestone.agreement_id)}#milestone-{milestone.pk}"

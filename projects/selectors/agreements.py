@@ -20,6 +20,7 @@ from projects.models import (
     IndicatorPeriod,
     Milestone,
     StatusReport,
+    Tranche,
 )
 
 NO_REPORT = "none"
@@ -97,9 +98,14 @@ def agreement_page_queryset() -> QuerySet[Agreement]:
         Prefetch("parties", queryset=AgreementParty.objects.select_related("organization")),
         Prefetch(
             "commitments",
-            queryset=FundingCommitment.objects.select_related("funder").prefetch_related("disbursements"),
+            queryset=FundingCommitment.objects.select_related("funder").prefetch_related("disbursements", "tranches"),
         ),
-        Prefetch("milestones", queryset=Milestone.objects.select_related("responsible", "owner")),
+        Prefetch(
+            "milestones",
+            queryset=Milestone.objects.select_related("responsible", "owner").prefetch_related(
+                Prefetch("tranches", queryset=Tranche.objects.select_related("commitment__funder"))
+            ),
+        ),
         Prefetch("status_reports", queryset=StatusReport.objects.select_related("author", "author_organization")),
         Prefetch(
             "indicators",

@@ -34,11 +34,11 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from projects.choices import CommitmentStatus
-from projects.models import Agreement, Disbursement, ExchangeRate, FundingCommitment
+from projects.models import Agreement, Disbursement, ExchangeRate, FundingCommitment, Tranche
 from projects.selectors.agreements import Scope, in_scope, reached_through
 from projects.selectors.money import EXACT, ZERO, FunderFunding, FundingSummary, Rates
 
-KINDS = ("budget", "pledged", "committed", "disbursed")
+KINDS = ("budget", "pledged", "committed", "disbursed", "released", "paid_from_tranches")
 MONEY = ("pledged", "committed", "disbursed")
 
 # The day money is dated by, as a path in a key: a commitment's pledge date (the only date it carries, kept
@@ -85,7 +85,8 @@ class PortfolioFunding:
 
 
 def grouped_sums(agreements: Scope, keys: dict[str, str]) -> QuerySet:
-    """One query: the money and budgets of `agreements` summed per key, currency and kind of money (`money`).
+    """One query: the money and budgets of `agreements` summed per key, currency and kind of money (`money`):
+    also the released tranches and what was paid from tranches, whose difference is released, not yet disbursed.
 
     A budget belongs to no funder: where a key is not the agreement's own, budgets are summed under no key
     (NULL). Rows without a key of their own (an agreement with no capability) are not read.
@@ -105,6 +106,7 @@ def grouped_sums(agreements: Scope, keys: dict[str, str]) -> QuerySet:
         )
 
     commitments = FundingCommitment.objects.exclude(status=CommitmentStatus.CANCELLED)
+    released = Tranche.objects.filter(released_at__isnull=False).exclude(commitment__status=CommitmentStatus.CANCELLED)
     return summed(commitments, _from_commitment, "currency", F("status"), "amount").union(
         summed(
             Disbursement.objects.all(),
@@ -113,17 +115,31 @@ def grouped_sums(agreements: Scope, keys: dict[str, str]) -> QuerySet:
             Value("disbursed"),
             "amount",
         ),
+        summed(released, _from_tranche, "commitment__currency", Value("released"), "amount"),
+        summed(
+            Disbursement.objects.filter(tranche__isnull=False),
+            _from_disbursement,
+            "commitment__currency",
+            Value("paid_from_tranches"),
+            "amount",
+        ),
         summed(Agreement.objects.all(), _from_agreement, "currency", Value("budget"), "budget"),
         all=True,
     )
 
 
-def _from_commitment(path: str) -> str:
-    return "pledged_on" + path.removeprefix(MONEY_DATE) if path.startswith(MONEY_DATE) else path
+def _paths_from(money_date: str, to_commitment: str) -> Callable[[str], str]:
+    """A row's path to a key's column: its own date for the money date, else through its commitment."""
+
+    def path_from_row(path: str) -> str:
+        return money_date + path.removeprefix(MONEY_DATE) if path.startswith(MONEY_DATE) else to_commitment + path
+
+    return path_from_row
 
 
-def _from_disbursement(path: str) -> str:
-    return "disbursed_on" + path.removeprefix(MONEY_DATE) if path.startswith(MONEY_DATE) else f"commitment__{path}"
+_from_commitment = _paths_from("pledged_on", "")
+_from_disbursement = _paths_from("disbursed_on", "commitment__")
+_from_tranche = _paths_from("released_at", "commitment__")
 
 
 def _from_agreement(path: str) -> str | None:

@@ -33,6 +33,13 @@ class FundingSummary:
     pledged: Decimal = ZERO
     committed: Decimal = ZERO
     disbursed: Decimal = ZERO
+    released: Decimal = ZERO
+    paid_from_tranches: Decimal = ZERO
+
+    @property
+    def released_not_disbursed(self) -> Decimal:
+        """Money released in tranches and not yet paid from them: what a funder owes now."""
+        return EXACT.subtract(self.released, self.paid_from_tranches)
 
     @property
     def gap(self) -> Decimal:

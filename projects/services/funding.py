@@ -26,6 +26,7 @@ from projects.services.service import (
     save_validated,
     service,
 )
+from projects.services.tranches import check_tranches_fit, tranche_to_pay
 from projects.webhooks.choices import EventType
 from projects.webhooks.events import emit
 
@@ -106,6 +107,8 @@ def update_commitment(
         raise DomainError(
             ErrorCode.OVER_DISBURSED, "The amount cannot fall below what has been disbursed.", field="amount"
         )
+    if "amount" in changed:
+        check_tranches_fit(commitment, commitment.amount)
     if changed:
         save_validated(commitment, update_fields=changed)
     emit(EventType.COMMITMENT_UPDATED, commitment.pk, changed=changed)
@@ -114,11 +117,18 @@ def update_commitment(
 
 @service
 def record_disbursement(
-    *, actor: Actor, commitment_id: int, amount: Decimal, disbursed_on: date, reference: str
+    *,
+    actor: Actor,
+    commitment_id: int,
+    amount: Decimal,
+    disbursed_on: date,
+    reference: str,
+    tranche_id: int | None = None,
 ) -> Disbursement:
     """Record money paid against a firm commitment, never beyond it, even under concurrent writers.
 
-    A partner may record disbursements only against its own commitments.
+    A partner may record disbursements only against its own commitments. A commitment paid in tranches
+    is paid from a released tranche, never beyond that tranche either.
     """
     # Lock the commitment: two payments at once could both pass the ceiling check.
     commitment = FundingCommitment.objects.select_for_update().get(pk=commitment_id)
@@ -133,7 +143,10 @@ def record_disbursement(
             f"This exceeds the commitment: {remaining} {commitment.currency} remain to be disbursed.",
             field="amount",
         )
-    disbursement = Disbursement(commitment=commitment, amount=amount, disbursed_on=disbursed_on, reference=reference)
+    tranche = tranche_to_pay(commitment, tranche_id, amount)
+    disbursement = Disbursement(
+        commitment=commitment, tranche=tranche, amount=amount, disbursed_on=disbursed_on, reference=reference
+    )
     save_validated(disbursement)
     emit(EventType.DISBURSEMENT_CREATED, disbursement.pk)
     return disbursement

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from decimal import Decimal
 
 from django.contrib.auth.mixins import LoginRequiredMixin
@@ -10,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
+from projects.alerts.selectors import open_alerts
 from projects.changelog import recent_changes
 from projects.models import Agreement
 from projects.selectors import (
@@ -22,6 +24,7 @@ from projects.selectors import (
 )
 from projects.selectors.breakdowns import group_name
 from projects.selectors.funding import with_sort_keys
+from projects.web.access import can_edit
 from projects.web.portfolio import valuation_day
 from projects.web.templatetags.charts import Segment
 
@@ -108,8 +111,11 @@ class DashboardView(LoginRequiredMixin, TemplateView):
             "as_of_form": as_of_form,
             "as_of_query": f"?as_of={as_of.isoformat()}",
             "today": today,
+            "tomorrow": today + timedelta(days=1),
             "rag": rag_distribution(IN_PORTFOLIO),
             "recent": recent_changes(),
+            "alerts": open_alerts(),
+            "can_edit": can_edit(self.request.user),
             **late_and_due_milestones(IN_PORTFOLIO, today),
         }
         return context

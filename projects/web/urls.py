@@ -6,6 +6,7 @@ from django.urls import path
 from projects.web import (
     accounts,
     agreements,
+    alerts,
     capacity,
     dashboard,
     donors,
@@ -62,6 +63,10 @@ urlpatterns = [
     path("donors/<str:kind>/<str:code>/<str:table>.csv", donors.DonorCsvView.as_view(), name="donor-csv"),
     path("portfolio/capacity/", capacity.CapacityView.as_view(), name="portfolio-capacity"),
     path("portfolio/capacity.csv", capacity.CapacityCsvView.as_view(), name="portfolio-capacity-csv"),
+    path("alerts/rules/", alerts.AlertRulesView.as_view(), name="alert-rules"),
+    path("alerts/rules/<int:pk>/edit/", alerts.AlertRuleEditView.as_view(), name="alert-rule-edit"),
+    path("alerts/<int:pk>/acknowledge/", alerts.AlertAcknowledgeView.as_view(), name="alert-acknowledge"),
+    path("alerts/<int:pk>/snooze/", alerts.AlertSnoozeView.as_view(), name="alert-snooze"),
     path("exchange-rates/", exchange_rates.ExchangeRatesView.as_view(), name="exchange-rates"),
     path("exchange-rates/new/", exchange_rates.ExchangeRateCreateView.as_view(), name="exchange-rate-create"),
     path("exchange-rates/<int:pk>/edit/", exchange_rates.ExchangeRateEditView.as_view(), name="exchange-rate-edit"),

@@ -23,6 +23,7 @@ from projects.models import (
     Organization,
     StatusChange,
     StatusReport,
+    Tranche,
 )
 from projects.notifications.models import Contact, Recipient, ReminderRule
 from projects.service_admin import ServiceAdmin
@@ -55,6 +56,7 @@ WRITTEN_THROUGH_SERVICES = [
     ReminderRule,
     Indicator,
     IndicatorPeriod,
+    Tranche,
 ]
 
 

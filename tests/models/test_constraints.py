@@ -27,6 +27,7 @@ from tests.factories import (
     PartyFactory,
     StaffUserFactory,
     StatusReportFactory,
+    TrancheFactory,
 )
 
 pytestmark = pytest.mark.django_db
@@ -100,6 +101,10 @@ CHECKS = [
                  "commitment_status_valid", id="commitment-status-enum"),
     pytest.param(CommitmentFactory, {"currency": "USD"}, {"currency": "US"},
                  "commitment_currency_iso4217", id="commitment-currency-two-letters"),
+    pytest.param(TrancheFactory, {"amount": Decimal("0.01")}, {"amount": Decimal("0")},
+                 "tranche_amount_positive", id="tranche-amount-positive"),
+    pytest.param(TrancheFactory, {"released_at": None}, {"released_at": timezone.now()},
+                 "tranche_released_by_someone", id="tranche-released-by-someone"),
     pytest.param(DisbursementFactory, {"amount": Decimal("0.01")}, {"amount": Decimal("0")},
                  "disbursement_amount_positive", id="disbursement-amount-zero"),
     pytest.param(DisbursementFactory, {"reference": "PAY-1"}, {"reference": ""},

@@ -10,6 +10,8 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from projects.actors import Actor
+from projects.alerts.models import AlertKind, AlertRule
+from projects.alerts.services import evaluate_alerts
 from projects.choices import AgreementStatus, CommitmentStatus, MilestoneStatus, Rag
 from projects.notifications.delivery import deliver_batch
 from projects.notifications.models import Delivery, DeliveryStatus, DigestFrequency, Recipient
@@ -135,18 +137,23 @@ def batch_queries(recipients: int, agreements_each: int, today) -> int:
         recipient = Recipient.objects.create(user=StaffUserFactory())
         follow_agreements(recipient, agreements_each, today)
         ids.append(Delivery.objects.create(recipient=recipient, kind="digest", period="weekly", on_date=today).pk)
+    AlertRule.objects.filter(kind=AlertKind.OVERDUE_MILESTONE).update(days=1)
+    evaluate_alerts(actor=Actor.system(), today=today)  # each overdue milestone raises an alert for its manager
     with CaptureQueriesContext(connection) as queries:
         outcome = deliver_batch(ids)
     assert outcome == {DeliveryStatus.SENT: recipients} and len(mail.outbox) == recipients
     assert all(f"{agreements_each} agreements with news" in m.subject for m in mail.outbox)
+    # each agreement: its milestone 3 days overdue, and its report of 15 January older than 45 days
+    assert all(m.subject.endswith(f", {2 * agreements_each} open alerts") for m in mail.outbox)
     return len(queries)
 
 
 @pytest.mark.django_db(transaction=True)  # each message commits on its own, as in production
-@pytest.mark.parametrize(("recipients", "agreements_each", "queries"), [(2, 2, 12 + 3 * 2), (12, 5, 12 + 3 * 12)])
+@pytest.mark.usefixtures("alert_rules")
+@pytest.mark.parametrize(("recipients", "agreements_each", "queries"), [(2, 2, 13 + 3 * 2), (12, 5, 13 + 3 * 12)])
 def test_a_digest_batch_costs_one_set_of_queries_plus_one_claim_per_message(recipients, agreements_each, queries):
-    """Loading, building and the funding figures are shared by the batch; each message is claimed as it is sent,
-    in its own transaction (BEGIN, the claiming UPDATE, COMMIT)."""
+    """Loading, building, the open alerts and the funding figures are shared by the batch; each message is claimed
+    as it is sent, in its own transaction (BEGIN, the claiming UPDATE, COMMIT)."""
     assert batch_queries(recipients, agreements_each, timezone.localdate()) == queries
 
 

@@ -23,14 +23,15 @@ from tests.factories import (
     MilestoneFactory,
     OrganizationFactory,
     StatusReportFactory,
+    TrancheFactory,
 )
 
 # Session and user lookups of a signed-in request are included in each count.
 # The dashboard: its funding (rates, and sums by capability, funder and month), the largest gaps (picked,
 # then their rates and sums), RAG, milestones, recent changes.
-DASHBOARD_QUERIES = 23
+DASHBOARD_QUERIES = 25  # with the open alerts and their count
 LIST_QUERIES = 12  # the totals row of everything listed: its rates and its sums
-AGREEMENT_PAGE_QUERIES = 22
+AGREEMENT_PAGE_QUERIES = 24  # with the indicators, and the tranches of commitments and of milestones
 
 
 def add_children(agreement, n: int) -> None:
@@ -39,7 +40,8 @@ def add_children(agreement, n: int) -> None:
     for i in range(n):
         commitment = CommitmentFactory(agreement=agreement, currency="GBP" if i % 2 else "EUR")
         DisbursementFactory(commitment=commitment, amount=Decimal("100.00"))
-        MilestoneFactory(agreement=agreement, due_on=today - timedelta(days=i + 1))
+        late = MilestoneFactory(agreement=agreement, due_on=today - timedelta(days=i + 1))
+        TrancheFactory(commitment=CommitmentFactory(agreement=agreement), milestone=late)
         MilestoneFactory(agreement=agreement, due_on=today + timedelta(days=i + 1), unit="drones", target_quantity=10)
         StatusReportFactory(agreement=agreement, rag=[Rag.GREEN, Rag.AMBER, Rag.RED][i % 3])
         IndicatorPeriodFactory(indicator=IndicatorFactory(agreement=agreement))

@@ -237,6 +237,7 @@ class AgreementFundingSummary(generics.GenericAPIView):
             "pledged": summary.pledged,
             "committed": summary.committed,
             "disbursed": summary.disbursed,
+            "released_not_disbursed": summary.released_not_disbursed,
             "gap": summary.gap,
             "gap_if_pledges_honoured": summary.gap_if_pledges_honoured,
             "unfunded_share": summary.unfunded_share,

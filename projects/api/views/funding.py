@@ -119,7 +119,8 @@ class DisbursementList(ListView):
 
     def create(self, actor, data):
         commitment = permissions.access_commitment(actor, data.pop("commitment"))
-        return funding.record_disbursement(actor=actor, commitment_id=commitment.pk, **data)
+        tranche_id = data.pop("tranche", None)
+        return funding.record_disbursement(actor=actor, commitment_id=commitment.pk, tranche_id=tranche_id, **data)
 
 
 class DisbursementDetail(ObjectView):

@@ -11,10 +11,11 @@ from django.utils import timezone
 
 from projects import demo
 from projects.actors import Actor
+from projects.alerts.services import evaluate_alerts
 from projects.models import Agreement, Capability, CountryEconomy, Indicator, Organization
 from projects.notifications.models import Contact
 from projects.notifications.services import add_contact
-from projects.services import agreements, economies, funding, indicators, milestones, reports
+from projects.services import agreements, economies, funding, indicators, milestones, reports, tranches
 
 DEMO_PASSWORD = "tracker-demo"  # noqa: S105  (a published demo login, not a secret)
 MANAGERS_GROUP = "Programme managers"
@@ -37,9 +38,12 @@ class Command(BaseCommand):
                 created += 1
         seed.add_contacts()
         seed.add_indicators()  # those added to the demo since a database was seeded
+        # The alerts the daily evaluation would raise today (evaluating again raises nothing new).
+        alerts = evaluate_alerts(actor=Actor(user=seed.manager), today=seed.today)
         self.stdout.write(
             self.style.SUCCESS(
-                f"Demo portfolio ready ({created} agreements added, {Agreement.objects.count()} in all)."
+                f"Demo portfolio ready ({created} agreements added, {Agreement.objects.count()} in all; "
+                f"{alerts.holding} alerts open or handled)."
             )
         )
         self.stdout.write(f"Demo logins (password '{DEMO_PASSWORD}'): manager (programme manager), viewer, admin.")
@@ -180,7 +184,21 @@ class Seed:
         self.plan_milestones(agreement, spec["milestones"])
         self.post_reports(agreement, spec["reports"])
         self.add_indicators(agreement.reference)
+        self.plan_tranches(agreement, spec.get("tranches", []))
         self.move_status(agreement, spec["path"])
+
+    def plan_tranches(self, agreement: Agreement, planned: list) -> None:
+        """Tranches of a commitment, each waiting on a milestone; released where that milestone is done."""
+        for reference, amount, planned_on, milestone_title, release in planned:
+            tranche = tranches.add_tranche(
+                actor=self.actor,
+                commitment_id=agreement.commitments.get(reference=reference).pk,
+                amount=amount,
+                planned_on=self.day(planned_on),
+                milestone_id=agreement.milestones.get(title=milestone_title).pk,
+            )
+            if release:
+                tranches.release_tranche(actor=self.actor, tranche_id=tranche.pk)
 
     def add_parties(self, agreement: Agreement, parties: list) -> None:
         for slug, role in parties:

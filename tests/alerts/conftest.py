@@ -1,0 +1,44 @@
+"""Data that meets each alert rule's condition from a chosen day on."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from decimal import Decimal
+
+import time_machine
+
+from projects.choices import AgreementStatus
+from projects.models import Agreement, FundingCommitment, Milestone
+from tests.factories import AgreementFactory, CommitmentFactory, MilestoneFactory, StatusReportFactory
+
+DAY = datetime.timedelta(days=1)
+
+
+def at_six(day: datetime.date) -> datetime.datetime:
+    return datetime.datetime.combine(day, datetime.time(6), tzinfo=datetime.UTC)
+
+
+@dataclass
+class Watched:
+    """An active agreement with a commitment, a report and a milestone that each go stale on `day`."""
+
+    agreement: Agreement
+    commitment: FundingCommitment
+    milestone: Milestone
+
+
+def watched_from(day: datetime.date, reference: str = "UA-GB-2026-001") -> Watched:
+    """Defaults: undisbursed 60 days on `day`, no report for 45 days on `day`, overdue by 15 (> 14) on `day`."""
+    with time_machine.travel(at_six(day - 90 * DAY), tick=False):
+        agreement = AgreementFactory(
+            reference=reference,
+            status=AgreementStatus.ACTIVE,
+            signed_on=day - 210 * DAY,
+            starts_on=day - 200 * DAY,
+            ends_on=day + 300 * DAY,
+        )
+        commitment = CommitmentFactory(agreement=agreement, amount=Decimal("250000.00"), pledged_on=day - 60 * DAY)
+        StatusReportFactory(agreement=agreement, reported_on=day - 45 * DAY)
+        milestone = MilestoneFactory(agreement=agreement, title="Line acceptance", due_on=day - 15 * DAY)
+    return Watched(agreement, commitment, milestone)
