@@ -157,7 +157,10 @@ def portfolio_news(agreement_ids: set[int], *, since: datetime, until: datetime)
     agreements = Agreement.objects.filter(pk__in=agreement_ids).annotate(
         latest_report_id=Subquery(latest_report.values("pk")[:1])
     )
-    agreements = {a["pk"]: a for a in agreements.values("pk", "reference", "title", "status", "latest_report_id")}
+    agreements = {
+        a["pk"]: a
+        for a in agreements.values("pk", "reference", "title", "status", "programme_manager_id", "latest_report_id")
+    }
     report_ids = [a["latest_report_id"] for a in agreements.values() if a["latest_report_id"]]
     reports = StatusReport.objects.filter(pk__in=report_ids).values(
         "agreement_id", "reported_on", "rag", "summary", "created_at"
@@ -257,9 +260,9 @@ def add_alerts(digests: list[Digest], news: PortfolioNews) -> None:
     for digest in digests:
         if digest.recipient.user_id is not None:
             by_manager[digest.recipient.user_id].append(digest)
-    managed = {pk for pk, agreement in news.agreements.items() if agreement.programme_manager_id in by_manager}
+    managed = {pk for pk, agreement in news.agreements.items() if agreement["programme_manager_id"] in by_manager}
     for alert in open_alerts_of(managed).select_related("agreement"):
-        for digest in by_manager[news.agreements[alert.agreement_id].programme_manager_id]:
+        for digest in by_manager[news.agreements[alert.agreement_id]["programme_manager_id"]]:
             digest.alerts.append(alert)
 
 
