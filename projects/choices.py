@@ -1,6 +1,7 @@
 """Enumerations of the domain; their values are the API and database contract."""
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class OrganizationKind(models.TextChoices):
@@ -85,3 +86,24 @@ class Rag(models.TextChoices):
     GREEN = "green", "Green"
     AMBER = "amber", "Amber"
     RED = "red", "Red"
+
+
+class ChangeTarget(models.TextChoices):
+    """What a change request changes: the money records four-eyes approval guards."""
+
+    COMMITMENT = "commitment", _("Funding commitment")
+    DISBURSEMENT = "disbursement", _("Disbursement")
+    AGREEMENT_BUDGET = "agreement_budget", _("Agreement budget")
+
+
+class ChangeOperation(models.TextChoices):
+    CREATE = "create", _("Create")
+    CHANGE = "change", _("Change")
+    DELETE = "delete", _("Delete")
+
+
+class ChangeState(models.TextChoices):
+    PENDING = "pending", _("Pending")
+    APPLIED = "applied", _("Approved and applied")
+    REJECTED = "rejected", _("Rejected")
+    FAILED = "failed", _("Failed at approval")

@@ -14,6 +14,10 @@ class ErrorCode(StrEnum):
     DUPLICATE = "duplicate"
     CONFLICT = "conflict"
     PERMISSION_DENIED = "permission_denied"
+    APPROVAL_REQUIRED = "approval_required"
+    SELF_APPROVAL = "self_approval"
+    ALREADY_DECIDED = "already_decided"
+    CHANGE_FAILED = "change_failed"
 
 
 class DomainError(Exception):

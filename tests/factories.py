@@ -6,11 +6,21 @@ from decimal import Decimal
 import factory
 from django.contrib.auth import get_user_model
 
-from projects.choices import AgreementKind, CommitmentStatus, MilestoneStatus, OrganizationKind, PartyRole, Rag
+from projects.choices import (
+    AgreementKind,
+    ChangeOperation,
+    ChangeTarget,
+    CommitmentStatus,
+    MilestoneStatus,
+    OrganizationKind,
+    PartyRole,
+    Rag,
+)
 from projects.models import (
     Agreement,
     AgreementParty,
     Capability,
+    ChangeRequest,
     Disbursement,
     ExchangeRate,
     FundingCommitment,
@@ -108,6 +118,21 @@ class DisbursementFactory(factory.django.DjangoModelFactory):
     amount = Decimal("10000.00")
     disbursed_on = TODAY
     reference = factory.Sequence(lambda n: f"D-{n:05d}")
+
+
+class ChangeRequestFactory(factory.django.DjangoModelFactory):
+    """A pending proposal to raise an agreement's budget, by a programme manager."""
+
+    class Meta:
+        model = ChangeRequest
+
+    agreement = factory.SubFactory(AgreementFactory)
+    target = ChangeTarget.AGREEMENT_BUDGET
+    operation = ChangeOperation.CHANGE
+    before = {"budget": "1000.00"}
+    proposed = {"budget": "1500.00"}
+    reason = "A second production line"
+    author_user = factory.SubFactory(StaffUserFactory)
 
 
 class ExchangeRateFactory(factory.django.DjangoModelFactory):

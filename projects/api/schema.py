@@ -13,7 +13,7 @@ from projects.api.fields import DATE, MAX_ID
 from projects.api.idempotency import KEY_PATTERN
 from projects.api.preconditions import IF_MATCH_PATTERN
 from projects.api.problems import PROBLEM_CONTENT_TYPE
-from projects.api.serializers import In
+from projects.api.serializers import ChangeRequestOut, In
 from projects.filters import IdFilter
 
 
@@ -67,6 +67,12 @@ ETAG = OpenApiParameter(
     OpenApiParameter.HEADER,
     response=["200", "201"],
     description="The version of the record; send it back in If-Match.",
+)
+DELETE_REASON = OpenApiParameter(
+    "reason",
+    {"type": "string", "minLength": 1, "maxLength": 5000, "pattern": "^[^\\u0000]*[^\\s\\u0000][^\\u0000]*$"},
+    OpenApiParameter.QUERY,
+    description="Why the money record goes: required while four-eyes approval is on (FOUR_EYES_MONEY).",
 )
 # Query parameters exactly as the lists read them (django-filter's own schema is looser).
 NO_NULS = "^[^\\u0000]+$"
@@ -125,6 +131,8 @@ class ApiSchema(AutoSchema):
             parameters.append(IF_MATCH)
         if self.method == "POST":
             parameters.append(IDEMPOTENCY_KEY)
+        if self.method == "DELETE" and getattr(self.view, "four_eyes", False):
+            parameters.append(DELETE_REASON)
         creates = self.method == "POST" and getattr(self.view, "create_input", None) is not None
         if creates or (versioned and self.method != "DELETE"):
             parameters.append(ETAG)
@@ -134,6 +142,9 @@ class ApiSchema(AutoSchema):
         responses = super()._get_response_bodies(direction)
         if self.method == "POST" and getattr(self.view, "create_input", None) is not None and "200" in responses:
             responses["201"] = responses.pop("200")
+        if getattr(self.view, "four_eyes", False) and self.method in ("POST", "PATCH", "DELETE"):
+            # Held for a second programme manager's approval while FOUR_EYES_MONEY is on.
+            responses["202"] = self._get_response_for_code(ChangeRequestOut, "202", direction=direction)
         for code in PROBLEMS_BY_METHOD.get(self.method, ()):
             if code not in responses:
                 responses[code] = self._get_response_for_code(ProblemOut, code, [PROBLEM_CONTENT_TYPE], direction)

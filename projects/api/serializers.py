@@ -16,7 +16,7 @@ from rest_framework import serializers
 from projects import representations
 from projects.api import fields as f
 from projects.choices import AgreementKind, AgreementStatus, CommitmentStatus, MilestoneStatus, OrganizationKind, Rag
-from projects.models import AgreementParty, Capability, Organization
+from projects.models import AgreementParty, Capability, ChangeRequest, Organization
 from projects.webhooks.choices import EventType
 from projects.webhooks.models import Delivery, DeliveryAttempt, Endpoint
 
@@ -149,6 +149,26 @@ class AgreementIn(In):
     exchange_rate = NewCurrencyRate()
 
 
+def change_reason(**options) -> f.Text:
+    return f.text(
+        max_length=5000,
+        required=False,
+        blank=True,
+        help_text="Why the money changes: required while four-eyes approval is on (FOUR_EYES_MONEY).",
+        **options,
+    )
+
+
+def figure_source() -> f.Text:
+    return f.text(
+        max_length=500, required=False, blank=True, help_text="The document reference or URL the figure comes from."
+    )
+
+
+class AgreementUpdateIn(AgreementIn):
+    reason = change_reason()
+
+
 class TransitionIn(In):
     to_status = serializers.ChoiceField(AgreementStatus.choices)
     reason = f.text(max_length=5000)
@@ -171,6 +191,8 @@ class CommitmentIn(In):
     )
     reference = f.text(max_length=80, required=False, blank=True)
     exchange_rate = NewCurrencyRate()
+    source = figure_source()
+    reason = change_reason()
 
 
 class CommitmentUpdateIn(In):
@@ -178,6 +200,8 @@ class CommitmentUpdateIn(In):
     pledged_on = f.Day(required=False)
     reference = f.text(max_length=80, required=False, blank=True)
     status = serializers.ChoiceField(CommitmentStatus.choices, required=False)
+    source = figure_source()
+    reason = change_reason()
 
 
 class DisbursementIn(In):
@@ -185,6 +209,49 @@ class DisbursementIn(In):
     amount = f.PositiveMoney()
     disbursed_on = f.Day()
     reference = f.text(max_length=80)
+    source = figure_source()
+    reason = change_reason()
+
+
+class ChangeReasonQuery(In):
+    reason = change_reason()
+
+
+class RejectionIn(In):
+    reason = f.text(max_length=5000, help_text="Why the change is rejected.")
+
+
+class ChangeRequestOut(serializers.ModelSerializer):
+    before = serializers.DictField(read_only=True, help_text="The changed record's values when it was proposed.")
+    proposed = serializers.DictField(read_only=True, help_text="The values it sets; money as decimal strings.")
+    author_user = serializers.SlugRelatedField(
+        slug_field="username", read_only=True, allow_null=True, help_text="The programme manager who proposed it."
+    )
+    author_organization = representations.OrganizationRef(
+        read_only=True, allow_null=True, help_text="The partner organisation that proposed it."
+    )
+    decided_by = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
+
+    class Meta:
+        model = ChangeRequest
+        fields = [
+            "id",
+            "agreement",
+            "target",
+            "operation",
+            "commitment",
+            "disbursement",
+            "before",
+            "proposed",
+            "reason",
+            "author_user",
+            "author_organization",
+            "created_at",
+            "state",
+            "decided_by",
+            "decided_at",
+            "decision_note",
+        ]
 
 
 class MilestoneUpdateIn(In):

@@ -4,7 +4,7 @@ from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from projects.api.problems import unknown_route
-from projects.api.views import agreements, funding, iati, milestones, organizations, reports, webhooks
+from projects.api.views import agreements, change_requests, funding, iati, milestones, organizations, reports, webhooks
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
@@ -33,6 +33,18 @@ urlpatterns = [
     path("commitments/<int:pk>/", funding.CommitmentDetail.as_view(), name="api-commitment"),
     path("disbursements/", funding.DisbursementList.as_view(), name="api-disbursements"),
     path("disbursements/<int:pk>/", funding.DisbursementDetail.as_view(), name="api-disbursement"),
+    path("change-requests/", change_requests.ChangeRequestList.as_view(), name="api-change-requests"),
+    path("change-requests/<int:pk>/", change_requests.ChangeRequestDetail.as_view(), name="api-change-request"),
+    path(
+        "change-requests/<int:pk>/approve/",
+        change_requests.ChangeRequestApprove.as_view(),
+        name="api-change-request-approve",
+    ),
+    path(
+        "change-requests/<int:pk>/reject/",
+        change_requests.ChangeRequestReject.as_view(),
+        name="api-change-request-reject",
+    ),
     path("milestones/", milestones.MilestoneList.as_view(), name="api-milestones"),
     path("milestones/<int:pk>/", milestones.MilestoneDetail.as_view(), name="api-milestone"),
     path("status-reports/", reports.StatusReportList.as_view(), name="api-status-reports"),

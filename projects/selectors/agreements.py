@@ -12,7 +12,7 @@ from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, Q,
 from django.db.models.functions import Coalesce
 
 from projects.choices import AgreementStatus, Rag
-from projects.models import Agreement, AgreementParty, FundingCommitment, Milestone, StatusReport
+from projects.models import Agreement, AgreementParty, Disbursement, FundingCommitment, Milestone, StatusReport
 
 NO_REPORT = "none"
 
@@ -82,6 +82,9 @@ def rag_distribution(agreements: Scope) -> list[RagCount]:
     return [RagCount(value, label, counts.get(value, 0)) for value, label in [*Rag.choices, (NO_REPORT, "No report")]]
 
 
+REPORTED = ("reported_by_user", "reported_by_organization", "verified_by")  # a figure's provenance
+
+
 def agreement_page_queryset() -> QuerySet[Agreement]:
     """One agreement with everything its page lists, prefetched (a fixed number of queries)."""
     return Agreement.objects.select_related("programme_manager").prefetch_related(
@@ -89,7 +92,9 @@ def agreement_page_queryset() -> QuerySet[Agreement]:
         Prefetch("parties", queryset=AgreementParty.objects.select_related("organization")),
         Prefetch(
             "commitments",
-            queryset=FundingCommitment.objects.select_related("funder").prefetch_related("disbursements"),
+            queryset=FundingCommitment.objects.select_related(*REPORTED, "funder").prefetch_related(
+                Prefetch("disbursements", queryset=Disbursement.objects.select_related(*REPORTED))
+            ),
         ),
         Prefetch("milestones", queryset=Milestone.objects.select_related("responsible", "owner")),
         Prefetch("status_reports", queryset=StatusReport.objects.select_related("author", "author_organization")),

@@ -3,7 +3,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from projects.web import accounts, agreements, dashboard, editing, exchange_rates, exports, imports
+from projects.web import accounts, agreements, approvals, dashboard, editing, exchange_rates, exports, imports
 
 urlpatterns = [
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
@@ -29,6 +29,11 @@ urlpatterns = [
     path("commitments/<int:pk>/edit/", editing.CommitmentEditView.as_view(), name="commitment-edit"),
     path("milestones/<int:pk>/edit/", editing.MilestoneEditView.as_view(), name="milestone-edit"),
     path("milestones/<int:pk>/complete/", editing.MilestoneCompleteView.as_view(), name="milestone-complete"),
+    path("approvals/", approvals.ApprovalQueueView.as_view(), name="approvals"),
+    path("approvals/<int:pk>/approve/", approvals.ApproveView.as_view(), name="change-request-approve"),
+    path("approvals/<int:pk>/reject/", approvals.RejectView.as_view(), name="change-request-reject"),
+    path("commitments/<int:pk>/verify/", approvals.VerifyCommitmentView.as_view(), name="commitment-verify"),
+    path("disbursements/<int:pk>/verify/", approvals.VerifyDisbursementView.as_view(), name="disbursement-verify"),
     path("import/<str:kind>/", imports.ImportView.as_view(), name="import"),
     path("import/<str:kind>/template.<str:file_type>", imports.ImportTemplateView.as_view(), name="import-template"),
     path("import/jobs/<int:pk>/", imports.ImportJobView.as_view(), name="import-job"),

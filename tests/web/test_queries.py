@@ -23,10 +23,11 @@ from tests.factories import (
     StatusReportFactory,
 )
 
-# Session and user lookups of a signed-in request are included in each count.
-DASHBOARD_QUERIES = 17
-LIST_QUERIES = 10
-AGREEMENT_PAGE_QUERIES = 18
+# Session and user lookups of a signed-in request, and the navigation's count of pending approvals, are
+# included in each count; the agreement page also lists its change requests (and their funders by name).
+DASHBOARD_QUERIES = 18
+LIST_QUERIES = 11
+AGREEMENT_PAGE_QUERIES = 20
 
 
 def add_children(agreement, n: int) -> None:
