@@ -17,6 +17,7 @@ from projects import representations
 from projects.api import fields as f
 from projects.choices import AgreementKind, AgreementStatus, CommitmentStatus, MilestoneStatus, OrganizationKind, Rag
 from projects.models import AgreementParty, Capability, ChangeRequest, Organization
+from projects.services.four_eyes import four_eyes_on
 from projects.webhooks.choices import EventType
 from projects.webhooks.models import Delivery, DeliveryAttempt, Endpoint
 
@@ -149,13 +150,26 @@ class AgreementIn(In):
     exchange_rate = NewCurrencyRate()
 
 
-def change_reason(**options) -> f.Text:
-    return f.text(
-        max_length=5000,
-        required=False,
-        blank=True,
+REASON_IN_QUERY = 300  # characters: even percent-encoded, the URL stays within what the front server reads
+
+
+class ChangeReasonText(f.Text):
+    """Why money changes: required exactly while four-eyes approval is on (FOUR_EYES_MONEY)."""
+
+    @property
+    def required(self) -> bool:
+        return four_eyes_on()
+
+    @required.setter
+    def required(self, value) -> None:
+        """Fixed by the setting, whatever the field was declared with."""
+
+
+def change_reason(*, max_length: int = 5000) -> ChangeReasonText:
+    return ChangeReasonText(
+        max_length=max_length,
+        validators=[RegexValidator(f.NOT_BLANK, "Say why this change is needed.")],
         help_text="Why the money changes: required while four-eyes approval is on (FOUR_EYES_MONEY).",
-        **options,
     )
 
 
@@ -166,7 +180,11 @@ def figure_source() -> f.Text:
 
 
 class AgreementUpdateIn(AgreementIn):
-    reason = change_reason()
+    reason = f.text(
+        max_length=5000,
+        required=False,
+        help_text="Why the budget changes: required with a new `budget` while four-eyes approval is on.",
+    )
 
 
 class TransitionIn(In):
@@ -214,7 +232,7 @@ class DisbursementIn(In):
 
 
 class ChangeReasonQuery(In):
-    reason = change_reason()
+    reason = change_reason(max_length=REASON_IN_QUERY)
 
 
 class RejectionIn(In):

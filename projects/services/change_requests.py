@@ -56,7 +56,7 @@ ALLOWED = {
 
 @dataclass(frozen=True)
 class Submitted:
-    """What a money write did: proposed a change request (four-eyes on), or wrote the record at once (off)."""
+    """What a money write did: proposed a change request (four-eyes on), wrote the record (off), or nothing."""
 
     change_request: ChangeRequest | None = None
     record: models.Model | None = None
@@ -132,6 +132,13 @@ def _link(change_request: ChangeRequest, created: models.Model | None) -> None:
         change_request.disbursement = created
 
 
+class NothingToChange(DomainError):
+    """A proposed change equal to what is stored: there is nothing to approve."""
+
+    def __init__(self, message: str, field: str | None = None):
+        super().__init__(ErrorCode.INVALID, message, field=field)
+
+
 class _TrialRun(Exception):
     """Undoes a trial application of a proposal: it only checks the change would be accepted now."""
 
@@ -173,7 +180,7 @@ def propose_change(
         agreement = Agreement.objects.get(pk=agreement_id)
         change_request.before = encode({"budget": agreement.budget})
         if changes.get("budget") == agreement.budget:
-            raise DomainError(ErrorCode.INVALID, _("The budget is already this amount."), field="budget")
+            raise NothingToChange(_("The budget is already this amount."), field="budget")
     elif record is not None:
         agreement = record.agreement if target == ChangeTarget.COMMITMENT else record.commitment.agreement
         change_request.before = encode({name: getattr(record, name) for name in SNAPSHOT[target]})
@@ -185,7 +192,7 @@ def propose_change(
                 name: value for name, value in change_request.proposed.items() if before.get(name) != value
             }
             if not change_request.proposed:
-                raise DomainError(ErrorCode.INVALID, _("Nothing would change."))
+                raise NothingToChange(_("Nothing would change."))
     elif target == ChangeTarget.DISBURSEMENT:
         agreement = FundingCommitment.objects.get(pk=changes["commitment_id"]).agreement
     else:
@@ -204,9 +211,12 @@ def propose_change(
 def submit_money_change(*, actor: Actor, **proposal) -> Submitted:
     """The one way UI, API, admin and import write money: a change request, or the write itself when
     four-eyes control is off (a deployment with a single programme manager)."""
-    if four_eyes_on():
+    if not four_eyes_on():
+        return Submitted(record=_apply_directly(actor=actor, **proposal))
+    try:
         return Submitted(change_request=propose_change(actor=actor, **proposal))
-    return Submitted(record=_apply_directly(actor=actor, **proposal))
+    except NothingToChange:
+        return Submitted()  # as a direct write that changes nothing: no request, no error
 
 
 @service

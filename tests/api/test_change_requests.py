@@ -97,7 +97,7 @@ def test_a_money_write_without_a_reason_is_refused(staff_api, alpha):
     answer = staff_api.delete(reverse("api-commitment", args=[alpha.commitment.pk]))
 
     assert answer.status_code == 400
-    assert answer.json()["errors"] == {"reason": ["Say why this change is needed."]}
+    assert answer.json()["errors"] == {"reason": ["This field is required."]}
     assert ChangeRequest.objects.count() == 0
 
 

@@ -103,6 +103,7 @@ class ListView(generics.ListAPIView):
     filter_backends = [StrictFilterBackend]
     create_input = None
     partners_create = False
+    four_eyes: frozenset[str] = frozenset()
 
     def get_queryset(self):
         return self.visible(actor_of(self.request))
@@ -126,10 +127,11 @@ class ObjectView(generics.GenericAPIView):
     (programme managers only) goes through `remove(actor, instance, expected_updated_at)`.
 
     A write of money may be held for approval: `create`, `change` or `remove` then return the
-    `ChangeRequest` and the answer is 202 with it (views with `four_eyes = True`).
+    `ChangeRequest` and the answer is 202 with it (the methods a view lists in `four_eyes`).
     """
 
     sends_etag = True
+    four_eyes: frozenset[str] = frozenset()  # methods that write money, held for approval (202)
 
     def get(self, request, pk):
         return sent(self.serializer_class, self.fetch(actor_of(request), pk))
@@ -138,6 +140,8 @@ class ObjectView(generics.GenericAPIView):
         actor = actor_of(request)
         instance = self.fetch(actor, pk)
         require_staff(request)
+        if "DELETE" in self.four_eyes:
+            change_reason(request)  # a malformed reason is refused before If-Match is compared
         with precondition(request, instance) as expected:
             removal = self.remove(actor, instance, expected)
         if isinstance(removal, ChangeRequest):

@@ -16,7 +16,7 @@ from projects.services.change_requests import submit_money_change
 class CommitmentList(ListView):
     """Pledges and firm commitments of funders, per agreement (programme managers record them)."""
 
-    four_eyes = True
+    four_eyes = frozenset({"POST"})
     serializer_class = s.CommitmentOut
     filterset_class = filters.CommitmentFilter
     create_input = s.CommitmentIn
@@ -69,7 +69,7 @@ class CommitmentList(ListView):
 class CommitmentDetail(ChangeableView):
     """One commitment; programme managers change its amount, date, reference or status."""
 
-    four_eyes = True
+    four_eyes = frozenset({"PATCH", "DELETE"})
     serializer_class = s.CommitmentOut
     change_input = s.CommitmentUpdateIn
 
@@ -101,7 +101,7 @@ class CommitmentDetail(ChangeableView):
 class DisbursementList(ListView):
     """Programme managers record any disbursement; a partner only against commitments it funds."""
 
-    four_eyes = True
+    four_eyes = frozenset({"POST"})
     serializer_class = s.DisbursementOut
     filterset_class = filters.DisbursementFilter
     create_input = s.DisbursementIn
@@ -157,7 +157,7 @@ class DisbursementList(ListView):
 class DisbursementDetail(ObjectView):
     """One disbursement; programme managers may delete it."""
 
-    four_eyes = True
+    four_eyes = frozenset({"DELETE"})
     serializer_class = s.DisbursementOut
 
     def fetch(self, actor, pk):
