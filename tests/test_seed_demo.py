@@ -1,8 +1,8 @@
 from django.apps import apps
 from django.core.management import call_command
 
-from projects.choices import AgreementStatus, MilestoneStatus
-from projects.models import Agreement, Milestone
+from projects.choices import AgreementStatus, ChangeState, MilestoneStatus
+from projects.models import Agreement, ChangeRequest, Disbursement, FundingCommitment, Milestone
 from projects.selectors import portfolio_funding
 
 
@@ -31,3 +31,17 @@ def test_seed_demo_portfolio_spans_statuses_currencies_and_milestone_states(db):
     funding = portfolio_funding()
     assert len(funding.by_country) >= 5
     assert 0 < funding.total.committed < funding.total.budget
+
+
+def test_seed_demo_money_was_approved_by_a_second_manager_and_two_changes_wait(db, settings):
+    settings.FOUR_EYES_MONEY = True
+    call_command("seed_demo", verbosity=0)
+
+    pending = ChangeRequest.objects.filter(state=ChangeState.PENDING)
+    assert sorted(pending.values_list("author_user__username", flat=True)) == ["manager", "manager2"]
+    applied = ChangeRequest.objects.filter(state=ChangeState.APPLIED)
+    assert applied.count() == FundingCommitment.objects.count() + Disbursement.objects.count()
+    assert set(applied.values_list("author_user__username", "decided_by__username")) == {("manager", "manager2")}
+    assert (
+        FundingCommitment.history.filter(history_user__username="manager2").count() == FundingCommitment.objects.count()
+    )

@@ -204,3 +204,14 @@ def test_with_four_eyes_off_money_writes_apply_at_once(settings, staff_api, alph
     answer = staff_api.delete(reverse("api-disbursement", args=[alpha.disbursement.pk]))
 
     assert answer.status_code == 204 and Disbursement.objects.count() == 0
+
+
+def test_a_money_change_without_its_reason_is_refused_before_if_match_is_compared(staff_api, alpha):
+    url = reverse("api-commitment", args=[alpha.commitment.pk])
+
+    patched = staff_api.patch(url, {}, format="json", HTTP_IF_MATCH='"1"')
+    deleted = staff_api.delete(url + "?reason=%00", HTTP_IF_MATCH='"1"')
+
+    assert (patched.status_code, deleted.status_code) == (400, 400)
+    assert patched.json()["errors"] == {"reason": ["This field is required."]}
+    assert list(deleted.json()["errors"]) == ["reason"]

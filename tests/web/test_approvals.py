@@ -13,6 +13,7 @@ from projects.models import ChangeRequest, Disbursement, FundingCommitment
 from tests.admin.pages import posted_as_shown
 from tests.factories import (
     AgreementFactory,
+    ChangeRequestFactory,
     CommitmentFactory,
     DisbursementFactory,
     ExchangeRateFactory,
@@ -201,3 +202,24 @@ def test_an_imported_commitment_waits_for_approval(manager_client):
         "Imported from a spreadsheet.",
         "500.00",
     )
+
+
+# Session, user, the navigation's pending count, the pending requests, the latest decisions, their funders.
+QUEUE_QUERIES = 6
+
+
+@pytest.mark.parametrize("waiting", [1, 6])
+def test_the_queue_runs_the_same_queries_however_long_it_is(manager_client, django_assert_num_queries, waiting):
+    funder = OrganizationFactory()
+    for number in range(waiting):
+        ChangeRequestFactory(
+            target="commitment",
+            operation="create",
+            before={},
+            proposed={"funder_id": funder.pk, "amount": f"{number + 1}.00"},
+        )
+
+    with django_assert_num_queries(QUEUE_QUERIES):
+        page = manager_client.get(reverse("approvals"))
+
+    assert page.content.decode().count('data-state="pending"') == waiting

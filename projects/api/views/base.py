@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from django.contrib.auth import get_user_model
 from django.http import Http404
 from django.urls import reverse
-from rest_framework import generics, status
+from rest_framework import generics, serializers, status
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
@@ -23,7 +23,7 @@ from projects.api.filtering import StrictFilterBackend
 from projects.api.idempotency import idempotent
 from projects.api.pagination import KeysetPages
 from projects.api.preconditions import precondition, with_etag
-from projects.api.serializers import ChangeReasonQuery, ChangeRequestOut
+from projects.api.serializers import ChangeReasonQuery, ChangeReasonText, ChangeRequestOut
 from projects.models import ChangeRequest
 
 
@@ -82,6 +82,13 @@ def proposed(change_request: ChangeRequest) -> Response:
 def change_reason(request) -> str:
     """The reason a DELETE of money gives, as the `reason` query parameter (a DELETE has no body)."""
     return valid_query(ChangeReasonQuery, request).get("reason", "")
+
+
+def require_reason(serializer_class, changes: dict) -> None:
+    """A partial change of money still needs its reason while four-eyes approval is on (400 before any 412)."""
+    field = serializer_class().fields.get("reason")
+    if isinstance(field, ChangeReasonText) and field.required and "reason" not in changes:
+        raise serializers.ValidationError({"reason": ["This field is required."]})
 
 
 def valid_query(serializer_class, request) -> dict:
@@ -164,6 +171,8 @@ class ChangeableView(ObjectView):
         else:
             require_staff(request)
         changes = valid(self.change_input, request, partial=True)
+        if "PATCH" in self.four_eyes:
+            require_reason(self.change_input, changes)
         with precondition(request, instance) as expected:
             change = self.change(actor, instance, expected, changes)
         if isinstance(change, ChangeRequest):
