@@ -125,7 +125,13 @@ def test_a_partner_token_proposes_a_disbursement_and_reads_only_its_own_requests
     listed = alpha_api.get(reverse("api-change-requests")).json()["results"]
     assert [item["id"] for item in listed] == [proposed.json()["id"]]
     assert listed[0]["author_organization"]["slug"] == "alpha-dynamics" and listed[0]["author_user"] is None
-    assert alpha_api.get(reverse("api-change-request", args=[theirs["id"]])).status_code == 404
+    for route, method in [
+        ("api-change-request", "get"),
+        ("api-change-request-approve", "post"),
+        ("api-change-request-reject", "post"),
+    ]:
+        refused = getattr(alpha_api, method)(reverse(route, args=[theirs["id"]]), {"reason": "x"}, format="json")
+        assert (refused.status_code, refused.json()["code"]) == (404, "not_found"), route
     approve = reverse("api-change-request-approve", args=[proposed.json()["id"]])
     assert alpha_api.post(approve).status_code == 403
     assert Disbursement.objects.filter(reference="ALPHA-7").count() == 0

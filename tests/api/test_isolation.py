@@ -95,8 +95,14 @@ LISTS = {
 SHARED_REFERENCE_DATA = {"api-capability"}
 # Webhook endpoints belong to an organisation rather than to an agreement, and the IATI export is one
 # document: tests/webhooks/test_api.py refuses another partner's endpoint with the same 404 on each of
-# these routes, and checks that a partner's export holds its own agreements only.
+# these routes, and checks that a partner's export holds its own agreements only. Change requests exist
+# only while four-eyes approval is on: tests/api/test_change_requests.py refuses another partner's with
+# 404 on each route and shows a partner's list holding its own only.
 ISOLATED_IN_TESTS_OF_THEIR_OWN = {
+    "api-change-requests",
+    "api-change-request",
+    "api-change-request-approve",
+    "api-change-request-reject",
     "api-webhooks",
     "api-webhook",
     "api-webhook-rotate-secret",
