@@ -9,9 +9,9 @@ from django.utils.html import format_html
 
 from projects import indicators_admin  # noqa: F401  (registers the indicator admins)
 from projects.actors import actor_of
-from projects.choices import CommitmentStatus
+from projects.choices import ChangeOperation, ChangeTarget, CommitmentStatus
 from projects.errors import DomainError
-from projects.forms import TransitionForm, show_refusal
+from projects.forms import BudgetChangeReason, TransitionForm, show_refusal
 from projects.models import (
     Agreement,
     AgreementParty,
@@ -26,8 +26,9 @@ from projects.models import (
     StatusReport,
     Tranche,
 )
-from projects.service_admin import ReadOnlyInline, RecordAdmin
+from projects.service_admin import MoneyAdmin, ReadOnlyInline, RecordAdmin
 from projects.services import agreements, economies, funding, milestones, organizations, reports, tranches
+from projects.services.change_requests import Submitted, change_agreement, submit_money_change
 
 
 @admin.register(Organization)
@@ -87,7 +88,11 @@ class MilestoneInline(ReadOnlyInline):
 
 
 @admin.register(Agreement)
-class AgreementAdmin(RecordAdmin):
+class AgreementAdmin(MoneyAdmin):
+    """An agreement's budget is money: a new one is proposed for approval; its other terms change at once."""
+
+    reason_form = BudgetChangeReason
+    proposes_deletions = False
     list_display = ["reference", "title", "kind", "status", "currency", "budget", "programme_manager", "updated_at"]
     list_filter = ["status", "kind", "capabilities", "currency"]
     search_fields = ["reference", "title", "parties__organization__name"]
@@ -142,8 +147,10 @@ class AgreementAdmin(RecordAdmin):
         fields = self.changed(form, agreements.EDITABLE_FIELDS)
         capabilities = list(form.cleaned_data.get("capabilities") or [])
         if change:
-            return agreements.update_agreement(actor=actor, agreement_id=obj.pk, capabilities=capabilities, **fields)
-        return agreements.create_agreement(actor=actor, capabilities=capabilities, **fields)
+            return change_agreement(
+                actor=actor, agreement_id=obj.pk, capabilities=capabilities, reason=self.reason(form), **fields
+            )
+        return Submitted(record=agreements.create_agreement(actor=actor, capabilities=capabilities, **fields))
 
     def delete_through_service(self, actor, obj):
         agreements.delete_agreement(actor=actor, agreement_id=obj.pk)
@@ -189,7 +196,7 @@ class DisbursementInline(ReadOnlyInline):
 
 
 @admin.register(FundingCommitment)
-class FundingCommitmentAdmin(RecordAdmin):
+class FundingCommitmentAdmin(MoneyAdmin):
     list_display = ["agreement", "funder", "amount", "currency", "status", "pledged_on", "reference"]
     list_filter = ["status", "currency", "funder__country"]
     search_fields = ["agreement__reference", "funder__name", "reference"]
@@ -203,42 +210,64 @@ class FundingCommitmentAdmin(RecordAdmin):
 
     def save_through_service(self, actor, obj, form, change):
         if change:
-            return funding.update_commitment(
-                actor=actor, commitment_id=obj.pk, **self.changed(form, {"amount", "pledged_on", "reference", "status"})
+            return submit_money_change(
+                actor=actor,
+                target=ChangeTarget.COMMITMENT,
+                operation=ChangeOperation.CHANGE,
+                record_id=obj.pk,
+                reason=self.reason(form),
+                changes=self.changed(form, funding.COMMITMENT_EDITABLE),
             )
         data = form.cleaned_data
-        return funding.record_commitment(
+        return submit_money_change(
             actor=actor,
+            target=ChangeTarget.COMMITMENT,
+            operation=ChangeOperation.CREATE,
             agreement_id=data["agreement"].pk,
-            funder_id=data["funder"].pk,
-            amount=data["amount"],
-            currency=data["currency"],
-            pledged_on=data["pledged_on"],
-            status=data["status"],
-            reference=data["reference"],
+            reason=self.reason(form),
+            changes={
+                "funder_id": data["funder"].pk,
+                **self.values(form, ["amount", "currency", "pledged_on", "status", "reference", "source"]),
+            },
         )
 
     def delete_through_service(self, actor, obj):
-        funding.delete_commitment(actor=actor, commitment_id=obj.pk)
+        return submit_money_change(
+            actor=actor,
+            target=ChangeTarget.COMMITMENT,
+            operation=ChangeOperation.DELETE,
+            record_id=obj.pk,
+            reason=str(self.DELETION_REASON),
+        )
 
-    def _move(self, request, queryset, status: str) -> None:
+    def _move(self, request, queryset, status: str, reason: str) -> None:
         for commitment in queryset:
             try:
-                funding.update_commitment(actor=actor_of(request), commitment_id=commitment.pk, status=status)
+                self.proposed(
+                    request,
+                    submit_money_change(
+                        actor=actor_of(request),
+                        target=ChangeTarget.COMMITMENT,
+                        operation=ChangeOperation.CHANGE,
+                        record_id=commitment.pk,
+                        reason=reason,
+                        changes={"status": status},
+                    ),
+                )
             except DomainError as exc:
                 self.message_user(request, f"{commitment}: {exc.message}", messages.ERROR)
 
     @admin.action(description="Confirm selected pledges as firm commitments")
     def confirm(self, request, queryset):
-        self._move(request, queryset, CommitmentStatus.COMMITTED)
+        self._move(request, queryset, CommitmentStatus.COMMITTED, "Confirmed as firm in the administration.")
 
     @admin.action(description="Cancel selected commitments")
     def cancel(self, request, queryset):
-        self._move(request, queryset, CommitmentStatus.CANCELLED)
+        self._move(request, queryset, CommitmentStatus.CANCELLED, "Cancelled in the administration.")
 
 
 @admin.register(Disbursement)
-class DisbursementAdmin(RecordAdmin):
+class DisbursementAdmin(MoneyAdmin):
     list_display = ["reference", "commitment", "amount", "disbursed_on"]
     list_filter = ["disbursed_on", "commitment__currency"]
     search_fields = ["reference", "commitment__agreement__reference", "commitment__funder__name"]
@@ -247,18 +276,26 @@ class DisbursementAdmin(RecordAdmin):
     editable_after_creation = False
 
     def save_through_service(self, actor, obj, form, change):
-        data = form.cleaned_data
-        return funding.record_disbursement(
+        return submit_money_change(
             actor=actor,
-            commitment_id=data["commitment"].pk,
-            amount=data["amount"],
-            disbursed_on=data["disbursed_on"],
-            reference=data["reference"],
-            tranche_id=data["tranche"].pk if data.get("tranche") else None,
+            target=ChangeTarget.DISBURSEMENT,
+            operation=ChangeOperation.CREATE,
+            reason=self.reason(form),
+            changes={
+                "commitment_id": form.cleaned_data["commitment"].pk,
+                "tranche_id": form.cleaned_data["tranche"].pk if form.cleaned_data.get("tranche") else None,
+                **self.values(form, ["amount", "disbursed_on", "reference", "source"]),
+            },
         )
 
     def delete_through_service(self, actor, obj):
-        funding.delete_disbursement(actor=actor, disbursement_id=obj.pk)
+        return submit_money_change(
+            actor=actor,
+            target=ChangeTarget.DISBURSEMENT,
+            operation=ChangeOperation.DELETE,
+            record_id=obj.pk,
+            reason=str(self.DELETION_REASON),
+        )
 
 
 @admin.register(Tranche)

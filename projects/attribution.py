@@ -18,6 +18,7 @@ from simple_history.signals import pre_create_historical_record
 from projects.actors import Actor
 
 _current_actor: ContextVar[Actor | None] = ContextVar("current_actor", default=None)
+_current_reason: ContextVar[str | None] = ContextVar("current_change_reason", default=None)
 
 
 @contextmanager
@@ -27,6 +28,16 @@ def acting_as(actor: Actor) -> Iterator[Actor]:
         yield actor
     finally:
         _current_actor.reset(token)
+
+
+@contextmanager
+def explained(reason: str) -> Iterator[str]:
+    """History rows written inside the block carry `reason` (cut to the library's 100 characters)."""
+    token = _current_reason.set(reason[:100])
+    try:
+        yield reason
+    finally:
+        _current_reason.reset(token)
 
 
 def current_actor() -> Actor | None:
@@ -60,6 +71,9 @@ class ActorStamp(models.Model):
 
 @receiver(pre_create_historical_record)
 def stamp_organization(sender, history_instance, **kwargs) -> None:
+    reason = _current_reason.get()
+    if reason is not None:
+        history_instance.history_change_reason = reason
     actor = current_actor()
     if actor is not None and actor.organization is not None:
         history_instance.history_organization_id = actor.organization.pk

@@ -98,3 +98,24 @@ class PeriodState(models.TextChoices):
     REPORTED = "reported", _("Reported")
     VERIFIED = "verified", _("Verified")
     LOCKED = "locked", _("Locked")
+
+
+class ChangeTarget(models.TextChoices):
+    """What a change request changes: the money records four-eyes approval guards."""
+
+    COMMITMENT = "commitment", _("Funding commitment")
+    DISBURSEMENT = "disbursement", _("Disbursement")
+    AGREEMENT_BUDGET = "agreement_budget", _("Agreement budget")
+
+
+class ChangeOperation(models.TextChoices):
+    CREATE = "create", _("Create")
+    CHANGE = "change", _("Change")
+    DELETE = "delete", _("Delete")
+
+
+class ChangeState(models.TextChoices):
+    PENDING = "pending", _("Pending")
+    APPLIED = "applied", _("Approved and applied")
+    REJECTED = "rejected", _("Rejected")
+    FAILED = "failed", _("Failed at approval")

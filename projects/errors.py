@@ -15,6 +15,10 @@ class ErrorCode(StrEnum):
     CONFLICT = "conflict"
     PERMISSION_DENIED = "permission_denied"
     PERIOD_LOCKED = "period_locked"
+    APPROVAL_REQUIRED = "approval_required"
+    SELF_APPROVAL = "self_approval"
+    ALREADY_DECIDED = "already_decided"
+    CHANGE_FAILED = "change_failed"
 
 
 class DomainError(Exception):

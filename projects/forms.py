@@ -6,10 +6,12 @@ from datetime import datetime
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 
 from projects.choices import AgreementStatus
 from projects.errors import DomainError
 from projects.models import Agreement
+from projects.services.four_eyes import four_eyes_on
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -50,3 +52,33 @@ class TransitionForm(forms.Form):
         labels = dict(AgreementStatus.choices)
         self.fields["to_status"].choices = [(s, labels[s]) for s in agreement.allowed_transitions()]
         self.fields["expected_updated_at"].initial = agreement.updated_at.isoformat()
+
+
+class ChangeReason(forms.Form):
+    """Why a money change is needed: the second programme manager reads it before approving the change."""
+
+    reason = forms.CharField(
+        label=_("Reason for the change"),
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("A second programme manager approves money changes; say why this one is needed."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reason"].required = four_eyes_on()
+
+    def proposal(self) -> tuple[dict, str]:
+        """The submitted values without the reason, and the reason."""
+        values = dict(self.cleaned_data)
+        return values, values.pop("reason", "")
+
+
+class BudgetChangeReason(ChangeReason):
+    """Editing an agreement: only a new budget is a money change; the service asks for the reason then."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reason"].required = False
+        self.fields["reason"].help_text = _("Needed for a new budget: a second programme manager approves it.")

@@ -2,11 +2,15 @@
 
 from django.contrib import admin, messages
 from django.http import HttpResponseRedirect
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from simple_history.admin import SimpleHistoryAdmin
 
 from projects.actors import actor_of
 from projects.errors import DomainError, ErrorCode
-from projects.forms import show_refusal
+from projects.forms import ChangeReason, show_refusal
+from projects.services.four_eyes import four_eyes_on
 from projects.services.service import batch
 
 
@@ -127,3 +131,93 @@ class ReadOnlyInline(admin.TabularInline):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+class MoneyAdmin(RecordAdmin):
+    """Money records: with four-eyes control on, adding, changing and deleting propose a change request.
+
+    The add and change forms ask for the reason; a deletion (one, or the selected rows) states that it
+    was asked for here. Nothing is logged as done, and the page says the change waits for approval.
+    """
+
+    DELETION_REASON = gettext_lazy("Deletion asked for in the administration.")
+    reason_form = ChangeReason
+    proposes_deletions = True
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        if kwargs.get("fields"):  # the reason is the form's own field, not the model's
+            kwargs["fields"] = [name for name in kwargs["fields"] if name != "reason"]
+        form_class = super().get_form(request, obj, change, **kwargs)
+        if not four_eyes_on():
+            return form_class
+        return type(form_class.__name__, (self.reason_form, form_class), {})
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if four_eyes_on() and not any("reason" in options["fields"] for _name, options in fieldsets):
+            fieldsets = [*fieldsets, (gettext_lazy("Approval"), {"fields": ["reason"]})]
+        return fieldsets
+
+    def get_actions(self, request):
+        """Bulk deletion would report rows as deleted that only wait for approval: delete them one by one."""
+        actions = super().get_actions(request)
+        if four_eyes_on() and self.proposes_deletions:
+            actions.pop("delete_selected", None)
+        return actions
+
+    def save_model(self, request, obj, form, change):
+        submitted = self.save_through_service(actor_of(request), obj, form, change)
+        self.proposed(request, submitted)
+        if submitted.record is not None:
+            obj.pk = submitted.record.pk
+
+    def delete_model(self, request, obj):
+        self.proposed(request, self.delete_through_service(actor_of(request), obj))
+
+    @staticmethod
+    def proposed(request, submitted) -> None:
+        if submitted is not None and submitted.change_request is not None:
+            request.change_requests = [*getattr(request, "change_requests", []), submitted.change_request]
+
+    @staticmethod
+    def reason(form) -> str:
+        return form.cleaned_data.get("reason", "")
+
+    def log_addition(self, request, obj, message):
+        if obj.pk is not None:
+            super().log_addition(request, obj, message)
+
+    def log_change(self, request, obj, message):
+        if not getattr(request, "change_requests", None):
+            super().log_change(request, obj, message)
+
+    def log_deletions(self, request, queryset):
+        if not (four_eyes_on() and self.proposes_deletions):
+            super().log_deletions(request, queryset)
+
+    def waiting(self, request):
+        """After a proposal: say so, and show the approvals queue instead of a record that did not change."""
+        numbers = ", ".join(f"#{change_request.pk}" for change_request in request.change_requests)
+        self.message_user(request, _("Sent for approval as change request %(numbers)s.") % {"numbers": numbers})
+        return HttpResponseRedirect(reverse("approvals"))
+
+    def response_add(self, request, obj, post_url_continue=None):
+        if getattr(request, "change_requests", None):
+            return self.waiting(request)
+        return super().response_add(request, obj, post_url_continue)
+
+    def response_change(self, request, obj):
+        if getattr(request, "change_requests", None):
+            return self.waiting(request)
+        return super().response_change(request, obj)
+
+    def response_delete(self, request, obj_display, obj_id):
+        if getattr(request, "change_requests", None):
+            return self.waiting(request)
+        return super().response_delete(request, obj_display, obj_id)
+
+    def response_action(self, request, queryset):
+        response = super().response_action(request, queryset)
+        if getattr(request, "change_requests", None):
+            return self.waiting(request)
+        return response

@@ -35,6 +35,19 @@ def _test_settings(settings, tmp_path):
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+    # Tests of the money rules themselves write directly, as a single-manager deployment does;
+    # tests of four-eyes approval turn it on with the `four_eyes` fixture.
+    settings.FOUR_EYES_MONEY = False
+
+
+@pytest.fixture
+def four_eyes(settings):
+    settings.FOUR_EYES_MONEY = True
+
+
+@pytest.fixture
+def second_staff(db) -> Actor:
+    return Actor(user=StaffUserFactory(username="approver"))
 
 
 def pytest_sessionstart(session):

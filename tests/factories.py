@@ -8,6 +8,8 @@ from django.contrib.auth import get_user_model
 
 from projects.choices import (
     AgreementKind,
+    ChangeOperation,
+    ChangeTarget,
     CommitmentStatus,
     IndicatorKind,
     MilestoneStatus,
@@ -19,6 +21,7 @@ from projects.models import (
     Agreement,
     AgreementParty,
     Capability,
+    ChangeRequest,
     CountryEconomy,
     Disbursement,
     ExchangeRate,
@@ -120,6 +123,21 @@ class DisbursementFactory(factory.django.DjangoModelFactory):
     amount = Decimal("10000.00")
     disbursed_on = TODAY
     reference = factory.Sequence(lambda n: f"D-{n:05d}")
+
+
+class ChangeRequestFactory(factory.django.DjangoModelFactory):
+    """A pending proposal to raise an agreement's budget, by a programme manager."""
+
+    class Meta:
+        model = ChangeRequest
+
+    agreement = factory.SubFactory(AgreementFactory)
+    target = ChangeTarget.AGREEMENT_BUDGET
+    operation = ChangeOperation.CHANGE
+    before = {"budget": "1000.00"}
+    proposed = {"budget": "1500.00"}
+    reason = "A second production line"
+    author_user = factory.SubFactory(StaffUserFactory)
 
 
 class ExchangeRateFactory(factory.django.DjangoModelFactory):

@@ -4,8 +4,19 @@ from django.apps import apps
 from django.core.management import call_command
 
 from projects.alerts.models import Alert, AlertState
-from projects.choices import AgreementStatus, MilestoneStatus, OrganizationKind, PeriodState
-from projects.models import Agreement, CountryEconomy, Indicator, IndicatorPeriod, Milestone, Organization, Tranche
+from projects.choices import AgreementStatus, ChangeState, MilestoneStatus, OrganizationKind, PeriodState
+from projects.models import (
+    Agreement,
+    ChangeRequest,
+    CountryEconomy,
+    Disbursement,
+    FundingCommitment,
+    Indicator,
+    IndicatorPeriod,
+    Milestone,
+    Organization,
+    Tranche,
+)
 from projects.selectors import burden_sharing, portfolio_capacity, portfolio_funding
 from projects.selectors.donors import GdpStatus
 
@@ -81,3 +92,17 @@ def test_seed_demo_pays_a_commitment_in_tranches_linked_to_milestones(db):
         (Decimal("4000000.00"), "Serial production line certified", True),
         (Decimal("6000000.00"), "Long-range strike drones delivered", False),
     ]
+
+
+def test_seed_demo_money_was_approved_by_a_second_manager_and_two_changes_wait(db, settings):
+    settings.FOUR_EYES_MONEY = True
+    call_command("seed_demo", verbosity=0)
+
+    pending = ChangeRequest.objects.filter(state=ChangeState.PENDING)
+    assert sorted(pending.values_list("author_user__username", flat=True)) == ["manager", "manager2"]
+    applied = ChangeRequest.objects.filter(state=ChangeState.APPLIED)
+    assert applied.count() == FundingCommitment.objects.count() + Disbursement.objects.count()
+    assert set(applied.values_list("author_user__username", "decided_by__username")) == {("manager", "manager2")}
+    assert (
+        FundingCommitment.history.filter(history_user__username="manager2").count() == FundingCommitment.objects.count()
+    )

@@ -97,6 +97,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "projects.web.context.pending_approvals",
             ],
         },
     },
@@ -195,6 +196,10 @@ CELERY_TIMEZONE = TIME_ZONE
 if not CELERY_BROKER_URL.startswith("filesystem://"):
     # e.g. {"visibility_timeout": 3600} on Redis: how long an unacknowledged task waits before redelivery.
     CELERY_BROKER_TRANSPORT_OPTIONS = env.json("CELERY_BROKER_TRANSPORT_OPTIONS", default={})
+
+# Four-eyes money control: every change to commitments, disbursements and budgets waits for a second
+# programme manager's approval. Turn it off only where a deployment has a single programme manager.
+FOUR_EYES_MONEY = env.bool("FOUR_EYES_MONEY", default=True)
 
 # Reminders and digests (projects.notifications); reminder rules themselves are rows editable in the admin.
 NOTIFICATIONS_DUE_SOON_DAYS = env.int("NOTIFICATIONS_DUE_SOON_DAYS", default=14)

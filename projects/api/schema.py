@@ -9,12 +9,13 @@ from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.utils import OpenApiParameter
 from rest_framework import serializers
 
-from projects.api.fields import DATE, MAX_ID
+from projects.api.fields import DATE, MAX_ID, NOT_BLANK, ecma
 from projects.api.idempotency import KEY_PATTERN
 from projects.api.preconditions import IF_MATCH_PATTERN
 from projects.api.problems import PROBLEM_CONTENT_TYPE
-from projects.api.serializers import In
+from projects.api.serializers import REASON_IN_QUERY, ChangeReasonText, ChangeRequestOut, In
 from projects.filters import IdFilter
+from projects.services.four_eyes import four_eyes_on
 
 
 class BearerTokenScheme(OpenApiAuthenticationExtension):
@@ -68,6 +69,19 @@ ETAG = OpenApiParameter(
     response=["200", "201"],
     description="The version of the record; send it back in If-Match.",
 )
+
+
+def delete_reason() -> OpenApiParameter:
+    """Required while four-eyes approval is on: the schema describes the deployment it is served by."""
+    return OpenApiParameter(
+        "reason",
+        {"type": "string", "minLength": 1, "maxLength": REASON_IN_QUERY, "pattern": ecma(NOT_BLANK)},
+        OpenApiParameter.QUERY,
+        required=four_eyes_on(),
+        description="Why the money record goes; required while four-eyes approval is on (FOUR_EYES_MONEY).",
+    )
+
+
 # Query parameters exactly as the lists read them (django-filter's own schema is looser).
 NO_NULS = "^[^\\u0000]+$"
 FILTER_SCHEMAS = {
@@ -98,6 +112,8 @@ class ApiSchema(AutoSchema):
         schema = super()._map_basic_serializer(serializer, direction)
         if direction == "request" and isinstance(serializer, In):
             schema["additionalProperties"] = False  # unknown fields are refused, not ignored
+            if isinstance(serializer.fields.get("reason"), ChangeReasonText) and four_eyes_on():
+                schema["required"] = sorted({*schema.get("required", ()), "reason"})  # a partial PATCH's too
         return schema
 
     def _get_filter_parameters(self):
@@ -125,6 +141,8 @@ class ApiSchema(AutoSchema):
             parameters.append(IF_MATCH)
         if self.method == "POST":
             parameters.append(IDEMPOTENCY_KEY)
+        if self.method == "DELETE" and self.method in getattr(self.view, "four_eyes", ()):
+            parameters.append(delete_reason())
         creates = self.method == "POST" and getattr(self.view, "create_input", None) is not None
         if creates or (versioned and self.method != "DELETE"):
             parameters.append(ETAG)
@@ -134,6 +152,9 @@ class ApiSchema(AutoSchema):
         responses = super()._get_response_bodies(direction)
         if self.method == "POST" and getattr(self.view, "create_input", None) is not None and "200" in responses:
             responses["201"] = responses.pop("200")
+        if self.method in getattr(self.view, "four_eyes", ()):
+            # Held for a second programme manager's approval while FOUR_EYES_MONEY is on.
+            responses["202"] = self._get_response_for_code(ChangeRequestOut, "202", direction=direction)
         for code in PROBLEMS_BY_METHOD.get(self.method, ()):
             if code not in responses:
                 responses[code] = self._get_response_for_code(ProblemOut, code, [PROBLEM_CONTENT_TYPE], direction)

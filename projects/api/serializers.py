@@ -24,8 +24,9 @@ from projects.choices import (
     OrganizationKind,
     Rag,
 )
-from projects.models import AgreementParty, Capability, Organization
+from projects.models import AgreementParty, Capability, ChangeRequest, Organization
 from projects.selectors.breakdowns import GROUPINGS
+from projects.services.four_eyes import four_eyes_on
 from projects.webhooks.choices import EventType
 from projects.webhooks.models import Delivery, DeliveryAttempt, Endpoint
 
@@ -308,6 +309,43 @@ class AgreementIn(In):
     exchange_rate = NewCurrencyRate()
 
 
+REASON_IN_QUERY = 300  # characters: even percent-encoded, the URL stays within what the front server reads
+
+
+class ChangeReasonText(f.Text):
+    """Why money changes: required exactly while four-eyes approval is on (FOUR_EYES_MONEY)."""
+
+    @property
+    def required(self) -> bool:
+        return four_eyes_on()
+
+    @required.setter
+    def required(self, value) -> None:
+        """Fixed by the setting, whatever the field was declared with."""
+
+
+def change_reason(*, max_length: int = 5000) -> ChangeReasonText:
+    return ChangeReasonText(
+        max_length=max_length,
+        validators=[RegexValidator(f.NOT_BLANK, "Say why this change is needed.")],
+        help_text="Why the money changes: required while four-eyes approval is on (FOUR_EYES_MONEY).",
+    )
+
+
+def figure_source() -> f.Text:
+    return f.text(
+        max_length=500, required=False, blank=True, help_text="The document reference or URL the figure comes from."
+    )
+
+
+class AgreementUpdateIn(AgreementIn):
+    reason = f.text(
+        max_length=5000,
+        required=False,
+        help_text="Why the budget changes: required with a new `budget` while four-eyes approval is on.",
+    )
+
+
 class TransitionIn(In):
     to_status = serializers.ChoiceField(AgreementStatus.choices)
     reason = f.text(max_length=5000)
@@ -330,6 +368,8 @@ class CommitmentIn(In):
     )
     reference = f.text(max_length=80, required=False, blank=True)
     exchange_rate = NewCurrencyRate()
+    source = figure_source()
+    reason = change_reason()
 
 
 class CommitmentUpdateIn(In):
@@ -337,6 +377,8 @@ class CommitmentUpdateIn(In):
     pledged_on = f.Day(required=False)
     reference = f.text(max_length=80, required=False, blank=True)
     status = serializers.ChoiceField(CommitmentStatus.choices, required=False)
+    source = figure_source()
+    reason = change_reason()
 
 
 class DisbursementIn(In):
@@ -347,6 +389,49 @@ class DisbursementIn(In):
     tranche = f.record_id(
         required=False, help_text="The released tranche paid from, for a commitment paid in tranches."
     )
+    source = figure_source()
+    reason = change_reason()
+
+
+class ChangeReasonQuery(In):
+    reason = change_reason(max_length=REASON_IN_QUERY)
+
+
+class RejectionIn(In):
+    reason = f.text(max_length=5000, help_text="Why the change is rejected.")
+
+
+class ChangeRequestOut(serializers.ModelSerializer):
+    before = serializers.DictField(read_only=True, help_text="The changed record's values when it was proposed.")
+    proposed = serializers.DictField(read_only=True, help_text="The values it sets; money as decimal strings.")
+    author_user = serializers.SlugRelatedField(
+        slug_field="username", read_only=True, allow_null=True, help_text="The programme manager who proposed it."
+    )
+    author_organization = representations.OrganizationRef(
+        read_only=True, allow_null=True, help_text="The partner organisation that proposed it."
+    )
+    decided_by = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
+
+    class Meta:
+        model = ChangeRequest
+        fields = [
+            "id",
+            "agreement",
+            "target",
+            "operation",
+            "commitment",
+            "disbursement",
+            "before",
+            "proposed",
+            "reason",
+            "author_user",
+            "author_organization",
+            "created_at",
+            "state",
+            "decided_by",
+            "decided_at",
+            "decision_note",
+        ]
 
 
 class MilestoneUpdateIn(In):

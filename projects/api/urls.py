@@ -7,6 +7,7 @@ from projects.api.problems import unknown_route
 from projects.api.views import (
     agreements,
     capacity,
+    change_requests,
     donors,
     funding,
     iati,
@@ -45,6 +46,18 @@ urlpatterns = [
     path("commitments/<int:pk>/", funding.CommitmentDetail.as_view(), name="api-commitment"),
     path("disbursements/", funding.DisbursementList.as_view(), name="api-disbursements"),
     path("disbursements/<int:pk>/", funding.DisbursementDetail.as_view(), name="api-disbursement"),
+    path("change-requests/", change_requests.ChangeRequestList.as_view(), name="api-change-requests"),
+    path("change-requests/<int:pk>/", change_requests.ChangeRequestDetail.as_view(), name="api-change-request"),
+    path(
+        "change-requests/<int:pk>/approve/",
+        change_requests.ChangeRequestApprove.as_view(),
+        name="api-change-request-approve",
+    ),
+    path(
+        "change-requests/<int:pk>/reject/",
+        change_requests.ChangeRequestReject.as_view(),
+        name="api-change-request-reject",
+    ),
     path("milestones/", milestones.MilestoneList.as_view(), name="api-milestones"),
     path("milestones/<int:pk>/", milestones.MilestoneDetail.as_view(), name="api-milestone"),
     path("indicators/", indicators.IndicatorList.as_view(), name="api-indicators"),

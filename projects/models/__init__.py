@@ -1,6 +1,7 @@
 """The domain models, one module per area."""
 
 from projects.models.agreements import Agreement, AgreementParty, StatusChange
+from projects.models.change_requests import ChangeRequest
 from projects.models.economies import CountryEconomy
 from projects.models.funding import Disbursement, ExchangeRate, FundingCommitment
 from projects.models.indicators import Indicator, IndicatorPeriod
@@ -14,6 +15,7 @@ __all__ = [
     "AgreementParty",
     "Capability",
     "CountryEconomy",
+    "ChangeRequest",
     "Disbursement",
     "ExchangeRate",
     "FundingCommitment",

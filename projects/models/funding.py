@@ -17,9 +17,10 @@ from projects.models.base import (
     currency_field,
     money_field,
 )
+from projects.models.provenance import Provenance
 
 
-class FundingCommitment(Timestamped):
+class FundingCommitment(Provenance, Timestamped):
     """Money a funder puts toward an agreement: a pledge (a promise) or a commitment (firm)."""
 
     agreement = models.ForeignKey("projects.Agreement", on_delete=models.CASCADE, related_name="commitments")
@@ -37,6 +38,7 @@ class FundingCommitment(Timestamped):
         ordering = ["agreement", "pledged_on", "pk"]
         indexes = [models.Index(fields=["agreement", "status"], name="commitment_agreement_idx")]
         constraints = [
+            *Provenance.Meta.constraints,
             FieldCheckConstraint(
                 condition=Q(amount__gt=0),
                 name="commitment_amount_positive",
@@ -76,7 +78,7 @@ class DisbursementQuerySet(PartyScopedQuerySet):
     agreement_lookup = "commitment__agreement"
 
 
-class Disbursement(Timestamped):
+class Disbursement(Provenance, Timestamped):
     """Money actually paid against a committed commitment, in the commitment's currency."""
 
     commitment = models.ForeignKey(FundingCommitment, on_delete=models.PROTECT, related_name="disbursements")
@@ -98,6 +100,7 @@ class Disbursement(Timestamped):
     class Meta:
         ordering = ["commitment", "disbursed_on", "pk"]
         constraints = [
+            *Provenance.Meta.constraints,
             FieldCheckConstraint(
                 condition=Q(amount__gt=0),
                 name="disbursement_amount_positive",

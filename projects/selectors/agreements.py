@@ -15,6 +15,7 @@ from projects.choices import AgreementStatus, Rag
 from projects.models import (
     Agreement,
     AgreementParty,
+    Disbursement,
     FundingCommitment,
     Indicator,
     IndicatorPeriod,
@@ -91,6 +92,9 @@ def rag_distribution(agreements: Scope) -> list[RagCount]:
     return [RagCount(value, label, counts.get(value, 0)) for value, label in [*Rag.choices, (NO_REPORT, "No report")]]
 
 
+REPORTED = ("reported_by_user", "reported_by_organization", "verified_by")  # a figure's provenance
+
+
 def agreement_page_queryset() -> QuerySet[Agreement]:
     """One agreement with everything its page lists, prefetched (a fixed number of queries)."""
     return Agreement.objects.select_related("programme_manager").prefetch_related(
@@ -98,7 +102,9 @@ def agreement_page_queryset() -> QuerySet[Agreement]:
         Prefetch("parties", queryset=AgreementParty.objects.select_related("organization")),
         Prefetch(
             "commitments",
-            queryset=FundingCommitment.objects.select_related("funder").prefetch_related("disbursements", "tranches"),
+            queryset=FundingCommitment.objects.select_related(*REPORTED, "funder").prefetch_related(
+                Prefetch("disbursements", queryset=Disbursement.objects.select_related(*REPORTED)), "tranches"
+            ),
         ),
         Prefetch(
             "milestones",

@@ -84,12 +84,13 @@ class PortfolioFunding:
     by_funder_year: dict[tuple[int, int], FundingSummary] | None = None
 
 
-def grouped_sums(agreements: Scope, keys: dict[str, str]) -> QuerySet:
+def grouped_sums(agreements: Scope, keys: dict[str, str], *, verified_only: bool = False) -> QuerySet:
     """One query: the money and budgets of `agreements` summed per key, currency and kind of money (`money`):
     also the released tranches and what was paid from tranches, whose difference is released, not yet disbursed.
 
     A budget belongs to no funder: where a key is not the agreement's own, budgets are summed under no key
-    (NULL). Rows without a key of their own (an agreement with no capability) are not read.
+    (NULL). Rows without a key of their own (an agreement with no capability) are not read. With
+    `verified_only`, commitments and disbursements count only once a programme manager has verified them.
     """
     scope = in_scope(agreements)
 
@@ -106,10 +107,13 @@ def grouped_sums(agreements: Scope, keys: dict[str, str]) -> QuerySet:
         )
 
     commitments = FundingCommitment.objects.exclude(status=CommitmentStatus.CANCELLED)
+    disbursements = Disbursement.objects.all()
+    if verified_only:
+        commitments, disbursements = (rows.filter(verified_at__isnull=False) for rows in (commitments, disbursements))
     released = Tranche.objects.filter(released_at__isnull=False).exclude(commitment__status=CommitmentStatus.CANCELLED)
     return summed(commitments, _from_commitment, "currency", F("status"), "amount").union(
         summed(
-            Disbursement.objects.all(),
+            disbursements,
             _from_disbursement,
             "commitment__currency",
             Value("disbursed"),
@@ -171,6 +175,7 @@ def portfolio_funding(
     as_of: date | None = None,
     by: Collection[str] = DEFAULT_BREAKDOWNS,
     leave_out_unconvertible: bool = False,
+    verified_only: bool = False,
 ) -> PortfolioFunding:
     """The funding of many agreements in the base currency: the rates, then one query per breakdown in `by`.
 
@@ -179,19 +184,20 @@ def portfolio_funding(
     with the number of agreements unless the agreement breakdown is asked for.
     A currency without a rate raises `MISSING_RATE`; with `leave_out_unconvertible` the agreements it
     touches are left out of every figure instead and listed in `unvalued`, so one bad row does not
-    blank the portfolio.
+    blank the portfolio. `verified_only` counts only verified commitments and disbursements (budgets always).
     """
     scope = in_scope(agreements)
     rates = Rates(as_of or timezone.localdate())
     source = _total_source(by)
-    rows = {name: list(grouped_sums(scope, KEYS[name])) for name in {*by, source}}
+    rows = {name: list(grouped_sums(scope, KEYS[name], verified_only=verified_only)) for name in {*by, source}}
     missing = sorted({row["currency_code"] for part in rows.values() for row in part} - rates.currencies())
     if missing:
         if not leave_out_unconvertible:
             rates.rate(missing[0])  # raises the missing rate's error
         unvalued = unconvertible(scope, missing)
         valued = scope & ~Q(pk__in=[u.agreement_id for u in unvalued])
-        return replace(portfolio_funding(valued, as_of=rates.as_of, by=by), unvalued=unvalued)
+        again = portfolio_funding(valued, as_of=rates.as_of, by=by, verified_only=verified_only)
+        return replace(again, unvalued=unvalued)
     figures = {name: converted(part, rates, KEYS[name]) for name, part in rows.items()}
     funders, months = figures.get("funder"), figures.get("month")
     return PortfolioFunding(

@@ -10,6 +10,7 @@ from projects.choices import AGREEMENT_TRANSITIONS, AgreementStatus, PartyRole
 from projects.errors import DomainError, ErrorCode
 from projects.models import Agreement, AgreementParty, Capability, Organization, StatusChange
 from projects.services.currencies import require_rate
+from projects.services.four_eyes import require_approval
 from projects.services.service import (
     apply_changes,
     check_unchanged,
@@ -79,6 +80,8 @@ def update_agreement(
     require_staff(actor, "edit agreements")
     agreement = Agreement.objects.select_for_update().get(pk=agreement_id)
     check_unchanged(agreement, expected_updated_at)
+    if "budget" in changes and changes["budget"] != agreement.budget:
+        require_approval(actor)
     changed = apply_changes(agreement, changes, EDITABLE_FIELDS)
     if changed:
         save_validated(agreement, update_fields=changed)

@@ -4,6 +4,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from django.db.models import Sum
+from django.utils import timezone
 
 from projects.actors import Actor
 from projects.choices import COMMITMENT_TRANSITIONS, CommitmentStatus, PartyRole
@@ -18,6 +19,7 @@ from projects.models import (
 )
 from projects.services.agreements import touch_agreement
 from projects.services.currencies import record_rate, require_rate
+from projects.services.four_eyes import require_approval
 from projects.services.service import (
     apply_changes,
     check_unchanged,
@@ -29,6 +31,8 @@ from projects.services.service import (
 from projects.services.tranches import check_tranches_fit, tranche_to_pay
 from projects.webhooks.choices import EventType
 from projects.webhooks.events import emit
+
+COMMITMENT_EDITABLE = frozenset({"amount", "pledged_on", "reference", "status", "source"})
 
 
 @service
@@ -43,12 +47,16 @@ def record_commitment(
     status: str = CommitmentStatus.PLEDGED,
     reference: str = "",
     exchange_rate: Decimal | None = None,
+    source: str = "",
+    reported_by: Actor | None = None,
 ) -> FundingCommitment:
     """Record a pledge or commitment; the funder becomes a party with the funder role if it is not one.
 
     Its currency needs a rate to the base currency; `exchange_rate` gives today's for a new currency.
+    `reported_by` is who reported the figure (the author of an approved change request), else `actor`.
     """
     require_staff(actor, "record funding commitments")
+    require_approval(actor)
     if status == CommitmentStatus.CANCELLED:
         raise DomainError(ErrorCode.INVALID, "A new commitment cannot start cancelled.", field="status")
     agreement = Agreement.objects.get(pk=agreement_id)
@@ -61,6 +69,7 @@ def record_commitment(
         status=status,
         pledged_on=pledged_on,
         reference=reference,
+        **provenance(source, reported_by or actor),
     )
     save_validated(commitment)
     require_rate(commitment.currency, exchange_rate, entering="commitment")
@@ -69,6 +78,11 @@ def record_commitment(
         touch_agreement(agreement.pk)
     emit(EventType.COMMITMENT_CREATED, commitment.pk)
     return commitment
+
+
+def provenance(source: str, reporter: Actor) -> dict:
+    """Where a new figure comes from and who reported it; it starts unverified."""
+    return {"source": source, "reported_by_user": reporter.user, "reported_by_organization": reporter.organization}
 
 
 def disbursed_total(commitment: FundingCommitment) -> Decimal:
@@ -86,6 +100,7 @@ def update_commitment(
 ) -> FundingCommitment:
     """Change a commitment's terms or status; money already disbursed is never left uncovered."""
     require_staff(actor, "change funding commitments")
+    require_approval(actor)
     commitment = FundingCommitment.objects.select_for_update().get(pk=commitment_id)
     check_unchanged(commitment, expected_updated_at)
     if status is not None and status != commitment.status:
@@ -102,7 +117,7 @@ def update_commitment(
                 field="status",
             )
         changes["status"] = status
-    changed = apply_changes(commitment, changes, frozenset({"amount", "pledged_on", "reference", "status"}))
+    changed = apply_changes(commitment, changes, COMMITMENT_EDITABLE)
     if "amount" in changed and commitment.amount < disbursed_total(commitment):
         raise DomainError(
             ErrorCode.OVER_DISBURSED, "The amount cannot fall below what has been disbursed.", field="amount"
@@ -124,12 +139,15 @@ def record_disbursement(
     disbursed_on: date,
     reference: str,
     tranche_id: int | None = None,
+    source: str = "",
+    reported_by: Actor | None = None,
 ) -> Disbursement:
     """Record money paid against a firm commitment, never beyond it, even under concurrent writers.
 
     A partner may record disbursements only against its own commitments. A commitment paid in tranches
     is paid from a released tranche, never beyond that tranche either.
     """
+    require_approval(actor)
     # Lock the commitment: two payments at once could both pass the ceiling check.
     commitment = FundingCommitment.objects.select_for_update().get(pk=commitment_id)
     if not actor.is_staff and (actor.organization is None or actor.organization.pk != commitment.funder_id):
@@ -145,7 +163,12 @@ def record_disbursement(
         )
     tranche = tranche_to_pay(commitment, tranche_id, amount)
     disbursement = Disbursement(
-        commitment=commitment, tranche=tranche, amount=amount, disbursed_on=disbursed_on, reference=reference
+        commitment=commitment,
+        tranche=tranche,
+        amount=amount,
+        disbursed_on=disbursed_on,
+        reference=reference,
+        **provenance(source, reported_by or actor),
     )
     save_validated(disbursement)
     emit(EventType.DISBURSEMENT_CREATED, disbursement.pk)
@@ -184,6 +207,7 @@ def update_exchange_rate(
 def delete_commitment(*, actor: Actor, commitment_id: int, expected_updated_at: datetime | None = None) -> None:
     """Only a commitment nothing was disbursed against can go; otherwise cancel it."""
     require_staff(actor, "delete funding commitments")
+    require_approval(actor)
     delete_checked(FundingCommitment, commitment_id, expected_updated_at)
 
 
@@ -191,6 +215,7 @@ def delete_commitment(*, actor: Actor, commitment_id: int, expected_updated_at: 
 def delete_disbursement(*, actor: Actor, disbursement_id: int, expected_updated_at: datetime | None = None) -> None:
     """Correct a mistaken payment record (programme managers only)."""
     require_staff(actor, "delete disbursements")
+    require_approval(actor)
     delete_checked(Disbursement, disbursement_id, expected_updated_at)
 
 
@@ -199,3 +224,25 @@ def delete_exchange_rate(*, actor: Actor, exchange_rate_id: int) -> None:
     """Remove a mistaken rate; figures on its days then use the rate before it, or report none."""
     require_staff(actor, "delete exchange rates")
     delete_checked(ExchangeRate, exchange_rate_id, None)
+
+
+def _verify(actor: Actor, model: type[FundingCommitment] | type[Disbursement], pk: int):
+    require_staff(actor, "verify figures")
+    record = model.objects.select_for_update().get(pk=pk)
+    if record.is_verified:
+        raise DomainError(ErrorCode.CONFLICT, "This figure is already verified.")
+    record.verified_by, record.verified_at = actor.user, timezone.now()
+    save_validated(record, update_fields=["verified_by", "verified_at"])
+    return record
+
+
+@service
+def verify_commitment(*, actor: Actor, commitment_id: int) -> FundingCommitment:
+    """A programme manager confirms the commitment against its source; it then counts as verified."""
+    return _verify(actor, FundingCommitment, commitment_id)
+
+
+@service
+def verify_disbursement(*, actor: Actor, disbursement_id: int) -> Disbursement:
+    """A programme manager confirms the payment against its source; it then counts as verified."""
+    return _verify(actor, Disbursement, disbursement_id)

@@ -54,6 +54,16 @@ def batch() -> Iterator[None]:
             _in_batch.reset(token)
 
 
+@contextmanager
+def nested() -> Iterator[None]:
+    """Services called inside run in savepoints of the service already running (approving a change)."""
+    token = _in_batch.set(True)
+    try:
+        yield
+    finally:
+        _in_batch.reset(token)
+
+
 def require_staff(actor: Actor, doing: str) -> None:
     if not actor.is_staff:
         raise DomainError(ErrorCode.PERMISSION_DENIED, f"Only programme managers can {doing}.")

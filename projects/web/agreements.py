@@ -14,6 +14,7 @@ from projects.forms import TransitionForm
 from projects.selectors import agreement_page_queryset, agreement_rows, funding_summary, portfolio_funding
 from projects.selectors.funding import with_sort_keys
 from projects.web.access import can_edit
+from projects.web.approvals import change_requests_page, with_diffs
 from projects.web.filters import AgreementFilter
 from projects.web.timeline import milestone_timeline
 
@@ -89,12 +90,16 @@ class AgreementDetailView(LoginRequiredMixin, DetailView):
             "timeline": milestone_timeline(agreement, list(agreement.milestones.all()), today),
             **shown_changes(agreement_changes(agreement), everything=self.request.GET.get("history") == "all"),
             "can_edit": can_edit(self.request.user),
+            "change_requests": with_diffs(
+                change_requests_page().filter(agreement=agreement).order_by("-created_at", "-pk")[:AGREEMENT_REQUESTS]
+            ),
             "transition_form": TransitionForm(agreement=agreement) if agreement.allowed_transitions() else None,
         }
         return context
 
 
 HISTORY_SHOWN = 30
+AGREEMENT_REQUESTS = 20  # the latest change requests shown on an agreement's page
 
 
 def shown_changes(changes: list, *, everything: bool) -> dict:

@@ -98,10 +98,17 @@ class DashboardView(LoginRequiredMixin, TemplateView):
         as_of_form, as_of = valuation_day(self.request)
         today = timezone.localdate()
         # An agreement in a currency without a rate is left out and named, not the whole portfolio.
+        # All reported figures, or (`?figures=verified`) only those a programme manager has verified.
+        verified_only = self.request.GET.get("figures") == "verified"
         funding = portfolio_funding(
-            IN_PORTFOLIO, as_of=as_of, by=("capability", "funder", "month"), leave_out_unconvertible=True
+            IN_PORTFOLIO,
+            as_of=as_of,
+            by=("capability", "funder", "month"),
+            leave_out_unconvertible=True,
+            verified_only=verified_only,
         )
         context |= {
+            "verified_only": verified_only,
             "funding": funding,
             "total": funding.total.rounded(),
             "capability_rows": gap_rows(funding.by_capability),

@@ -10,24 +10,26 @@ from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.functional import cached_property
+from django.utils.translation import gettext as _
 from django.views.generic import FormView
 
 from projects.actors import actor_of
+from projects.choices import ChangeOperation, ChangeTarget
 from projects.errors import DomainError
 from projects.forms import TransitionForm, show_refusal
 from projects.models import Agreement, AgreementParty, FundingCommitment, Milestone
-from projects.services.agreements import (
-    add_party,
-    create_agreement,
-    remove_party,
-    transition_agreement,
-    update_agreement,
-)
-from projects.services.funding import record_commitment, record_disbursement, update_commitment
+from projects.services.agreements import add_party, create_agreement, remove_party, transition_agreement
+from projects.services.change_requests import change_agreement, submit_money_change
 from projects.services.milestones import complete_milestone, create_milestone, update_milestone
 from projects.services.reports import post_status_report
 from projects.web import forms
 from projects.web.access import ManagerRequiredMixin
+
+
+def sent_for_approval(change_request) -> str:
+    return _("Change request #%(pk)s sent: it takes effect when a second programme manager approves it.") % {
+        "pk": change_request.pk
+    }
 
 
 class ServiceFormView(ManagerRequiredMixin, FormView):
@@ -90,7 +92,7 @@ class AgreementCreateView(ServiceFormView):
 
 
 class AgreementEditView(ServiceFormView):
-    form_class = forms.AgreementForm
+    form_class = forms.AgreementEditForm
     submit_label = "Save changes"
 
     @property
@@ -103,13 +105,18 @@ class AgreementEditView(ServiceFormView):
     def perform(self, form, actor):
         data = form.changes()
         data["capabilities"] = list(data["capabilities"])
-        update_agreement(
+        submitted = change_agreement(
             actor=actor,
             agreement_id=self.record.pk,
             expected_updated_at=form.cleaned_data["expected_updated_at"],
+            reason=form.cleaned_data["reason"],
             **data,
         )
-        return "Agreement saved."
+        if submitted.change_request:
+            return _("Agreement saved; the new budget waits for approval (change request #%(pk)s).") % {
+                "pk": submitted.change_request.pk
+            }
+        return _("Agreement saved.")
 
 
 class TransitionView(ServiceFormView):
@@ -170,9 +177,19 @@ class CommitmentCreateView(ServiceFormView):
         return {"currency": self.record.currency}
 
     def perform(self, form, actor):
-        data = dict(form.cleaned_data)
+        data, reason = form.proposal()
         data["funder_id"] = data.pop("funder").pk
-        commitment = record_commitment(actor=actor, agreement_id=self.record.pk, **data)
+        submitted = submit_money_change(
+            actor=actor,
+            target=ChangeTarget.COMMITMENT,
+            operation=ChangeOperation.CREATE,
+            agreement_id=self.record.pk,
+            reason=reason,
+            changes=data,
+        )
+        if submitted.change_request:
+            return sent_for_approval(submitted.change_request)
+        commitment = submitted.record
         return f"{commitment.get_status_display()} {commitment.amount:,} {commitment.currency} recorded."
 
 
@@ -191,12 +208,17 @@ class CommitmentEditView(ServiceFormView):
         return {**super().get_form_kwargs(), "instance": self.record}
 
     def perform(self, form, actor):
-        update_commitment(
+        submitted = submit_money_change(
             actor=actor,
-            commitment_id=self.record.pk,
+            target=ChangeTarget.COMMITMENT,
+            operation=ChangeOperation.CHANGE,
+            record_id=self.record.pk,
             expected_updated_at=form.cleaned_data["expected_updated_at"],
-            **form.changes(),
+            reason=form.cleaned_data["reason"],
+            changes=form.changes(),
         )
+        if submitted.change_request:
+            return sent_for_approval(submitted.change_request)
         return "Commitment saved."
 
 
@@ -209,9 +231,18 @@ class DisbursementCreateView(ServiceFormView):
         return {**super().get_form_kwargs(), "agreement": self.record}
 
     def perform(self, form, actor):
-        data = dict(form.cleaned_data)
+        data, reason = form.proposal()
         commitment = data.pop("commitment")
-        disbursement = record_disbursement(actor=actor, commitment_id=commitment.pk, **data)
+        submitted = submit_money_change(
+            actor=actor,
+            target=ChangeTarget.DISBURSEMENT,
+            operation=ChangeOperation.CREATE,
+            reason=reason,
+            changes={"commitment_id": commitment.pk, **data},
+        )
+        if submitted.change_request:
+            return sent_for_approval(submitted.change_request)
+        disbursement = submitted.record
         return f"Disbursement {disbursement.reference} of {disbursement.amount:,} {commitment.currency} recorded."
 
 

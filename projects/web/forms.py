@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from projects.choices import CommitmentStatus
-from projects.forms import DATE, VersionField
+from projects.forms import DATE, BudgetChangeReason, ChangeReason, VersionField
 from projects.models import (
     Agreement,
     AgreementParty,
@@ -73,6 +73,9 @@ class NewCurrencyRate(forms.Form):
         self.order_fields(names)
 
 
+NOT_CHANGES = ("expected_updated_at", "reason")
+
+
 class VersionedForm(ParsingForm):
     """A form editing an existing record, carrying the version it was shown at."""
 
@@ -84,7 +87,9 @@ class VersionedForm(ParsingForm):
             self.fields["expected_updated_at"].initial = instance.updated_at.isoformat()
 
     def changes(self) -> dict:
-        return {name: value for name, value in self.cleaned_data.items() if name != "expected_updated_at"}
+        return {
+            name: value for name, value in self.cleaned_data.items() if name not in ("expected_updated_at", "reason")
+        }
 
 
 class AgreementForm(NewCurrencyRate, VersionedForm):
@@ -125,14 +130,18 @@ class PartyForm(ParsingForm):
         fields = ["organization", "role"]
 
 
-class CommitmentForm(NewCurrencyRate, ParsingForm):
+class AgreementEditForm(BudgetChangeReason, AgreementForm):
+    """An agreement's terms, and the reason for a new budget."""
+
+
+class CommitmentForm(ChangeReason, NewCurrencyRate, ParsingForm):
     status = forms.ChoiceField(
         choices=[(s.value, s.label) for s in (CommitmentStatus.PLEDGED, CommitmentStatus.COMMITTED)]
     )
 
     class Meta:
         model = FundingCommitment
-        fields = ["funder", "amount", "currency", "status", "pledged_on", "reference"]
+        fields = ["funder", "amount", "currency", "status", "pledged_on", "reference", "source"]
         widgets = {"pledged_on": DATE}
         labels = {"pledged_on": "Pledged on"}
 
@@ -140,17 +149,17 @@ class CommitmentForm(NewCurrencyRate, ParsingForm):
         return self.cleaned_data["currency"].strip().upper()
 
 
-class CommitmentEditForm(VersionedForm):
+class CommitmentEditForm(ChangeReason, VersionedForm):
     class Meta:
         model = FundingCommitment
-        fields = ["amount", "status", "pledged_on", "reference"]
+        fields = ["amount", "status", "pledged_on", "reference", "source"]
         widgets = {"pledged_on": DATE}
 
 
-class DisbursementForm(ParsingForm):
+class DisbursementForm(ChangeReason, ParsingForm):
     class Meta:
         model = Disbursement
-        fields = ["commitment", "amount", "disbursed_on", "reference"]
+        fields = ["commitment", "amount", "disbursed_on", "reference", "source"]
         widgets = {"disbursed_on": DATE}
         help_texts = {"reference": "Payment reference, unique for the commitment."}
 

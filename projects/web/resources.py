@@ -11,10 +11,12 @@ from collections.abc import Callable
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext_lazy
 from import_export import fields, resources, widgets
 from import_export.instance_loaders import CachedInstanceLoader
 
 from projects.actors import Actor
+from projects.choices import ChangeOperation, ChangeTarget
 from projects.errors import DomainError
 from projects.models import (
     Agreement,
@@ -25,11 +27,14 @@ from projects.models import (
     Milestone,
     Organization,
 )
-from projects.services.agreements import create_agreement, update_agreement
-from projects.services.funding import record_commitment
+from projects.services.agreements import create_agreement
+from projects.services.change_requests import Submitted, change_agreement, submit_money_change
 from projects.services.indicators import open_period, report_actual, update_period
 from projects.services.milestones import create_milestone, update_milestone
 from projects.web.cell_values import AmountWidget, CountWidget, DayWidget
+
+# Money rows (a commitment, a new budget) become change requests while four-eyes approval is on.
+IMPORT_REASON = gettext_lazy("Imported from a spreadsheet.")
 
 
 class LookupWidget(widgets.ForeignKeyWidget):
@@ -114,7 +119,9 @@ class ServiceResource(resources.ModelResource):
                 saved = self.save_row(instance, is_create, row)
         except DomainError as exc:
             raise ValidationError(exc.errors) from exc
-        instance.pk = saved.pk
+        record = saved.record if isinstance(saved, Submitted) else saved
+        if record is not None:  # else a money row waits for approval as a change request
+            instance.pk = record.pk
 
     def save_m2m(self, instance, row, **kwargs):
         """Many-to-many values went to the service with the row."""
@@ -165,7 +172,7 @@ class AgreementResource(ServiceResource):
             values["capabilities"] = self.fields["capabilities"].widget.clean(row["capabilities"])
         if is_create:
             return create_agreement(actor=self.actor, **values)
-        return update_agreement(actor=self.actor, agreement_id=instance.pk, **values)
+        return change_agreement(actor=self.actor, agreement_id=instance.pk, reason=str(IMPORT_REASON), **values)
 
 
 class MilestoneResource(ServiceResource):
@@ -211,15 +218,20 @@ class CommitmentResource(ServiceResource):
         skip_diff = True
 
     def save_row(self, instance, is_create, row):
-        return record_commitment(
+        return submit_money_change(
             actor=self.actor,
+            target=ChangeTarget.COMMITMENT,
+            operation=ChangeOperation.CREATE,
             agreement_id=instance.agreement_id,
-            funder_id=instance.funder_id,
-            amount=instance.amount,
-            currency=(instance.currency or "").upper(),
-            status=instance.status,
-            pledged_on=instance.pledged_on,
-            reference=instance.reference or "",
+            reason=str(IMPORT_REASON),
+            changes={
+                "funder_id": instance.funder_id,
+                "amount": instance.amount,
+                "currency": (instance.currency or "").upper(),
+                "status": instance.status,
+                "pledged_on": instance.pledged_on,
+                "reference": instance.reference or "",
+            },
         )
 
 

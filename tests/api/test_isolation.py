@@ -97,8 +97,14 @@ SHARED_REFERENCE_DATA = {"api-capability"}
 # document: tests/webhooks/test_api.py refuses another partner's endpoint with the same 404 on each of
 # these routes, and checks that a partner's export holds its own agreements only; likewise
 # tests/api/test_portfolio_funding.py checks that a partner's portfolio figures count its own agreements only.
+# Change requests exist only while four-eyes approval is on: tests/api/test_change_requests.py refuses
+# another partner's with 404 on each route and shows a partner's list holding its own only.
 ISOLATED_IN_TESTS_OF_THEIR_OWN = {
     "api-portfolio-funding",
+    "api-change-requests",
+    "api-change-request",
+    "api-change-request-approve",
+    "api-change-request-reject",
     "api-webhooks",
     "api-webhook",
     "api-webhook-rotate-secret",

@@ -18,6 +18,7 @@ from tests.factories import (
     TODAY,
     AgreementFactory,
     CapabilityFactory,
+    ChangeRequestFactory,
     CommitmentFactory,
     DisbursementFactory,
     IndicatorFactory,
@@ -62,6 +63,23 @@ def period(*, reported: bool = False, verified: bool = False, **fields):
         values |= {"state": "verified", "verified_by": StaffUserFactory(), "verified_at": timezone.now()}
     values |= {name: value() if callable(value) else value for name, value in fields.items()}
     return IndicatorPeriodFactory(**values)
+
+
+def decided(state: str, by=None, **fields) -> dict:
+    return {"state": state, "decided_by": by or StaffUserFactory(), "decided_at": timezone.now(), **fields}
+
+
+def self_decided():
+    author = StaffUserFactory()
+    return ChangeRequestFactory(author_user=author, **decided("applied", by=author))
+
+
+def verified(**fields) -> dict:
+    return {"verified_by": StaffUserFactory(), "verified_at": timezone.now(), **fields}
+
+
+def reported_by_both() -> dict:
+    return {"reported_by_user": StaffUserFactory(), "reported_by_organization": OrganizationFactory()}
 
 
 def done(**fields) -> dict:
@@ -146,6 +164,29 @@ CHECKS = [
                  {"actual_quantity": 20},
                  "milestone_actual_needs_target", id="milestone-actual-needs-target"),
     pytest.param(StatusReportFactory, {"rag": "amber"}, {"rag": "purple"}, "report_rag_valid", id="report-rag-enum"),
+    pytest.param(ChangeRequestFactory, {"reason": "Board minute 4"}, {"reason": "  "},
+                 "change_request_has_reason", id="change-request-needs-reason"),
+    pytest.param(lambda bad=False: ChangeRequestFactory(author_user=None,
+                                                        author_organization=None if bad else OrganizationFactory()),
+                 {}, {"bad": True}, "change_request_one_author", id="change-request-needs-an-author"),
+    pytest.param(lambda **f: ChangeRequestFactory(**{**decided("applied"), **f}), {"state": "applied"},
+                 {"state": "maybe"}, "change_request_state_valid", id="change-request-state-enum"),
+    pytest.param(lambda **f: ChangeRequestFactory(**{**decided("applied"), **f}), {}, {"decided_at": None},
+                 "change_request_decision_complete", id="decided-request-names-when"),
+    pytest.param(lambda bad=False: ChangeRequestFactory(**(decided("pending") if bad else {})), {}, {"bad": True},
+                 "change_request_decision_complete", id="pending-request-is-undecided"),
+    pytest.param(lambda **f: ChangeRequestFactory(**{**decided("rejected"), **f}), {"decision_note": "Not agreed"},
+                 {"decision_note": ""}, "change_request_refusal_explained", id="rejection-says-why"),
+    pytest.param(lambda bad=False: self_decided() if bad else ChangeRequestFactory(**decided("applied")), {},
+                 {"bad": True}, "change_request_second_person", id="author-cannot-decide"),
+    pytest.param(lambda **f: CommitmentFactory(**verified(**f)), {}, {"verified_by": None},
+                 "projects_fundingcommitment_verified_by_and_at", id="commitment-verified-by-whom"),
+    pytest.param(lambda bad=False: CommitmentFactory(**(reported_by_both() if bad else {})), {}, {"bad": True},
+                 "projects_fundingcommitment_one_reporter", id="commitment-one-reporter"),
+    pytest.param(lambda **f: DisbursementFactory(**verified(**f)), {}, {"verified_at": None},
+                 "projects_disbursement_verified_by_and_at", id="disbursement-verified-when"),
+    pytest.param(lambda bad=False: DisbursementFactory(**(reported_by_both() if bad else {})), {}, {"bad": True},
+                 "projects_disbursement_one_reporter", id="disbursement-one-reporter"),
     pytest.param(StatusReportFactory, {"summary": "Line two running."}, {"summary": ""},
                  "report_has_summary", id="report-needs-summary"),
     pytest.param(IndicatorFactory, {"kind": "output"}, {"kind": "wish"}, "indicator_kind_valid", id="indicator-kind"),

@@ -12,6 +12,7 @@ from projects.choices import AgreementStatus
 from projects.models import Agreement, ExchangeRate, Milestone
 from projects.selectors import portfolio_funding
 from projects.services.agreements import create_agreement, transition_agreement
+from projects.services.funding import verify_commitment
 from projects.services.reports import post_status_report
 from projects.web.templatetags.figures import money, percent
 from tests.factories import AgreementFactory, CommitmentFactory, ExchangeRateFactory
@@ -125,3 +126,19 @@ def test_the_oldest_recent_change_still_shows_what_changed(db, staff):
     oldest = changes[-1]
     assert (oldest.subject, oldest.reason) == ("Agreement UA-GB-2026-001", "Talks opened")
     assert [(f.field, f.old, f.new) for f in oldest.fields] == [("status", "Draft", "Negotiating")]
+
+
+def test_dashboard_shows_all_figures_or_verified_ones_only_and_says_which(manager_client, staff):
+    ExchangeRateFactory(currency="EUR", rate=Decimal("1"))
+    agreement = AgreementFactory(budget=Decimal("1000.00"), currency="EUR")
+    checked = CommitmentFactory(agreement=agreement, amount=Decimal("300.00"), currency="EUR")
+    CommitmentFactory(agreement=agreement, amount=Decimal("200.00"), currency="EUR")
+    verify_commitment(actor=staff, commitment_id=checked.pk)
+
+    everything = manager_client.get(reverse("dashboard")).content.decode()
+    verified = manager_client.get(reverse("dashboard") + "?figures=verified").content.decode()
+
+    assert figure(everything, "committed") == "EUR 500"
+    assert "Showing all reported figures, verified or not." in everything
+    assert figure(verified, "committed") == "EUR 300" and figure(verified, "budget") == "EUR 1,000"
+    assert "Showing verified commitments and disbursements only (budgets in full)." in verified

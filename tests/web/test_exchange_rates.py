@@ -129,7 +129,9 @@ def test_a_manager_adds_and_corrects_rates_and_the_page_says_who_changed_what(ma
     ]
 
 
-RATES_PAGE_QUERIES = 9  # session and user, then rates, currencies in use, recorded rates and their history
+RATES_PAGE_QUERIES = (
+    10  # session, user and pending approvals, then rates, currencies in use, recorded rates and their history
+)
 
 
 @pytest.mark.parametrize("currencies", [1, 6])

@@ -143,10 +143,11 @@ def test_a_file_near_the_size_limit_survives_the_round_trip_of_its_confirmation(
     assert "larger than 1.5 MB" in too_big.content.decode()
 
 
-# 32 whatever the file (session, user, the job kept, claimed and finished, the batch, known references and
-# capabilities loaded once) and 36 per row, each in the service or its savepoints: checks, the agreement, its
-# capabilities and their history; the row that updates an agreement asks once more who listens to its webhook event.
-PREVIEW_QUERIES = {2: 105, 6: 249}
+# 35 whatever the file (session, user, the pending approvals the navigation counts, the job kept, claimed and
+# finished, the batch, known references and capabilities loaded once) and 36 per row, each in the service or its
+# savepoints: checks, the agreement, its capabilities and their history; the row that updates an agreement asks
+# once more who listens to its webhook event, and goes through the service that keeps a new budget for approval.
+PREVIEW_QUERIES = {2: 108, 6: 252}
 
 
 @pytest.mark.parametrize("rows", sorted(PREVIEW_QUERIES))

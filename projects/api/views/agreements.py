@@ -24,6 +24,7 @@ from projects.choices import AGREEMENT_TRANSITIONS, AgreementStatus
 from projects.models import Agreement, AgreementParty, Capability
 from projects.selectors import funding_summary
 from projects.services import agreements
+from projects.services.change_requests import change_agreement
 
 # The moves out of each status, in the lifecycle's order (what `Agreement.allowed_transitions` gives).
 MOVES = {
@@ -144,16 +145,17 @@ class AgreementList(ListView):
 class AgreementDetail(ChangeableView):
     """One agreement with its parties, capabilities and the status moves open to it."""
 
+    four_eyes = frozenset({"PATCH"})  # a new budget
     serializer_class = s.AgreementOut
-    change_input = s.AgreementIn
+    change_input = s.AgreementUpdateIn
 
     def fetch(self, actor, pk):
         return permissions.get_visible(agreements_of(actor), pk)
 
     def change(self, actor, agreement, expected, changes):
-        agreements.update_agreement(
+        return change_agreement(
             actor=actor, agreement_id=agreement.pk, expected_updated_at=expected, **with_references(changes)
-        )
+        ).change_request
 
     def remove(self, actor, agreement, expected):
         agreements.delete_agreement(actor=actor, agreement_id=agreement.pk, expected_updated_at=expected)

@@ -12,7 +12,8 @@ from collections.abc import Mapping
 
 from django.contrib.auth import get_user_model
 from django.http import Http404
-from rest_framework import generics, status
+from django.urls import reverse
+from rest_framework import generics, serializers, status
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
@@ -22,6 +23,8 @@ from projects.api.filtering import StrictFilterBackend
 from projects.api.idempotency import idempotent
 from projects.api.pagination import KeysetPages
 from projects.api.preconditions import precondition, with_etag
+from projects.api.serializers import ChangeReasonQuery, ChangeReasonText, ChangeRequestOut
+from projects.models import ChangeRequest
 
 
 def require_write(request) -> None:
@@ -68,6 +71,32 @@ def sent(serializer_class, instance, status_code=status.HTTP_200_OK) -> Response
     return with_etag(Response(serializer_class(instance).data, status=status_code), instance)
 
 
+def proposed(change_request: ChangeRequest) -> Response:
+    """A money write held for approval: 202 with the change request, which says where to follow it."""
+    location = reverse("api-change-request", args=[change_request.pk])
+    return Response(
+        ChangeRequestOut(change_request).data, status=status.HTTP_202_ACCEPTED, headers={"Location": location}
+    )
+
+
+def change_reason(request) -> str:
+    """The reason a DELETE of money gives, as the `reason` query parameter (a DELETE has no body)."""
+    return valid_query(ChangeReasonQuery, request).get("reason", "")
+
+
+def require_reason(serializer_class, changes: dict) -> None:
+    """A partial change of money still needs its reason while four-eyes approval is on (400 before any 412)."""
+    field = serializer_class().fields.get("reason")
+    if isinstance(field, ChangeReasonText) and field.required and "reason" not in changes:
+        raise serializers.ValidationError({"reason": ["This field is required."]})
+
+
+def valid_query(serializer_class, request) -> dict:
+    data = serializer_class(data=request.query_params.dict())
+    data.is_valid(raise_exception=True)
+    return dict(data.validated_data)
+
+
 class ListView(generics.ListAPIView):
     """A filtered list of what the actor may see, in pages of rows read column by column.
 
@@ -81,6 +110,7 @@ class ListView(generics.ListAPIView):
     filter_backends = [StrictFilterBackend]
     create_input = None
     partners_create = False
+    four_eyes: frozenset[str] = frozenset()
 
     def get_queryset(self):
         return self.visible(actor_of(self.request))
@@ -94,14 +124,21 @@ class ListView(generics.ListAPIView):
     def post(self, request):
         (require_write if self.partners_create else require_staff)(request)
         created = self.create(actor_of(request), valid(self.create_input, request))
+        if isinstance(created, ChangeRequest):
+            return proposed(created)
         return sent(self.serializer_class, created, status.HTTP_201_CREATED)
 
 
 class ObjectView(generics.GenericAPIView):
     """One record, sent with its ETag: `fetch(actor, pk)` looks it up in the actor's scope; DELETE
-    (programme managers only) goes through `remove(actor, instance, expected_updated_at)`."""
+    (programme managers only) goes through `remove(actor, instance, expected_updated_at)`.
+
+    A write of money may be held for approval: `create`, `change` or `remove` then return the
+    `ChangeRequest` and the answer is 202 with it (the methods a view lists in `four_eyes`).
+    """
 
     sends_etag = True
+    four_eyes: frozenset[str] = frozenset()  # methods that write money, held for approval (202)
 
     def get(self, request, pk):
         return sent(self.serializer_class, self.fetch(actor_of(request), pk))
@@ -110,8 +147,12 @@ class ObjectView(generics.GenericAPIView):
         actor = actor_of(request)
         instance = self.fetch(actor, pk)
         require_staff(request)
+        if "DELETE" in self.four_eyes:
+            change_reason(request)  # a malformed reason is refused before If-Match is compared
         with precondition(request, instance) as expected:
-            self.remove(actor, instance, expected)
+            removal = self.remove(actor, instance, expected)
+        if isinstance(removal, ChangeRequest):
+            return proposed(removal)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -130,6 +171,10 @@ class ChangeableView(ObjectView):
         else:
             require_staff(request)
         changes = valid(self.change_input, request, partial=True)
+        if "PATCH" in self.four_eyes:
+            require_reason(self.change_input, changes)
         with precondition(request, instance) as expected:
-            self.change(actor, instance, expected, changes)
+            change = self.change(actor, instance, expected, changes)
+        if isinstance(change, ChangeRequest):
+            return proposed(change)
         return sent(self.serializer_class, self.fetch(actor, pk))

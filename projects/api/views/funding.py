@@ -7,14 +7,16 @@ from django.utils import timezone
 from projects import filters, permissions
 from projects.api import serializers as s
 from projects.api.columns import TIMESTAMPS, day, money, organization_columns, organization_ref, timestamps
-from projects.api.views.base import ChangeableView, ListView, ObjectView
+from projects.api.views.base import ChangeableView, ListView, ObjectView, change_reason
+from projects.choices import ChangeOperation, ChangeTarget
 from projects.models import Disbursement, FundingCommitment
-from projects.services import funding
+from projects.services.change_requests import submit_money_change
 
 
 class CommitmentList(ListView):
     """Pledges and firm commitments of funders, per agreement (programme managers record them)."""
 
+    four_eyes = frozenset({"POST"})
     serializer_class = s.CommitmentOut
     filterset_class = filters.CommitmentFilter
     create_input = s.CommitmentIn
@@ -54,12 +56,20 @@ class CommitmentList(ListView):
     def create(self, actor, data):
         agreement = permissions.access_agreement(actor, data.pop("agreement"))
         funder = permissions.access_organization(actor, data.pop("funder"))
-        return funding.record_commitment(actor=actor, agreement_id=agreement.pk, funder_id=funder.pk, **data)
+        return submit_money_change(
+            actor=actor,
+            target=ChangeTarget.COMMITMENT,
+            operation=ChangeOperation.CREATE,
+            agreement_id=agreement.pk,
+            reason=data.pop("reason", ""),
+            changes={"funder_id": funder.pk, **data},
+        ).result
 
 
 class CommitmentDetail(ChangeableView):
     """One commitment; programme managers change its amount, date, reference or status."""
 
+    four_eyes = frozenset({"PATCH", "DELETE"})
     serializer_class = s.CommitmentOut
     change_input = s.CommitmentUpdateIn
 
@@ -67,15 +77,31 @@ class CommitmentDetail(ChangeableView):
         return permissions.access_commitment(actor, pk)
 
     def change(self, actor, commitment, expected, changes):
-        funding.update_commitment(actor=actor, commitment_id=commitment.pk, expected_updated_at=expected, **changes)
+        return submit_money_change(
+            actor=actor,
+            target=ChangeTarget.COMMITMENT,
+            operation=ChangeOperation.CHANGE,
+            record_id=commitment.pk,
+            expected_updated_at=expected,
+            reason=changes.pop("reason", ""),
+            changes=changes,
+        ).change_request
 
     def remove(self, actor, commitment, expected):
-        funding.delete_commitment(actor=actor, commitment_id=commitment.pk, expected_updated_at=expected)
+        return submit_money_change(
+            actor=actor,
+            target=ChangeTarget.COMMITMENT,
+            operation=ChangeOperation.DELETE,
+            record_id=commitment.pk,
+            expected_updated_at=expected,
+            reason=change_reason(self.request),
+        ).change_request
 
 
 class DisbursementList(ListView):
     """Programme managers record any disbursement; a partner only against commitments it funds."""
 
+    four_eyes = frozenset({"POST"})
     serializer_class = s.DisbursementOut
     filterset_class = filters.DisbursementFilter
     create_input = s.DisbursementIn
@@ -119,17 +145,31 @@ class DisbursementList(ListView):
 
     def create(self, actor, data):
         commitment = permissions.access_commitment(actor, data.pop("commitment"))
-        tranche_id = data.pop("tranche", None)
-        return funding.record_disbursement(actor=actor, commitment_id=commitment.pk, tranche_id=tranche_id, **data)
+        tranche = data.pop("tranche", None)
+        return submit_money_change(
+            actor=actor,
+            target=ChangeTarget.DISBURSEMENT,
+            operation=ChangeOperation.CREATE,
+            reason=data.pop("reason", ""),
+            changes={"commitment_id": commitment.pk, "tranche_id": tranche, **data},
+        ).result
 
 
 class DisbursementDetail(ObjectView):
     """One disbursement; programme managers may delete it."""
 
+    four_eyes = frozenset({"DELETE"})
     serializer_class = s.DisbursementOut
 
     def fetch(self, actor, pk):
         return permissions.access_disbursement(actor, pk)
 
     def remove(self, actor, disbursement, expected):
-        funding.delete_disbursement(actor=actor, disbursement_id=disbursement.pk, expected_updated_at=expected)
+        return submit_money_change(
+            actor=actor,
+            target=ChangeTarget.DISBURSEMENT,
+            operation=ChangeOperation.DELETE,
+            record_id=disbursement.pk,
+            expected_updated_at=expected,
+            reason=change_reason(self.request),
+        ).change_request

@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
@@ -12,23 +13,27 @@ from django.utils import timezone
 from projects import demo
 from projects.actors import Actor
 from projects.alerts.services import evaluate_alerts
-from projects.models import Agreement, Capability, CountryEconomy, Indicator, Organization
+from projects.choices import ChangeOperation, ChangeTarget, CommitmentStatus
+from projects.models import Agreement, Capability, CountryEconomy, FundingCommitment, Indicator, Organization
 from projects.notifications.models import Contact
 from projects.notifications.services import add_contact
 from projects.services import agreements, economies, funding, indicators, milestones, reports, tranches
+from projects.services.change_requests import approve_change, propose_change, submit_money_change
 
 DEMO_PASSWORD = "tracker-demo"  # noqa: S105  (a published demo login, not a secret)
 MANAGERS_GROUP = "Programme managers"
+PROGRAMME_FILE = "Recorded from the programme file (demo data)."
 
 
 class Command(BaseCommand):
     help = (
         "Load an ILLUSTRATIVE demo portfolio (invented figures, partly invented organisations) with demo "
-        "logins manager, viewer and admin. Idempotent: existing records are left as they are."
+        "logins manager, manager2, viewer and admin. Idempotent: existing records are left as they are."
     )
 
     def handle(self, *args, **options):
-        seed = Seed(manager=ensure_users(), today=timezone.localdate(), **reference_data())
+        manager, second_manager = ensure_users()
+        seed = Seed(manager=manager, approver=second_manager, today=timezone.localdate(), **reference_data())
         seed.set_exchange_rates()
         seed.record_gdp()
         created = 0
@@ -36,6 +41,8 @@ class Command(BaseCommand):
             if not Agreement.objects.filter(reference=spec["reference"]).exists():
                 seed.create_agreement(spec)
                 created += 1
+        if created:
+            seed.propose_pending_changes()
         seed.add_contacts()
         seed.add_indicators()  # those added to the demo since a database was seeded
         # The alerts the daily evaluation would raise today (evaluating again raises nothing new).
@@ -46,16 +53,20 @@ class Command(BaseCommand):
                 f"{alerts.holding} alerts open or handled)."
             )
         )
-        self.stdout.write(f"Demo logins (password '{DEMO_PASSWORD}'): manager (programme manager), viewer, admin.")
+        self.stdout.write(
+            f"Demo logins (password '{DEMO_PASSWORD}'): manager and manager2 (programme managers, who approve "
+            "each other's money changes), viewer, admin."
+        )
 
 
 def ensure_users():
-    """The three demo logins; returns the programme manager, who records the whole demo portfolio."""
+    """The demo logins; returns the two programme managers: one records the portfolio, the other approves its money."""
     User = get_user_model()
     managers, _ = Group.objects.get_or_create(name=MANAGERS_GROUP)
     managers.permissions.set(Permission.objects.filter(content_type__app_label="projects"))
     accounts = {
         "manager": {"is_staff": True, "first_name": "Olena", "last_name": "Demo"},
+        "manager2": {"is_staff": True, "first_name": "Taras", "last_name": "Demo"},
         "viewer": {"first_name": "Viktor", "last_name": "Demo"},
         "admin": {"is_staff": True, "is_superuser": True},
     }
@@ -69,7 +80,8 @@ def ensure_users():
             user.save(update_fields=["password"])
         users[username] = user
     users["manager"].groups.add(managers)
-    return users["manager"]
+    users["manager2"].groups.add(managers)
+    return users["manager"], users["manager2"]
 
 
 @transaction.atomic
@@ -88,9 +100,13 @@ def reference_data() -> dict:
 
 @dataclass(frozen=True)
 class Seed:
-    """Writes the demo through the services, as the programme manager, with dates relative to today."""
+    """Writes the demo through the services, as the programme manager, with dates relative to today.
+
+    Its money goes through four-eyes approval as any other: proposed by `manager`, approved by `approver`.
+    """
 
     manager: object
+    approver: object
     today: date
     organizations: dict[str, Organization]
     capabilities: dict[str, Capability]
@@ -206,26 +222,68 @@ class Seed:
                 actor=self.actor, agreement_id=agreement.pk, organization_id=self.organizations[slug].pk, role=role
             )
 
+    def approved(self, **proposal):
+        """Write money as the programme office does: proposed by one manager, approved by the other."""
+        submitted = submit_money_change(actor=self.actor, reason=PROGRAMME_FILE, **proposal)
+        if submitted.change_request is None:
+            return submitted.record
+        applied = approve_change(actor=Actor(user=self.approver), change_request_id=submitted.change_request.pk)
+        return applied.commitment or applied.disbursement
+
     def record_funding(self, agreement: Agreement, commitments: list) -> None:
         for funder, amount, currency, status, pledged, reference, payments in commitments:
-            commitment = funding.record_commitment(
-                actor=self.actor,
+            commitment = self.approved(
+                target=ChangeTarget.COMMITMENT,
+                operation=ChangeOperation.CREATE,
                 agreement_id=agreement.pk,
-                funder_id=self.organizations[funder].pk,
-                amount=amount,
-                currency=currency,
-                status=status,
-                pledged_on=self.day(pledged),
-                reference=reference,
+                changes={
+                    "funder_id": self.organizations[funder].pk,
+                    "amount": amount,
+                    "currency": currency,
+                    "status": status,
+                    "pledged_on": self.day(pledged),
+                    "reference": reference,
+                    "source": f"Programme file, {agreement.reference}",
+                },
             )
             for number, (paid, paid_on) in enumerate(payments, start=1):
-                funding.record_disbursement(
-                    actor=self.actor,
-                    commitment_id=commitment.pk,
-                    amount=paid,
-                    disbursed_on=self.day(paid_on),
-                    reference=f"{reference}-T{number}",
+                self.approved(
+                    target=ChangeTarget.DISBURSEMENT,
+                    operation=ChangeOperation.CREATE,
+                    changes={
+                        "commitment_id": commitment.pk,
+                        "amount": paid,
+                        "disbursed_on": self.day(paid_on),
+                        "reference": f"{reference}-T{number}",
+                    },
                 )
+
+    def propose_pending_changes(self) -> None:
+        """A few money changes waiting in the approvals queue: one for each manager to decide."""
+        first = Agreement.objects.order_by("pk").first()
+        propose_change(
+            actor=Actor(user=self.approver),
+            target=ChangeTarget.AGREEMENT_BUDGET,
+            operation=ChangeOperation.CHANGE,
+            agreement_id=first.pk,
+            changes={"budget": first.budget + Decimal("2500000.00")},
+            reason="Second assembly line approved by the steering committee (demo data).",
+        )
+        commitment = FundingCommitment.objects.filter(status=CommitmentStatus.COMMITTED).order_by("pk").first()
+        paid = sum((d.amount for d in commitment.disbursements.all()), Decimal("0"))
+        propose_change(
+            actor=self.actor,
+            target=ChangeTarget.DISBURSEMENT,
+            operation=ChangeOperation.CREATE,
+            changes={
+                "commitment_id": commitment.pk,
+                "amount": ((commitment.amount - paid) / 10).quantize(Decimal("0.01")),
+                "disbursed_on": self.day(-2),
+                "reference": f"{commitment.reference or commitment.pk}-PENDING",
+                "source": "Bank advice (demo data)",
+            },
+            reason="Payment advice received from the funder (demo data).",
+        )
 
     def plan_milestones(self, agreement: Agreement, planned: list) -> None:
         for title, due, responsible, unit, target, actual, status in planned:
