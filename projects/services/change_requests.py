@@ -34,6 +34,7 @@ FIELD_TYPES = {
     "disbursed_on": date.fromisoformat,
     "funder_id": int,
     "commitment_id": int,
+    "tranche_id": int,
     "currency": str,
     "status": str,
     "reference": str,
@@ -41,7 +42,7 @@ FIELD_TYPES = {
 }
 SNAPSHOT = {
     ChangeTarget.COMMITMENT: ("funder_id", "amount", "currency", "status", "pledged_on", "reference", "source"),
-    ChangeTarget.DISBURSEMENT: ("commitment_id", "amount", "disbursed_on", "reference", "source"),
+    ChangeTarget.DISBURSEMENT: ("commitment_id", "tranche_id", "amount", "disbursed_on", "reference", "source"),
     ChangeTarget.AGREEMENT_BUDGET: ("budget",),
 }
 ALLOWED = {
