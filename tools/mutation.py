@@ -129,9 +129,12 @@ def scopes(tree: ast.Module, only: list[str] | None):
 def plans(tree: ast.Module, only: list[str] | None) -> list[Plan]:
     order = {id(node): n for n, node in enumerate(ast.walk(tree))}
     found = []
+    annotations = {id(node) for root in annotation_roots(tree) for node in ast.walk(root)}
     for body, table in scopes(tree, only):
         for top in body:
             for node in ast.walk(top):
+                if id(node) in annotations:  # type hints are not behaviour
+                    continue
                 for kind, arg in sites(node):
                     lines = set(range(node.lineno, (node.end_lineno or node.lineno) + 1))
                     found.append(
@@ -140,16 +143,30 @@ def plans(tree: ast.Module, only: list[str] | None) -> list[Plan]:
     return found
 
 
+def annotation_roots(tree: ast.Module) -> list[ast.AST]:
+    roots = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.arg | ast.AnnAssign) and node.annotation is not None:
+            roots.append(node.annotation)
+        elif isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) and node.returns is not None:
+            roots.append(node.returns)
+    return roots
+
+
 def uses(tree: ast.Module, name: str) -> set[int]:
     """The lines of the module's functions that read a table; none (so every test runs) if other modules import it."""
     pattern = re.compile(rf"\b{name}\b")
     if sum(bool(pattern.search(path.read_text())) for path in (ROOT / "projects").rglob("*.py")) > 1:
         return set()
-    return {
-        node.lineno
-        for node in ast.walk(tree)
-        if isinstance(node, ast.Name) and node.id == name and isinstance(node.ctx, ast.Load)
-    }
+    inside = {id(node) for function in functions(tree) for statement in function.body for node in ast.walk(statement)}
+    reads = [node for node in ast.walk(tree) if isinstance(node, ast.Name) and node.id == name]
+    if any(id(node) not in inside for node in reads if isinstance(node.ctx, ast.Load)):
+        return set()  # read at import (another table, a default argument): every test
+    return {node.lineno for node in reads if isinstance(node.ctx, ast.Load)}
+
+
+def functions(tree: ast.Module) -> list[ast.FunctionDef | ast.AsyncFunctionDef]:
+    return [node for node in ast.walk(tree) if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)]
 
 
 def compare_sites(node: ast.Compare):

@@ -8,6 +8,7 @@ import pytest
 import time_machine
 from django.db import IntegrityError, connection
 from django.urls import reverse
+from rest_framework.test import APIClient
 
 from projects.api.models import IdempotencyKey
 from projects.models import Disbursement, StatusChange
@@ -138,3 +139,14 @@ def test_a_retry_with_the_same_fields_in_another_order_is_the_same_request(alpha
 
     assert (first.status_code, retry.status_code) == (201, 201)
     assert retry["Idempotent-Replayed"] == "true" and retry.json() == first.json()
+
+
+def test_a_signed_in_session_ignores_the_key_as_keys_belong_to_tokens(alpha, staff_user):
+    browser = APIClient()
+    browser.force_login(staff_user)
+    url = reverse("api-agreement-transition", args=[alpha.agreement.pk])
+
+    moved = browser.post(url, {"to_status": "negotiating", "reason": "Talks."}, format="json", HTTP_IDEMPOTENCY_KEY="k")
+
+    assert moved.status_code == 200 and moved.json()["status"] == "negotiating"
+    assert not moved.has_header("Idempotent-Replayed") and not IdempotencyKey.objects.exists()
