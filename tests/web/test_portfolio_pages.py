@@ -186,5 +186,7 @@ def test_new_pages_run_a_fixed_number_of_queries(manager_client, django_assert_n
         manager_client.get(reverse("portfolio-funding-csv", args=["capability"]))
     with django_assert_num_queries(2 + 2):  # the rates, the grouped sums
         manager_client.get(reverse("portfolio-funding-csv", args=["month"]))
-    with django_assert_num_queries(2 + 8):  # history: one per kind of record and one for capabilities; agreements
+    # The navigation's count of pending approvals; history: one per kind of record (indicators and their
+    # periods too) and one for capabilities; agreements.
+    with django_assert_num_queries(2 + 1 + 10):
         manager_client.get(reverse("changes"))

@@ -12,6 +12,7 @@ from projects.actors import actor_of
 from projects.api import fields as f
 from projects.api.problems import PROBLEM_CONTENT_TYPE
 from projects.api.schema import ProblemOut
+from projects.api.serializers import UnvaluedOut
 from projects.models import Agreement
 from projects.selectors import IN_PORTFOLIO, UNFUNDED_DEFINITION, CapacityLine, portfolio_capacity
 
@@ -38,12 +39,6 @@ class CapacityLineOut(serializers.Serializer):
     output_to_date = figure(help_text="Actuals of reported, verified and locked periods.")
     output_verified = figure(help_text="Actuals of verified and locked periods only.")
     output_share = share(help_text="Output to date ÷ target (beyond 1 when exceeded); null without a target.")
-
-
-class UnvaluedOut(serializers.Serializer):
-    agreement = serializers.IntegerField()
-    reference = serializers.CharField()
-    currencies = serializers.ListField(child=serializers.CharField())
 
 
 class CapacityOut(serializers.Serializer):
@@ -99,9 +94,6 @@ class PortfolioCapacity(generics.GenericAPIView):
             "unfunded_definition": str(UNFUNDED_DEFINITION),
             "lines": [line_out(line) for line in capacity.lines],
             "totals": [line_out(line) for line in capacity.totals],
-            "unvalued": [
-                {"agreement": u.agreement_id, "reference": u.reference, "currencies": list(u.currencies)}
-                for u in capacity.unvalued
-            ],
+            "unvalued": capacity.unvalued,
         }
         return Response(CapacityOut(data).data)
