@@ -87,5 +87,11 @@ def partner(partner_org) -> Actor:
 def alert_rules(request):
     """The alert rules the migration creates (a transactional test flushes them, so recreate them)."""
     request.getfixturevalue("transactional_db" if "transactional_db" in request.fixturenames else "db")
-    for kind, days in [("undisbursed_commitment", 60), ("missing_status_report", 45), ("overdue_milestone", 14)]:
+    for kind, days in [
+        ("undisbursed_commitment", 60),
+        ("missing_status_report", 45),
+        ("overdue_milestone", 14),
+        ("period_without_actual", 7),
+        ("waiting_change_request", 7),
+    ]:
         AlertRule.objects.get_or_create(kind=kind, defaults={"days": days})

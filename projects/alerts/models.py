@@ -16,6 +16,8 @@ class AlertKind(models.TextChoices):
     UNDISBURSED_COMMITMENT = "undisbursed_commitment", _("Committed, not disbursed")
     MISSING_STATUS_REPORT = "missing_status_report", _("No status report")
     OVERDUE_MILESTONE = "overdue_milestone", _("Milestone long overdue")
+    PERIOD_WITHOUT_ACTUAL = "period_without_actual", _("Period ended, no actual")
+    WAITING_CHANGE_REQUEST = "waiting_change_request", _("Change request waiting")
 
 
 class AlertState(models.TextChoices):

@@ -4,8 +4,7 @@ An occurrence is named by the rule's kind, its subject and the day the rule's da
 new episode (a new report that goes stale in turn, a milestone given a new due date) is a new alert,
 while the same episode seen again on later days is the same one.
 
-A further kind (a change request waiting too long, an indicator period ended without an actual) is
-one more function here, registered in `RULES`, and its choice in `AlertKind`.
+A further kind is one more function here, registered in `RULES`, and its choice in `AlertKind`.
 """
 
 from __future__ import annotations
@@ -18,12 +17,21 @@ from django.db.models import Exists, Max, OuterRef, Subquery
 from django.utils import timezone
 
 from projects.alerts.models import AlertKind
-from projects.choices import AgreementStatus, CommitmentStatus
-from projects.models import Agreement, Disbursement, FundingCommitment, Milestone, StatusChange
+from projects.choices import AgreementStatus, ChangeState, CommitmentStatus, PeriodState
+from projects.models import (
+    Agreement,
+    ChangeRequest,
+    Disbursement,
+    FundingCommitment,
+    IndicatorPeriod,
+    Milestone,
+    StatusChange,
+)
 from projects.selectors import IN_PORTFOLIO
 from projects.selectors.agreements import reached_through
 
 IN_AGREEMENTS_IN_PORTFOLIO = reached_through(IN_PORTFOLIO, "agreement__")
+IN_INDICATORS_IN_PORTFOLIO = reached_through(IN_PORTFOLIO, "indicator__agreement__")
 
 
 @dataclass(frozen=True)
@@ -112,8 +120,47 @@ def overdue_milestones(today: date, days: int) -> list[Occurrence]:
     ]
 
 
+def periods_without_actual(today: date, days: int) -> list[Occurrence]:
+    """Indicator periods still open (no actual reported) more than `days` days after they ended."""
+    periods = (
+        IndicatorPeriod.objects.filter(state=PeriodState.OPEN, actual__isnull=True)
+        .filter(IN_INDICATORS_IN_PORTFOLIO, ends_on__lt=today - timedelta(days=days))
+        .select_related("indicator")
+        .order_by("pk")
+    )
+    return [
+        Occurrence(
+            AlertKind.PERIOD_WITHOUT_ACTUAL,
+            period,
+            period.indicator.agreement_id,
+            period.ends_on,
+            f"{period.indicator.title}: {period.starts_on.isoformat()} – {period.ends_on.isoformat()}",
+        )
+        for period in periods
+    ]
+
+
+def waiting_change_requests(today: date, days: int) -> list[Occurrence]:
+    """Change requests still pending more than `days` days after the day they were proposed (local time)."""
+    requests = ChangeRequest.objects.filter(
+        state=ChangeState.PENDING, created_at__date__lt=today - timedelta(days=days)
+    ).order_by("pk")
+    return [
+        Occurrence(
+            AlertKind.WAITING_CHANGE_REQUEST,
+            request,
+            request.agreement_id,
+            timezone.localdate(request.created_at),
+            f"#{request.pk} {request.get_operation_display()} {request.get_target_display()}: {request.reason}",
+        )
+        for request in requests
+    ]
+
+
 RULES: dict[str, Callable[[date, int], list[Occurrence]]] = {
     AlertKind.UNDISBURSED_COMMITMENT: undisbursed_commitments,
     AlertKind.MISSING_STATUS_REPORT: missing_status_reports,
     AlertKind.OVERDUE_MILESTONE: overdue_milestones,
+    AlertKind.PERIOD_WITHOUT_ACTUAL: periods_without_actual,
+    AlertKind.WAITING_CHANGE_REQUEST: waiting_change_requests,
 }

@@ -293,14 +293,17 @@ def _rate_in_base(as_of: date) -> Case:
     )
 
 
-def with_sort_keys(agreements: QuerySet[Agreement], as_of: date) -> QuerySet[Agreement]:
+def with_sort_keys(agreements: QuerySet[Agreement], as_of: date, *, verified_only: bool = False) -> QuerySet[Agreement]:
     """Agreements annotated with `gap_in_base` and `coverage` (committed ÷ budget) in SQL, to sort and pick
     by (the largest gaps) without reading the whole portfolio. Both are NULL where a rate is missing.
 
     Only an order: the figures shown come from `portfolio_funding`, which these equal (tests hold them
-    together); the same rules, money committed firmly, cancelled nowhere, rates of one day.
+    together); the same rules, money committed firmly, cancelled nowhere, rates of one day, and with
+    `verified_only` only the commitments a programme manager has verified.
     """
     firm = FundingCommitment.objects.filter(agreement=OuterRef("pk"), status=CommitmentStatus.COMMITTED).order_by()
+    if verified_only:
+        firm = firm.filter(verified_at__isnull=False)
     committed = (
         firm.annotate(in_base=F("amount") * _rate_in_base(as_of)).values("agreement").annotate(total=Sum("in_base"))
     )

@@ -19,10 +19,15 @@ from projects.web.filters import AgreementFilter
 from projects.web.timeline import milestone_timeline
 
 
-def filtered_agreements(request) -> AgreementFilter:
+def figures_verified_only(request) -> bool:
+    """All reported figures, or (`?figures=verified`) only the commitments and disbursements verified."""
+    return request.GET.get("figures") == "verified"
+
+
+def filtered_agreements(request, *, verified_only: bool = False) -> AgreementFilter:
     """The list's rows, sortable by their gap and coverage in the base currency (computed in SQL)."""
     today = timezone.localdate()
-    rows = with_sort_keys(agreement_rows(today), today)
+    rows = with_sort_keys(agreement_rows(today), today, verified_only=verified_only)
     return AgreementFilter(request.GET or None, queryset=rows, request=request)
 
 
@@ -32,22 +37,29 @@ class AgreementListView(LoginRequiredMixin, ListView):
     context_object_name = "agreements"
 
     def get_queryset(self):
-        self.filterset = filtered_agreements(self.request)
+        self.verified_only = figures_verified_only(self.request)
+        self.filterset = filtered_agreements(self.request, verified_only=self.verified_only)
         return self.filterset.qs
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         page_ids = [agreement.pk for agreement in context["agreements"]]
+        shown = {"leave_out_unconvertible": True, "verified_only": self.verified_only}
         # A row whose money cannot be converted shows why (an `Unvalued`); the other rows keep their figures.
-        funding = portfolio_funding(Q(pk__in=page_ids), by=("agreement",), leave_out_unconvertible=True)
+        funding = portfolio_funding(Q(pk__in=page_ids), by=("agreement",), **shown)
         figures = funding.by_agreement | {u.agreement_id: u for u in funding.unvalued}
         # The totals row: every agreement the filters keep, not only this page's.
-        listed = portfolio_funding(self.filterset.qs.values("pk"), by=(), leave_out_unconvertible=True)
+        listed = portfolio_funding(self.filterset.qs.values("pk"), by=(), **shown)
         query = self.request.GET.copy()
         query.pop("page", None)
         sort_query = query.copy()
         sort_query.pop("sort", None)
+        # The filters and sort of the page, to switch between all figures and verified ones only.
+        figures_query = query.copy()
+        figures_query.pop("figures", None)
         context |= {
+            "verified_only": self.verified_only,
+            "figures_query": figures_query.urlencode(),
             "filter": self.filterset,
             "rows": [(agreement, figures.get(agreement.pk)) for agreement in context["agreements"]],
             "query": query.urlencode(),

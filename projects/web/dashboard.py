@@ -25,6 +25,7 @@ from projects.selectors import (
 from projects.selectors.breakdowns import group_name
 from projects.selectors.funding import with_sort_keys
 from projects.web.access import can_edit
+from projects.web.agreements import figures_verified_only
 from projects.web.portfolio import valuation_day
 from projects.web.templatetags.charts import Segment
 
@@ -78,15 +79,17 @@ def month_rows(by_month: dict[str, FunderFunding]) -> list[tuple[str, list[Segme
     ]
 
 
-def largest_gaps(as_of) -> list[tuple[Agreement, FundingSummary]]:
+def largest_gaps(as_of, *, verified_only: bool) -> list[tuple[Agreement, FundingSummary]]:
     """The agreements with the largest gaps in the base currency: picked in SQL, figures from the selector."""
     picked = list(
-        with_sort_keys(Agreement.objects.filter(IN_PORTFOLIO), as_of)
+        with_sort_keys(Agreement.objects.filter(IN_PORTFOLIO), as_of, verified_only=verified_only)
         .filter(gap_in_base__gt=0)
         .order_by(F("gap_in_base").desc(), "reference")
         .only("pk", "reference", "title")[:LARGEST_GAPS]
     )
-    figures = portfolio_funding(Q(pk__in=[a.pk for a in picked]), as_of=as_of, by=("agreement",)).by_agreement
+    figures = portfolio_funding(
+        Q(pk__in=[a.pk for a in picked]), as_of=as_of, by=("agreement",), verified_only=verified_only
+    ).by_agreement
     return [(agreement, figures[agreement.pk].rounded()) for agreement in picked]
 
 
@@ -99,7 +102,7 @@ class DashboardView(LoginRequiredMixin, TemplateView):
         today = timezone.localdate()
         # An agreement in a currency without a rate is left out and named, not the whole portfolio.
         # All reported figures, or (`?figures=verified`) only those a programme manager has verified.
-        verified_only = self.request.GET.get("figures") == "verified"
+        verified_only = figures_verified_only(self.request)
         funding = portfolio_funding(
             IN_PORTFOLIO,
             as_of=as_of,
@@ -114,7 +117,7 @@ class DashboardView(LoginRequiredMixin, TemplateView):
             "capability_rows": gap_rows(funding.by_capability),
             "country_rows": country_rows(funding.by_country),
             "month_rows": month_rows(funding.by_month),
-            "largest_gaps": largest_gaps(as_of),
+            "largest_gaps": largest_gaps(as_of, verified_only=verified_only),
             "as_of_form": as_of_form,
             "as_of_query": f"?as_of={as_of.isoformat()}",
             "today": today,

@@ -9,8 +9,16 @@ from decimal import Decimal
 import time_machine
 
 from projects.choices import AgreementStatus
-from projects.models import Agreement, FundingCommitment, Milestone
-from tests.factories import AgreementFactory, CommitmentFactory, MilestoneFactory, StatusReportFactory
+from projects.models import Agreement, ChangeRequest, FundingCommitment, IndicatorPeriod, Milestone
+from tests.factories import (
+    AgreementFactory,
+    ChangeRequestFactory,
+    CommitmentFactory,
+    IndicatorFactory,
+    IndicatorPeriodFactory,
+    MilestoneFactory,
+    StatusReportFactory,
+)
 
 DAY = datetime.timedelta(days=1)
 
@@ -42,3 +50,20 @@ def watched_from(day: datetime.date, reference: str = "UA-GB-2026-001") -> Watch
         StatusReportFactory(agreement=agreement, reported_on=day - 45 * DAY)
         milestone = MilestoneFactory(agreement=agreement, title="Line acceptance", due_on=day - 15 * DAY)
     return Watched(agreement, commitment, milestone)
+
+
+@dataclass
+class Waiting:
+    """An indicator period without an actual and a pending change request that go stale on a chosen day."""
+
+    period: IndicatorPeriod
+    change_request: ChangeRequest
+
+
+def waiting_from(day: datetime.date, agreement: Agreement) -> Waiting:
+    """Defaults (7 days each): the period ended 8 days before `day`, the request was proposed 8 days before."""
+    with time_machine.travel(at_six(day - 8 * DAY), tick=False):
+        indicator = IndicatorFactory(agreement=agreement, title="Line 2 capacity")
+        period = IndicatorPeriodFactory(indicator=indicator, starts_on=day - 100 * DAY, ends_on=day - 8 * DAY)
+        change_request = ChangeRequestFactory(agreement=agreement, reason="A second production line")
+    return Waiting(period, change_request)

@@ -15,7 +15,7 @@ from projects.errors import DomainError, ErrorCode
 from projects.models import Milestone
 from projects.services.funding import record_disbursement, update_commitment
 from projects.services.milestones import complete_milestone
-from tests.alerts.conftest import DAY, at_six, watched_from
+from tests.alerts.conftest import DAY, at_six, waiting_from, watched_from
 from tests.factories import CommitmentFactory, UserFactory
 from tests.services.test_funding import run_at_once
 
@@ -203,15 +203,15 @@ def test_a_threshold_change_applies_from_the_next_evaluation(db, staff):
 def test_the_evaluation_runs_the_same_queries_for_any_number_of_agreements(db, agreements, django_assert_num_queries):
     day = datetime.date(2026, 11, 27)
     for n in range(agreements):
-        watched_from(day, reference=f"UA-GB-2026-{n:03d}")
+        waiting_from(day, watched_from(day, reference=f"UA-GB-2026-{n:03d}").agreement)
     evaluate(day)
     Milestone.objects.filter(agreement__reference="UA-GB-2026-000").update(status="done", completed_on=day)
 
-    # the rules, three rule reads, the insert, the locking read, one update (a resolved alert), the savepoint pair
-    with django_assert_num_queries(9):
+    # the rules, five rule reads, the insert, the locking read, one update (a resolved alert), the savepoint pair
+    with django_assert_num_queries(11):
         outcome = evaluate(day + DAY)
-    assert (outcome.holding, outcome.resolved) == (3 * agreements - 1, 1)
-    assert Alert.objects.count() == 3 * agreements
+    assert (outcome.holding, outcome.resolved) == (5 * agreements - 1, 1)
+    assert Alert.objects.count() == 5 * agreements
 
 
 @pytest.mark.postgres

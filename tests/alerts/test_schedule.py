@@ -18,7 +18,9 @@ def test_the_migration_sets_default_thresholds_and_a_daily_evaluation_before_the
     assert sorted(AlertRule.objects.values_list("kind", "days", "active")) == [
         ("missing_status_report", 45, True),
         ("overdue_milestone", 14, True),
+        ("period_without_actual", 7, True),
         ("undisbursed_commitment", 60, True),
+        ("waiting_change_request", 7, True),
     ]
     evaluation = PeriodicTask.objects.get(name="Evaluate alerts")
     assert (evaluation.task, evaluation.enabled) == ("projects.alerts.tasks.evaluate_alerts", True)

@@ -11,6 +11,7 @@ from django.utils import timezone
 from projects.models import Agreement
 from projects.selectors import portfolio_funding
 from projects.selectors.funding import with_sort_keys
+from projects.services.funding import verify_commitment
 from tests.factories import AgreementFactory, CommitmentFactory, ExchangeRateFactory
 
 pytestmark = pytest.mark.django_db
@@ -71,3 +72,34 @@ def test_totals_row_adds_up_every_listed_agreement_and_names_what_it_leaves_out(
     assert (total("gap"), total("budget"), total("coverage")) == ("2,935,000", "3,950,000", "25.7%")
     assert "Total, 3 agreements listed" in html and "1 agreement without an exchange rate left out" in html
     assert 'data-definition="unfunded"' in html
+
+
+def test_the_list_shows_all_figures_or_verified_ones_only_says_which_and_sorts_on_them(manager_client, staff):
+    """A: budget 1,000, 300 verified and 200 not; B: budget 1,000, 600 not verified."""
+    first = AgreementFactory(reference="A-EUR", budget=Decimal("1000.00"))
+    checked = CommitmentFactory(agreement=first, amount=Decimal("300.00"))
+    CommitmentFactory(agreement=first, amount=Decimal("200.00"))
+    CommitmentFactory(
+        agreement=AgreementFactory(reference="B-EUR", budget=Decimal("1000.00")), amount=Decimal("600.00")
+    )
+    verify_commitment(actor=staff, commitment_id=checked.pk)
+
+    everything = manager_client.get(reverse("agreement-list") + "?sort=-gap")
+    verified = manager_client.get(reverse("agreement-list") + "?sort=-gap&figures=verified")
+
+    def shown(response) -> list[tuple[str, str]]:
+        html = response.content.decode()
+        gaps = re.findall(r"<td class=\"num\" data-gap>([^<]*)<", html)
+        return [*zip([agreement.reference for agreement, _ in response.context["rows"]], gaps, strict=True)] + [
+            ("total", re.search(r'data-total="gap">([^<]*)<', html).group(1))
+        ]
+
+    assert shown(everything) == [("A-EUR", "500"), ("B-EUR", "400"), ("total", "900")]
+    assert shown(verified) == [("B-EUR", "1,000"), ("A-EUR", "700"), ("total", "1,700")]
+    page = everything.content.decode()
+    assert "Showing all reported figures, verified or not." in page
+    assert '<a href="?sort=-gap&amp;figures=verified">Show verified figures only</a>' in page
+    page = verified.content.decode()
+    assert "Showing verified commitments and disbursements only (budgets in full)" in page
+    assert '<a href="?sort=-gap">Show all reported figures</a>' in page
+    assert '<input type="hidden" name="figures" value="verified">' in page

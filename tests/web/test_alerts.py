@@ -84,12 +84,15 @@ def test_managers_change_a_threshold_on_the_rules_page(manager_client, viewer_cl
     saved = manager_client.post(edit, {"days": "30", "active": "on"}, follow=True)
 
     assert 'data-rule="missing_status_report"' in listed and ">45<" in listed
+    assert "Period ended, no actual" in listed and "Change request waiting" in listed
     assert "A threshold is one day or more." in refused.content.decode()
     assert "No status report now alerts after 30 days." in saved.content.decode()
     assert list(AlertRule.objects.order_by("kind").values_list("kind", "days", "active")) == [
         ("missing_status_report", 30, True),
         ("overdue_milestone", 14, True),
+        ("period_without_actual", 7, True),
         ("undisbursed_commitment", 60, True),
+        ("waiting_change_request", 7, True),
     ]
 
 

@@ -142,3 +142,6 @@ def test_dashboard_shows_all_figures_or_verified_ones_only_and_says_which(manage
     assert "Showing all reported figures, verified or not." in everything
     assert figure(verified, "committed") == "EUR 300" and figure(verified, "budget") == "EUR 1,000"
     assert "Showing verified commitments and disbursements only (budgets in full)." in verified
+    # the largest gaps too: 1,000 − 500 of all figures, 1,000 − 300 verified
+    row = rf'data-gap-row="{agreement.reference}">.*?<td class="num">([^<]*)<'
+    assert re.search(row, everything).group(1) == "500" and re.search(row, verified).group(1) == "700"
