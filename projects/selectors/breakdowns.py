@@ -29,9 +29,9 @@ MONEY = ("pledged", "committed", "disbursed")
 
 @dataclass(frozen=True)
 class Group:
-    """One part of a breakdown: its key (capability name, funder name, ISO country code or international body's
-    slug, or YYYY-MM) and
-    what a reader calls it; budget and gap only where the grouping splits budgets (by capability)."""
+    """One part of a breakdown: its key (capability name, funder name, ISO country code or an international
+    body's slug, or YYYY-MM) and what a reader calls it; budget and gap only where the grouping splits budgets
+    (by capability)."""
 
     key: str
     name: str
