@@ -33,7 +33,8 @@ def rate(currency: str, value: str, valid_on: datetime.date = TODAY) -> None:
 
 
 def assert_all_decimal(summary) -> None:
-    values = [getattr(summary, f.name) for f in fields(summary) if f.name not in {"currency", "name"}]
+    labels = {"currency", "name", "international_body"}
+    values = [getattr(summary, f.name) for f in fields(summary) if f.name not in labels]
     assert all(type(value) is Decimal for value in values), values
 
 
@@ -163,6 +164,33 @@ def test_portfolio_breaks_funding_down_by_agreement_capability_funder_and_countr
         "GB": (0, Decimal("120.00"), Decimal("60.00")),
     }
     assert portfolio.total.gap == Decimal("1240.00")
+
+
+def test_an_international_body_is_a_donor_of_its_own_never_counted_under_its_seat():
+    """The European Defence Fund, seated in Denmark, beside Denmark's ministry: EUR 500 committed (EUR 200 paid)
+    and GBP 100 (EUR 120) pledged by the fund; EUR 300 committed by the ministry."""
+    rate("GBP", "1.20")
+    agreement = AgreementFactory(budget=Decimal("2000.00"))
+    ministry = OrganizationFactory(name="Danish MoD", country="DK", kind="ministry")
+    fund = OrganizationFactory(name="European Defence Fund", slug="eu-edf", country="DK", kind="international_body")
+    firm = CommitmentFactory(agreement=agreement, funder=fund, amount=Decimal("500.00"))
+    DisbursementFactory(commitment=firm, amount=Decimal("200.00"))
+    CommitmentFactory(agreement=agreement, funder=fund, amount=Decimal("100.00"), currency="GBP", status="pledged")
+    CommitmentFactory(agreement=agreement, funder=ministry, amount=Decimal("300.00"))
+
+    portfolio = portfolio_funding(as_of=TODAY)
+
+    assert portfolio.by_country == {
+        "DK": FunderFunding("DK", Decimal("0"), Decimal("300.00"), Decimal("0")),
+        "eu-edf": FunderFunding(
+            "European Defence Fund", Decimal("120.00"), Decimal("500.00"), Decimal("200.00"), international_body=True
+        ),
+    }
+    assert (portfolio.total.pledged, portfolio.total.committed, portfolio.total.disbursed) == (
+        Decimal("120.00"),
+        Decimal("800.00"),
+        Decimal("200.00"),
+    )
 
 
 def two_agreements_sharing_a_funder():
@@ -381,7 +409,8 @@ def test_portfolio_total_stays_exact_up_to_the_largest_amounts_the_database_hold
 # Property tests: each breakdown adds up exactly to the total it breaks down.
 
 EVERY_BREAKDOWN = ("agreement", "capability", "funder", "month")
-FUNDER_COUNTRIES = ("GB", "DK", "DK")  # two funders share a country
+# Two funders share a country; an international body is seated in one of them yet is a donor of its own.
+FUNDERS = (("GB", "ministry"), ("DK", "ministry"), ("DK", "ngo"), ("DK", "international_body"))
 CAPABILITIES = ("Strike drones", "Artillery", "Air defence")
 # Days across three months, with a month's first and last days.
 DAYS = (datetime.date(2025, 11, 30), datetime.date(2025, 12, 1), datetime.date(2025, 12, 31), TODAY)
@@ -394,7 +423,7 @@ def breakdown_portfolios(max_amount: str, max_rate: str):
         money,
         st.sampled_from(CURRENCIES),
         st.sampled_from(STATUSES),
-        st.integers(0, len(FUNDER_COUNTRIES) - 1),
+        st.integers(0, len(FUNDERS) - 1),
         st.lists(st.tuples(money, day), max_size=2),
         day,
     )
@@ -413,7 +442,7 @@ def build_breakdown_portfolio(spec) -> dict[int, set[str]]:
         if value is not None:
             ExchangeRateFactory(currency=currency, rate=value, valid_on=TODAY)
     capabilities = {name: CapabilityFactory(name=name) for name in CAPABILITIES}
-    funders = [OrganizationFactory(name=f"Funder {n}", country=c) for n, c in enumerate(FUNDER_COUNTRIES)]
+    funders = [OrganizationFactory(name=f"Funder {n}", country=c, kind=kind) for n, (c, kind) in enumerate(FUNDERS)]
     built = {}
     for budget, currency, names, commitments in agreements_spec:
         agreement = AgreementFactory(budget=budget, currency=currency)

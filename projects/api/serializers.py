@@ -133,8 +133,14 @@ class PortfolioFiguresOut(serializers.Serializer):
 
 
 class FundingGroupOut(PortfolioFiguresOut):
-    key = serializers.CharField(help_text="Capability name, funder name, ISO 3166 country code, or month (YYYY-MM).")
-    name = serializers.CharField(help_text="What a reader calls the group: the country's name, `Mar 2026`, …")
+    key = serializers.CharField(
+        help_text="Capability name, funder name, ISO 3166 country code, or month (YYYY-MM). By country an "
+        "international body is a group of its own, keyed by its slug, never counted under the country of its seat."
+    )
+    name = serializers.CharField(
+        help_text="What a reader calls the group: the country's name, `European Defence Fund (international body)`, "
+        "`Mar 2026`, …"
+    )
 
 
 class FundingNoteOut(serializers.Serializer):

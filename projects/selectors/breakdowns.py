@@ -19,7 +19,7 @@ from django_countries import countries
 
 from projects.selectors.agreements import Scope, capability_counts, in_scope
 from projects.selectors.funding import PortfolioFunding, Unvalued, portfolio_funding
-from projects.selectors.money import FundingSummary, to_the_cent
+from projects.selectors.money import FunderFunding, FundingSummary, to_the_cent
 
 GROUPINGS = ("capability", "funder", "country", "month")
 # The breakdown of `portfolio_funding` each grouping reads.
@@ -29,8 +29,9 @@ MONEY = ("pledged", "committed", "disbursed")
 
 @dataclass(frozen=True)
 class Group:
-    """One part of a breakdown: its key (capability name, funder name, ISO country code or YYYY-MM) and
-    what a reader calls it; budget and gap only where the grouping splits budgets (by capability)."""
+    """One part of a breakdown: its key (capability name, funder name, ISO country code or an international
+    body's slug, or YYYY-MM) and what a reader calls it; budget and gap only where the grouping splits budgets
+    (by capability)."""
 
     key: str
     name: str
@@ -109,12 +110,15 @@ def _rounded(group_by: str, parts: dict, currency: str, figures: tuple[str, ...]
         rounded = {key: replace(exact[key], **{name: cents[name][i] for name in figures}) for i, key in enumerate(keys)}
     else:
         rounded = {key: exact[key].rounded() for key in keys}
-    return [Group(key, group_name(group_by, key), rounded[key]) for key in keys]
+    return [Group(key, group_name(group_by, key, parts[key]), rounded[key]) for key in keys]
 
 
-def group_name(group_by: str, key: str) -> str:
-    """What a reader calls a group: a country's name, a month as `Mar 2026`; otherwise the key itself."""
+def group_name(group_by: str, key: str, part: FundingSummary | FunderFunding | None = None) -> str:
+    """What a reader calls a group: a country's name, an international body's as such (by funder country it is a
+    group of its own, keyed by its slug), a month as `Mar 2026`; otherwise the key itself."""
     if group_by == "country":
+        if isinstance(part, FunderFunding) and part.international_body:
+            return _("%(name)s (international body)") % {"name": part.name}
         return str(countries.name(key)) or key
     if group_by == "month":
         return format_date(date.fromisoformat(f"{key}-01"), "M Y")

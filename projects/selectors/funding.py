@@ -33,7 +33,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from projects.choices import CommitmentStatus
+from projects.choices import CommitmentStatus, OrganizationKind
 from projects.models import Agreement, Disbursement, ExchangeRate, FundingCommitment, Tranche
 from projects.selectors.agreements import Scope, in_scope, reached_through
 from projects.selectors.money import EXACT, ZERO, FunderFunding, FundingSummary, Rates
@@ -50,7 +50,12 @@ MONEY_DATE = "money_date"
 BREAKDOWNS = {
     "agreement": {"key_agreement": "agreement__pk"},
     "capability": {"key_capability": "agreement__capabilities__name"},
-    "funder": {"key_funder": "funder__name", "key_country": "funder__country"},
+    "funder": {
+        "key_funder": "funder__name",
+        "key_country": "funder__country",
+        "key_kind": "funder__kind",
+        "key_slug": "funder__slug",
+    },
     "funder_year": {"key_funder": "funder__pk", "key_year": f"{MONEY_DATE}__year"},
     "month": {"key_year": f"{MONEY_DATE}__year", "key_month": f"{MONEY_DATE}__month"},
 }
@@ -207,7 +212,7 @@ def portfolio_funding(
         by_agreement=_summaries(figures.get("agreement"), rates.base),
         by_capability=_summaries(figures.get("capability"), rates.base),
         by_funder=None if funders is None else _funders(funders, 0),
-        by_country=None if funders is None else _funders(funders, 1),
+        by_country=None if funders is None else _countries(funders),
         by_month=None if months is None else _funders(_by_month_name(months), 0),
         by_funder_year=_by_funder_year(figures.get("funder_year"), rates.base),
     )
@@ -240,14 +245,39 @@ def _summaries(figures: dict[tuple, dict[str, Decimal]] | None, base: str) -> di
 
 
 def _funders(figures: dict[tuple, dict[str, Decimal]], position: int) -> dict[str, FunderFunding]:
-    """Funders' money by name (position 0) or by country (1) of the (name, country) key; budgets have neither."""
+    """Funders' money by the part of the key at `position` (the funder's name, or the month); budgets have none."""
+    return _grouped(figures, lambda key: (key[position], None))
+
+
+def _countries(figures: dict[tuple, dict[str, Decimal]]) -> dict[str, FunderFunding]:
+    """Funders' money by country, as the donors pages count it: an international body is a donor of its own,
+    under its slug and name, never under the country of its seat; budgets belong to no funder."""
+
+    def group(key: tuple) -> tuple[str | None, str | None]:
+        name, country, kind, slug = key
+        return (slug, name) if kind == OrganizationKind.INTERNATIONAL_BODY else (country, None)
+
+    return _grouped(figures, group)
+
+
+def _grouped(
+    figures: dict[tuple, dict[str, Decimal]], group: Callable[[tuple], tuple[str | None, str | None]]
+) -> dict[str, FunderFunding]:
+    """Money added up per group of the key: `group` gives a key's group and, for an international body, the
+    body's name; keys of no group (the budgets) are left out."""
     money = defaultdict(lambda: dict.fromkeys(MONEY, ZERO))
+    bodies = {}
     for key, figure in figures.items():
-        if key[position] is None:
+        part, body = group(key)
+        if part is None:
             continue
+        bodies[part] = body
         for kind in MONEY:
-            money[key[position]][kind] = EXACT.add(money[key[position]][kind], figure[kind])
-    return {name: FunderFunding(name, **money[name]) for name in sorted(money)}
+            money[part][kind] = EXACT.add(money[part][kind], figure[kind])
+    return {
+        part: FunderFunding(bodies[part] or part, **money[part], international_body=bodies[part] is not None)
+        for part in sorted(money)
+    }
 
 
 def _by_month_name(figures: dict[tuple, dict[str, Decimal]]) -> dict[tuple, dict[str, Decimal]]:

@@ -86,12 +86,14 @@ class FundingSummary:
 
 @dataclass(frozen=True)
 class FunderFunding:
-    """What one funder, the funders of one country, or the funders in one month, put in (in the base currency)."""
+    """What one funder, the funders of one country, an international body (a donor of its own, never counted
+    under its seat), or the funders in one month, put in (in the base currency)."""
 
     name: str
     pledged: Decimal = ZERO
     committed: Decimal = ZERO
     disbursed: Decimal = ZERO
+    international_body: bool = False
 
 
 class Rates:

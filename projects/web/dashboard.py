@@ -50,10 +50,11 @@ def gap_rows(by_capability: dict[str, FundingSummary]) -> list[tuple[str, list[S
 
 
 def country_rows(by_country: dict[str, FunderFunding]) -> list[tuple[str, list[Segment]]]:
-    """What each funder country has paid, has firmly committed beyond that, and has only pledged."""
+    """What each funder country (or international body) has paid, has firmly committed beyond that, and has only
+    pledged."""
     return [
         (
-            group_name("country", country),
+            group_name("country", country, f),
             [
                 Segment(_("Disbursed"), f.disbursed, "disbursed"),
                 Segment(_("Committed, not disbursed"), max(f.committed - f.disbursed, ZERO), "committed"),

@@ -144,6 +144,31 @@ def test_money_by_funder_country_and_month_adds_up_to_the_total(portfolio, staff
     assert [n["code"] for n in body["notes"]] == ["budget_not_split"]
 
 
+def test_an_international_body_seated_in_a_donor_country_is_a_group_of_its_own(portfolio, staff_api):
+    """The European Defence Fund, seated in Denmark, commits EUR 300,000 to A and pays EUR 50,000 of it."""
+    fund = OrganizationFactory(
+        name="European Defence Fund", slug="eu-edf", kind=OrganizationKind.INTERNATIONAL_BODY, country="DK"
+    )
+    firm = CommitmentFactory(
+        agreement=portfolio["a"], funder=fund, amount=Decimal("300000.00"), pledged_on=datetime.date(2025, 12, 12)
+    )
+    DisbursementFactory(commitment=firm, amount=Decimal("50000.00"), disbursed_on=datetime.date(2026, 1, 6))
+
+    body = read(staff_api, group_by="country")
+
+    assert [(g["key"], g["name"], g["pledged"], g["committed"], g["disbursed"]) for g in body["groups"]] == [
+        ("DK", "Denmark", "0.00", "400000.00", "100000.00"),
+        ("GB", "United Kingdom", "115000.00", "230000.00", "57500.00"),
+        ("eu-edf", "European Defence Fund (international body)", "0.00", "300000.00", "50000.00"),
+    ]
+    assert (body["total"]["pledged"], body["total"]["committed"], body["total"]["disbursed"]) == (
+        "115000.00",
+        "930000.00",
+        "207500.00",
+    )
+    assert body["adds_up"] is True
+
+
 def test_a_partner_sees_the_funding_of_its_own_agreements_only(portfolio, token_for):
     partner = bearer(token_for(organization=portfolio["denmark"], scope="read"))
 

@@ -154,6 +154,36 @@ def test_chart_data_downloads_as_csv_with_its_total_and_why_it_does_not_add_up(m
     assert manager_client.get(reverse("portfolio-funding-csv", args=["donor"])).status_code == 404
 
 
+def test_an_international_body_is_charted_and_downloaded_as_such_not_under_its_seat(manager_client, funded):
+    """The European Defence Fund, seated in Denmark, commits EUR 600,000 to A on 15 Dec 2025."""
+    fund = OrganizationFactory(name="European Defence Fund", slug="eu-edf", country="DK", kind="international_body")
+    CommitmentFactory(
+        agreement=funded["a"], funder=fund, amount=Decimal("600000.00"), pledged_on=datetime.date(2025, 12, 15)
+    )
+
+    assert read_csv(manager_client, "country", "2025-12-31")[1:] == [
+        ["DK", "Denmark", "0.00", "900000.00", "300000.00", ""],
+        ["GB", "United Kingdom", "230000.00", "115000.00", "0.00", ""],
+        ["eu-edf", "European Defence Fund (international body)", "0.00", "600000.00", "0.00", ""],
+        [
+            "total",
+            "",
+            "230000.00",
+            "1615000.00",
+            "300000.00",
+            "Budgets belong to agreements, not to funders or months: not split.",
+        ],
+    ]
+    chart = dashboard(manager_client, "?as_of=2025-12-31")
+    chart = chart[chart.index('data-chart="funding-by-country"') :].split("</figure>")[0]
+    assert re.findall(r'<th scope="row">([^<]*)</th>', chart) == [
+        "Denmark",
+        "European Defence Fund (international body)",
+        "United Kingdom",
+        "Total",
+    ]
+
+
 def test_what_changed_groups_a_window_of_changes_by_agreement(manager_client, funded):
     a = funded["a"]
     update_agreement(actor=Actor.system(), agreement_id=a.pk, title="Interceptor line, phase 2")
