@@ -7,7 +7,10 @@ PORT ?= 8000
 VAR_DIR ?= var
 export VAR_DIR
 
-.PHONY: run test check install install-dev dirs migrate seed clean
+.PHONY: run test check install install-dev dirs migrate seed clean messages translations
+
+# Where makemessages and compilemessages must not look for sources or catalogues.
+I18N_IGNORE := --ignore=$(VENV) --ignore=$(VAR_DIR) --ignore=staticfiles --ignore=node_modules
 
 # Development runs with DEBUG on (and so with the embedded defaults and a development key); DEBUG is
 # off unless set, so a production process that forgets its settings refuses to start.
@@ -29,7 +32,15 @@ install-dev: $(VENV)/.dev
 dirs:
 	mkdir -p $(VAR_DIR)/broker $(VAR_DIR)/broker-processed $(VAR_DIR)/mail
 
-migrate: install dirs
+## messages: gather every translatable string into locale/uk/LC_MESSAGES/django.po (then translate the new ones).
+messages: install
+	DEBUG=true $(PY) manage.py makemessages --locale=uk --no-obsolete --add-location=file $(I18N_IGNORE) --ignore=tests --ignore=bench
+
+## translations: compile the catalogues (.po → .mo); needs GNU gettext (Debian: apt-get install gettext).
+translations: install
+	DEBUG=true $(PY) manage.py compilemessages $(I18N_IGNORE)
+
+migrate: install dirs translations
 	$(PY) manage.py migrate --noinput
 
 seed: migrate
@@ -46,7 +57,7 @@ run: seed
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
 ## test: the whole suite (set DATABASE_URL to PostgreSQL to run the PostgreSQL-only tests too).
-test: install-dev dirs
+test: install-dev dirs translations
 	$(VENV)/bin/pytest
 
 ## check: lint, formatting and migrations in step with the models.

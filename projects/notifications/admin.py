@@ -25,9 +25,9 @@ class ContactAdmin(ServiceAdmin):
 
 @admin.register(Recipient)
 class RecipientAdmin(admin.ModelAdmin):
-    list_display = ["__str__", "digest_frequency", "reminders_enabled"]
+    list_display = ["__str__", "digest_frequency", "reminders_enabled", "language"]
     list_select_related = ["user", "contact"]
-    list_filter = ["digest_frequency", "reminders_enabled"]
+    list_filter = ["digest_frequency", "reminders_enabled", "language"]
     search_fields = ["user__username", "user__email", "contact__name", "contact__email"]
     raw_id_fields = ["user", "contact"]
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from projects.models.base import FieldCheckConstraint, FieldUniqueConstraint, Timestamped
 
@@ -64,6 +65,14 @@ class Recipient(models.Model):
     contact = models.OneToOneField(Contact, null=True, blank=True, on_delete=models.CASCADE, related_name="recipient")
     digest_frequency = models.CharField(max_length=8, choices=DigestFrequency.choices, default=DigestFrequency.WEEKLY)
     reminders_enabled = models.BooleanField(default=True)
+    # A user's interface language too; blank until chosen (then e-mails go out in the site's language).
+    language = models.CharField(
+        _("language"),
+        max_length=8,
+        blank=True,
+        choices=settings.LANGUAGES,
+        help_text=_("The language of the e-mails, and of the pages for a user."),
+    )
 
     class Meta:
         ordering = ["pk"]
@@ -80,6 +89,13 @@ class Recipient(models.Model):
                 field="digest_frequency",
                 violation_error_code="constraint",
                 violation_error_message="Choose daily, weekly or off.",
+            ),
+            FieldCheckConstraint(
+                condition=Q(language__in=["", *(code for code, _name in settings.LANGUAGES)]),
+                name="recipient_language_known",
+                field="language",
+                violation_error_code="constraint",
+                violation_error_message=_("Choose one of the languages the tracker speaks."),
             ),
         ]
 

@@ -50,7 +50,11 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
         unsubscribe_recipient(recipient_id=recipient.pk, topic=topic)
         return render(request, "notifications/unsubscribed.html", context)
     form = PreferencesForm(
-        initial={"digest_frequency": recipient.digest_frequency, "reminders_enabled": recipient.reminders_enabled}
+        initial={
+            "digest_frequency": recipient.digest_frequency,
+            "reminders_enabled": recipient.reminders_enabled,
+            "language": recipient.language or settings.LANGUAGE_CODE,
+        }
     )
     return render(request, "notifications/unsubscribe.html", {**context, "form": form})
 

@@ -1,8 +1,12 @@
-"""How figures read on the pages: money in whole units with thousands separators, shares in percent, exact rates."""
+"""How figures read on the pages: money in whole units grouped in thousands, shares in percent, exact rates.
+
+Separators follow the page's language (12,345,679 in English, 12 345 679 in Ukrainian, with a no-break space).
+"""
 
 from decimal import ROUND_HALF_UP, Decimal
 
 from django import template
+from django.utils.formats import number_format
 
 register = template.Library()
 
@@ -12,15 +16,15 @@ def money(value) -> str:
     """12345678.50 → "12,345,679"; pages show whole units, exact figures stay in exports."""
     if value is None or value == "":
         return "—"
-    return f"{Decimal(value).quantize(Decimal('1'), rounding=ROUND_HALF_UP):,}"
+    return number_format(Decimal(value).quantize(Decimal("1"), rounding=ROUND_HALF_UP), force_grouping=True)
 
 
 @register.filter
 def percent(share) -> str:
-    """0.4215 → "42.2%"."""
+    """0.4215 → "42.2%" ("42,2%" in Ukrainian)."""
     if share is None:
         return "—"
-    return f"{(Decimal(share) * 100).quantize(Decimal('0.1'), rounding=ROUND_HALF_UP)}%"
+    return f"{number_format((Decimal(share) * 100).quantize(Decimal('0.1'), rounding=ROUND_HALF_UP))}%"
 
 
 @register.filter
@@ -28,4 +32,4 @@ def rate(value) -> str:
     """1.17000000 → "1.17", 100.00000000 → "100": every significant digit of an exchange rate, no exponent."""
     if value is None:
         return "—"
-    return f"{Decimal(value).normalize():f}"
+    return number_format(f"{Decimal(value).normalize():f}")
