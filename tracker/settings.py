@@ -108,6 +108,8 @@ TEMPLATES += [
         "BACKEND": "django.template.backends.jinja2.Jinja2",
         "DIRS": [BASE_DIR / "templates" / "email"],
         "APP_DIRS": False,
+        # With Django's gettext installed, so `{{ _("…") }}` speaks each recipient's language.
+        "OPTIONS": {"environment": "projects.notifications.jinja.environment"},
     }
 ]
 

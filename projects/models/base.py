@@ -2,6 +2,7 @@
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class Timestamped(models.Model):
@@ -21,7 +22,7 @@ def money_field(**options) -> models.DecimalField:
 
 def currency_field(**options) -> models.CharField:
     """An ISO 4217 code; a check constraint on each model keeps it three capital letters."""
-    return models.CharField(max_length=3, help_text="ISO 4217 code, e.g. EUR, GBP, UAH.", **options)
+    return models.CharField(max_length=3, help_text=_("ISO 4217 code, e.g. EUR, GBP, UAH."), **options)
 
 
 CURRENCY_PATTERN = r"^[A-Z]{3}$"

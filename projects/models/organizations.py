@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from projects.attribution import history_records
 from projects.choices import OrganizationKind
@@ -14,7 +15,7 @@ class Organization(Timestamped):
     name = models.CharField(max_length=200, unique=True)
     slug = models.SlugField(max_length=80, unique=True)
     kind = models.CharField(max_length=32, choices=OrganizationKind.choices)
-    country = models.CharField(max_length=2, help_text="ISO 3166-1 alpha-2 code, e.g. UA, GB.")
+    country = models.CharField(max_length=2, help_text=_("ISO 3166-1 alpha-2 code, e.g. UA, GB."))
 
     history = history_records()
 

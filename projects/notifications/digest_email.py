@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from projects.choices import Rag
 from projects.notifications.digests import AgreementNews, Digest
@@ -17,19 +19,29 @@ from projects.notifications.emails import (
     moment,
     money,
     percent,
-    plural,
     short_day,
 )
+from projects.notifications.language import written_for
 from projects.notifications.models import Delivery
 from projects.selectors import FundingSummary
 
 RAG_COLOURS = {Rag.RED: "#b91c1c", Rag.AMBER: "#b45309", Rag.GREEN: "#15803d"}
 
 
+def overdue_text(count: int) -> str:
+    return ngettext("%(count)d milestone overdue", "%(count)d milestones overdue", count) % {"count": count}
+
+
+def digest_name(digest: Digest) -> str:
+    return _("Daily digest") if digest.frequency == "daily" else _("Weekly digest")
+
+
 def digest_subject(digest: Digest) -> str:
-    late = f", {plural(digest.overdue_count, 'milestone')} overdue" if digest.overdue_count else ""
-    news = plural(len(digest.sections), "agreement")
-    return f"{digest.frequency.capitalize()} digest {digest.today:%d %b %Y}: {news} with news{late}"
+    late = ", " + overdue_text(digest.overdue_count) if digest.overdue_count else ""
+    news = ngettext("%(count)d agreement with news", "%(count)d agreements with news", len(digest.sections)) % {
+        "count": len(digest.sections)
+    }
+    return f"{digest_name(digest)} {short_day(digest.today)}: {news}{late}"
 
 
 def funding_values(funding: FundingSummary) -> dict:
@@ -56,7 +68,11 @@ def milestone_values(milestone) -> dict:
 def completed_values(milestone) -> dict:
     progress = ""
     if milestone.target_quantity:
-        progress = f" ({milestone.actual_quantity or 0} of {milestone.target_quantity} {milestone.unit})"
+        progress = _(" (%(actual)s of %(target)s %(unit)s)") % {
+            "actual": milestone.actual_quantity or 0,
+            "target": milestone.target_quantity,
+            "unit": milestone.unit,
+        }
     return {"title": milestone.title, "on": short_day(milestone.completed_on), "progress": progress}
 
 
@@ -79,7 +95,7 @@ def news_values(section: AgreementNews) -> dict:
             {
                 "funder": c.funder.name,
                 "amount": f"{money(c.amount)} {c.currency}",
-                "status": c.get_status_display().lower(),
+                "status": str(c.get_status_display()).lower(),
             }
             for c in section.new_commitments
         ],
@@ -95,9 +111,11 @@ def news_values(section: AgreementNews) -> dict:
 
 
 def section_values(section: AgreementNews) -> dict:
-    if section.rendered is None:
-        section.rendered = _section_values(section)
-    return section.rendered
+    """Formatted once per language for every digest sharing the section."""
+    language = translation.get_language()
+    if language not in section.rendered:
+        section.rendered[language] = _section_values(section)
+    return section.rendered[language]
 
 
 def _section_values(section: AgreementNews) -> dict:
@@ -111,7 +129,7 @@ def _section_values(section: AgreementNews) -> dict:
         "report": {
             "on": short_day(report.reported_on),
             "rag": report.get_rag_display(),
-            "badge": report.get_rag_display().upper(),
+            "badge": str(report.get_rag_display()).upper(),
             "colour": RAG_COLOURS.get(report.rag, "#6b7280"),
             "summary": report.summary,
         }
@@ -122,13 +140,17 @@ def _section_values(section: AgreementNews) -> dict:
 
 def headline_values(digest: Digest) -> dict:
     return {
-        "title": f"{digest.frequency.capitalize()} digest, {long_day(digest.today)}",
+        "title": f"{digest_name(digest)}, {long_day(digest.today)}",
         "since": moment(digest.since),
-        "agreements": plural(digest.agreement_count, "agreement"),
+        "agreements": ngettext("%(count)d agreement", "%(count)d agreements", digest.agreement_count)
+        % {"count": digest.agreement_count},
         "with_news": len(digest.sections),
         "overdue": digest.overdue_count,
-        "overdue_text": f"{plural(digest.overdue_count, 'milestone')} overdue",
-        "due_soon": f"{digest.due_soon_count} due in the next {digest.due_soon_days} days",
+        "overdue_text": overdue_text(digest.overdue_count),
+        "due_soon": ngettext(
+            "%(count)d due in the next %(days)d days", "%(count)d due in the next %(days)d days", digest.due_soon_count
+        )
+        % {"count": digest.due_soon_count, "days": digest.due_soon_days},
         "funding": funding_values(digest.funding_total) if digest.funding_total else None,
         "funding_error": digest.funding_error,
         "due_soon_days": digest.due_soon_days,
@@ -137,15 +159,16 @@ def headline_values(digest: Digest) -> dict:
 
 def digest_message(digest: Digest, delivery: Delivery | None = None) -> EmailMultiAlternatives:
     """The e-mail of a digest; `delivery` gives it its stable Message-ID (a preview has none)."""
-    return compose(
-        recipient=digest.recipient,
-        topic="digest",
-        subject=digest_subject(digest),
-        template="digest",
-        context={
-            "headline": headline_values(digest),
-            "sections": [section_values(section) for section in digest.sections],
-            "base_currency": settings.BASE_CURRENCY,
-        },
-        msgid=message_id(delivery) if delivery else None,
-    )
+    with written_for(digest.recipient.language):
+        return compose(
+            recipient=digest.recipient,
+            topic="digest",
+            subject=digest_subject(digest),
+            template="digest",
+            context={
+                "headline": headline_values(digest),
+                "sections": [section_values(section) for section in digest.sections],
+                "base_currency": settings.BASE_CURRENCY,
+            },
+            msgid=message_id(delivery) if delivery else None,
+        )

@@ -11,26 +11,26 @@ from projects.models.base import FieldCheckConstraint, FieldUniqueConstraint, Ti
 
 
 class DigestFrequency(models.TextChoices):
-    DAILY = "daily", "Daily"
-    WEEKLY = "weekly", "Weekly"
-    OFF = "off", "Off"
+    DAILY = "daily", _("Daily")
+    WEEKLY = "weekly", _("Weekly")
+    OFF = "off", _("Off")
 
 
 class DeliveryKind(models.TextChoices):
-    REMINDER = "reminder", "Milestone reminder"
-    DIGEST = "digest", "Status digest"
+    REMINDER = "reminder", _("Milestone reminder")
+    DIGEST = "digest", _("Status digest")
 
 
 class DeliveryStatus(models.TextChoices):
-    PENDING = "pending", "Pending"
-    SENT = "sent", "Sent"
-    SKIPPED = "skipped", "Skipped"
-    EXPIRED = "expired", "Expired"
+    PENDING = "pending", _("Pending")
+    SENT = "sent", _("Sent")
+    SKIPPED = "skipped", _("Skipped")
+    EXPIRED = "expired", _("Expired")
 
 
 class ReminderRuleKind(models.TextChoices):
-    BEFORE_DUE = "before_due", "Days before the due date"
-    OVERDUE = "overdue", "Repeat while overdue, every N days"
+    BEFORE_DUE = "before_due", _("Days before the due date")
+    OVERDUE = "overdue", _("Repeat while overdue, every N days")
 
 
 class Contact(Timestamped):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 
 from projects.actors import Actor
 from projects.errors import DomainError, ErrorCode
@@ -75,7 +76,7 @@ def change_preferences(
 ) -> Recipient:
     """The checks and the write both services above share, on a recipient row they have locked."""
     if not actor.is_staff and not (actor.user is not None and actor.user.pk == recipient.user_id):
-        raise DomainError(ErrorCode.PERMISSION_DENIED, "You can only change your own e-mail preferences.")
+        raise DomainError(ErrorCode.PERMISSION_DENIED, _("You can only change your own e-mail preferences."))
     changed = []
     if digest_frequency is not None and digest_frequency != recipient.digest_frequency:
         recipient.digest_frequency = digest_frequency

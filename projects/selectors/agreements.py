@@ -10,6 +10,7 @@ from datetime import date
 
 from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
+from django.utils.translation import gettext_lazy as _
 
 from projects.choices import AgreementStatus, Rag
 from projects.models import Agreement, AgreementParty, FundingCommitment, Milestone, StatusReport
@@ -79,7 +80,9 @@ def rag_distribution(agreements: Scope) -> list[RagCount]:
     latest = StatusReport.objects.filter(reached_through(scope, "agreement__")).exclude(Exists(later))
     counts = dict(latest.values_list("rag").annotate(n=Count("pk")).order_by())
     counts[NO_REPORT] = Agreement.objects.filter(scope).count() - sum(counts.values())
-    return [RagCount(value, label, counts.get(value, 0)) for value, label in [*Rag.choices, (NO_REPORT, "No report")]]
+    return [
+        RagCount(value, label, counts.get(value, 0)) for value, label in [*Rag.choices, (NO_REPORT, _("No report"))]
+    ]
 
 
 def agreement_page_queryset() -> QuerySet[Agreement]:

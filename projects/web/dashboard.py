@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
 from projects.changelog import recent_changes
@@ -28,9 +29,9 @@ def gap_rows(by_capability: dict[str, FundingSummary]) -> list[tuple[str, list[S
         (
             name,
             [
-                Segment("Committed", max(s.committed, ZERO), "committed"),
-                Segment("Pledged", max(min(s.pledged, s.gap), ZERO), "pledged"),
-                Segment("Unfunded", max(s.gap_if_pledges_honoured, ZERO), "gap"),
+                Segment(_("Committed"), max(s.committed, ZERO), "committed"),
+                Segment(_("Pledged"), max(min(s.pledged, s.gap), ZERO), "pledged"),
+                Segment(_("Unfunded"), max(s.gap_if_pledges_honoured, ZERO), "gap"),
             ],
         )
         for name, s in by_capability.items()
@@ -43,9 +44,9 @@ def country_rows(by_country: dict[str, FunderFunding]) -> list[tuple[str, list[S
         (
             country,
             [
-                Segment("Disbursed", f.disbursed, "disbursed"),
-                Segment("Committed, not disbursed", max(f.committed - f.disbursed, ZERO), "committed"),
-                Segment("Pledged", f.pledged, "pledged"),
+                Segment(_("Disbursed"), f.disbursed, "disbursed"),
+                Segment(_("Committed, not disbursed"), max(f.committed - f.disbursed, ZERO), "committed"),
+                Segment(_("Pledged"), f.pledged, "pledged"),
             ],
         )
         for country, f in sorted(by_country.items(), key=lambda item: item[1].committed + item[1].pledged, reverse=True)

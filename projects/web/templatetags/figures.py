@@ -8,6 +8,8 @@ from decimal import ROUND_HALF_UP, Decimal
 from django import template
 from django.utils.formats import number_format
 
+from projects.choices import Rag
+
 register = template.Library()
 
 
@@ -33,3 +35,9 @@ def rate(value) -> str:
     if value is None:
         return "—"
     return number_format(f"{Decimal(value).normalize():f}")
+
+
+@register.filter
+def rag_label(value: str) -> str:
+    """An agreement's latest RAG code as the page's language names it ("green" → "Green", "Зелений")."""
+    return Rag(value).label if value in Rag.values else value
