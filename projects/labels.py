@@ -9,6 +9,8 @@ from django.utils.translation import gettext_lazy as _
 FIELD_LABELS = {
     "reference": _("Reference"),
     "title": _("Title"),
+    "title_uk": _("Title in Ukrainian"),
+    "name_uk": _("Name in Ukrainian"),
     "summary": _("Summary"),
     "kind": _("Kind"),
     "capabilities": _("Capabilities"),

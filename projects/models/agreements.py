@@ -17,6 +17,7 @@ from projects.models.base import (
     FieldUniqueConstraint,
     Timestamped,
     currency_field,
+    in_language_of_page,
     money_field,
 )
 
@@ -53,6 +54,9 @@ class Agreement(Timestamped):
 
     reference = models.CharField(max_length=40, unique=True, help_text=_("Human code, e.g. UA-GB-2025-007."))
     title = models.CharField(max_length=250)
+    title_uk = models.CharField(
+        max_length=250, blank=True, help_text=_("The title in Ukrainian, shown when the interface is in Ukrainian.")
+    )
     summary = models.TextField(blank=True)
     kind = models.CharField(max_length=32, choices=AgreementKind.choices)
     capabilities = models.ManyToManyField("projects.Capability", related_name="agreements", blank=True)
@@ -126,6 +130,10 @@ class Agreement(Timestamped):
 
     def __str__(self) -> str:
         return f"{self.reference} {self.title}"
+
+    @property
+    def local_title(self) -> str:
+        return in_language_of_page(self.title, self.title_uk)
 
     def allowed_transitions(self) -> list[str]:
         return [s for s in AgreementStatus.values if s in AGREEMENT_TRANSITIONS[self.status]]

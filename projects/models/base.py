@@ -2,6 +2,7 @@
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 
@@ -13,6 +14,11 @@ class Timestamped(models.Model):
 
     class Meta:
         abstract = True
+
+
+def in_language_of_page(english: str, ukrainian: str) -> str:
+    """A record's name as the page's reader wants it: its Ukrainian name, if it has one, on Ukrainian pages."""
+    return ukrainian if ukrainian and translation.get_language() == "uk" else english
 
 
 def money_field(**options) -> models.DecimalField:

@@ -27,6 +27,7 @@ EDITABLE_FIELDS = frozenset(
     {
         "reference",
         "title",
+        "title_uk",
         "summary",
         "kind",
         "signed_on",

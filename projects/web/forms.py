@@ -92,6 +92,7 @@ class AgreementForm(NewCurrencyRate, VersionedForm):
         fields = [
             "reference",
             "title",
+            "title_uk",
             "summary",
             "kind",
             "capabilities",

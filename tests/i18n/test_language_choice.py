@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from projects.notifications.models import Recipient
-from tests.factories import UserFactory
+from tests.factories import AgreementFactory, OrganizationFactory, PartyFactory, StaffUserFactory, UserFactory
 
 PASSWORD = "correct horse battery staple"
 
@@ -64,3 +64,19 @@ def test_money_numbers_and_dates_follow_the_language():
         assert render(
             "{{ a|money }} EUR · {{ d|date:'DATE_FORMAT' }} · {{ s|percent }}", a=amount, d=day, s=Decimal("0.4215")
         ) == ("1\xa0234\xa0567 EUR · 29 листопада 2026 · 42,2%")
+
+
+def test_ukrainian_names_show_on_ukrainian_pages_and_english_ones_otherwise(db):
+    staff = StaffUserFactory(username="petra")
+    ministry = OrganizationFactory(name="Ministry of Defence of Ukraine", name_uk="Міністерство оборони України")
+    agreement = AgreementFactory(title="Interceptor drone co-production", title_uk="Спільне виробництво перехоплювачів")
+    PartyFactory(agreement=agreement, organization=ministry)
+    client = Client()
+    client.force_login(staff)
+    url = reverse("agreement", args=[agreement.pk])
+
+    ukrainian = client.get(url, headers={"accept-language": "uk"}).content.decode()
+    assert "Спільне виробництво перехоплювачів" in ukrainian and "Міністерство оборони України" in ukrainian
+    english = client.get(url, headers={"accept-language": "en-GB"}).content.decode()
+    assert "Interceptor drone co-production" in english and "Ministry of Defence of Ukraine" in english
+    assert "Міністерство оборони України" not in english
