@@ -36,9 +36,16 @@ dirs:
 messages: install
 	DEBUG=true $(PY) manage.py makemessages --locale=uk --no-obsolete --add-location=file $(I18N_IGNORE) --ignore=tests --ignore=bench
 
-## translations: compile the catalogues (.po → .mo); needs GNU gettext (Debian: apt-get install gettext).
+## translations: compile the catalogues (.po → .mo) with GNU gettext's compilemessages, or polib without it.
 translations: install
-	DEBUG=true $(PY) manage.py compilemessages $(I18N_IGNORE)
+	@if command -v msgfmt >/dev/null 2>&1; then \
+		DEBUG=true $(PY) manage.py compilemessages $(I18N_IGNORE); \
+	else \
+		echo "GNU gettext not found (apt-get install gettext): compiling the catalogues with polib"; \
+		for po in locale/*/LC_MESSAGES/*.po; do \
+			$(PY) -c 'import sys, polib; polib.pofile(sys.argv[1]).save_as_mofile(sys.argv[2])' "$$po" "$${po%.po}.mo"; \
+		done; \
+	fi
 
 migrate: install dirs translations
 	$(PY) manage.py migrate --noinput
