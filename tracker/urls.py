@@ -5,13 +5,11 @@ from django.urls import include, path
 
 from projects.api import health
 from projects.notifications import views as notification_views
-from projects.web import language
 
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("projects.web.urls")),
     path("accounts/", include("django.contrib.auth.urls")),
-    path("language/", language.choose_language, name="set_language"),
     path("digests/", include("projects.notifications.urls")),
     path("unsubscribe/<str:token>/", notification_views.unsubscribe, name="unsubscribe"),
     path("api/v1/", include("projects.api.urls")),

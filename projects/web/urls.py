@@ -3,7 +3,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from projects.web import accounts, agreements, dashboard, editing, exchange_rates, exports, imports
+from projects.web import accounts, agreements, dashboard, editing, exchange_rates, exports, imports, language
 
 urlpatterns = [
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
@@ -11,6 +11,7 @@ urlpatterns = [
     path(
         "accounts/reset/<uidb64>/<token>/", accounts.PasswordResetConfirmView.as_view(), name="password_reset_confirm"
     ),
+    path("language/", language.choose_language, name="set_language"),
     path("", dashboard.DashboardView.as_view(), name="dashboard"),
     path("agreements/", agreements.AgreementListView.as_view(), name="agreement-list"),
     path("agreements/export.<str:file_type>", exports.AgreementExportView.as_view(), name="agreement-export"),
