@@ -33,6 +33,7 @@ KIND_NAMES = {
     "agreements": pgettext_lazy("import", "agreements"),
     "milestones": pgettext_lazy("import", "milestones"),
     "commitments": pgettext_lazy("import", "commitments"),
+    "indicator-periods": pgettext_lazy("import", "indicator periods"),
 }
 
 
