@@ -9,7 +9,16 @@ from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 
-from projects.models import Agreement, FundingCommitment, Milestone
+from projects.alerts.models import AlertRule
+from projects.models import (
+    Agreement,
+    CountryEconomy,
+    FundingCommitment,
+    Indicator,
+    IndicatorPeriod,
+    Milestone,
+    Organization,
+)
 from projects.notifications.models import Recipient
 from projects.notifications.unsubscribe import unsubscribe_url
 from tests.i18n.pages import data_words, english_interface_words, visible_text
@@ -27,6 +36,10 @@ def pages() -> list[str]:
     agreement = Agreement.objects.get(reference="UA-DK-2025-012")
     commitment = FundingCommitment.objects.filter(agreement=agreement).first()
     milestone = Milestone.objects.filter(agreement=agreement).exclude(status="done").first()
+    economy = CountryEconomy.objects.first()
+    body = Organization.objects.filter(kind="international_body").first()
+    indicator = Indicator.objects.first()
+    period = IndicatorPeriod.objects.filter(state="reported").first()
     return [
         reverse("dashboard"),
         reverse("agreement-list"),
@@ -47,7 +60,23 @@ def pages() -> list[str]:
         reverse("import", args=["agreements"]),
         reverse("import", args=["milestones"]),
         reverse("import", args=["commitments"]),
+        reverse("import", args=["indicator-periods"]),
         reverse("password_change"),
+        reverse("changes"),
+        reverse("approvals"),
+        reverse("donor-list"),
+        reverse("donor", args=["country", economy.country]),
+        reverse("donor", args=["body", body.slug]),
+        reverse("economy-list"),
+        reverse("economy-create"),
+        reverse("economy-edit", args=[economy.pk]),
+        reverse("portfolio-capacity"),
+        reverse("alert-rules"),
+        reverse("alert-rule-edit", args=[AlertRule.objects.first().pk]),
+        reverse("indicator-create", args=[agreement.pk]),
+        reverse("agreement", args=[indicator.agreement_id]),
+        reverse("period-open", args=[indicator.pk]),
+        reverse("period-verify", args=[period.pk]),
     ]
 
 
