@@ -13,6 +13,7 @@ from projects.models import (
     Agreement,
     AgreementParty,
     Capability,
+    ChangeRequest,
     Disbursement,
     FundingCommitment,
     Indicator,
@@ -218,3 +219,36 @@ class StatusChangeOut(serializers.ModelSerializer):
     class Meta:
         model = StatusChange
         fields = ["id", "agreement", "from_status", "to_status", "reason", "changed_at"]
+
+
+class ChangeRequestOut(serializers.ModelSerializer):
+    before = serializers.DictField(read_only=True, help_text="The changed record's values when it was proposed.")
+    proposed = serializers.DictField(read_only=True, help_text="The values it sets; money as decimal strings.")
+    author_user = serializers.SlugRelatedField(
+        slug_field="username", read_only=True, allow_null=True, help_text="The programme manager who proposed it."
+    )
+    author_organization = OrganizationRef(
+        read_only=True, allow_null=True, help_text="The partner organisation that proposed it."
+    )
+    decided_by = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
+
+    class Meta:
+        model = ChangeRequest
+        fields = [
+            "id",
+            "agreement",
+            "target",
+            "operation",
+            "commitment",
+            "disbursement",
+            "before",
+            "proposed",
+            "reason",
+            "author_user",
+            "author_organization",
+            "created_at",
+            "state",
+            "decided_by",
+            "decided_at",
+            "decision_note",
+        ]

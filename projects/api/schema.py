@@ -13,8 +13,9 @@ from projects.api.fields import DATE, MAX_ID, NOT_BLANK, ecma
 from projects.api.idempotency import KEY_PATTERN
 from projects.api.preconditions import IF_MATCH_PATTERN
 from projects.api.problems import PROBLEM_CONTENT_TYPE
-from projects.api.serializers import REASON_IN_QUERY, ChangeReasonText, ChangeRequestOut, In
+from projects.api.serializers import REASON_IN_QUERY, ChangeReasonText, In
 from projects.filters import IdFilter
+from projects.representations import ChangeRequestOut
 from projects.services.four_eyes import four_eyes_on
 
 

@@ -24,7 +24,7 @@ from projects.choices import (
     OrganizationKind,
     Rag,
 )
-from projects.models import AgreementParty, Capability, ChangeRequest, Organization
+from projects.models import AgreementParty, Capability, Organization
 from projects.selectors.breakdowns import GROUPINGS
 from projects.services.four_eyes import four_eyes_on
 from projects.webhooks.choices import EventType
@@ -399,39 +399,6 @@ class ChangeReasonQuery(In):
 
 class RejectionIn(In):
     reason = f.text(max_length=5000, help_text="Why the change is rejected.")
-
-
-class ChangeRequestOut(serializers.ModelSerializer):
-    before = serializers.DictField(read_only=True, help_text="The changed record's values when it was proposed.")
-    proposed = serializers.DictField(read_only=True, help_text="The values it sets; money as decimal strings.")
-    author_user = serializers.SlugRelatedField(
-        slug_field="username", read_only=True, allow_null=True, help_text="The programme manager who proposed it."
-    )
-    author_organization = representations.OrganizationRef(
-        read_only=True, allow_null=True, help_text="The partner organisation that proposed it."
-    )
-    decided_by = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
-
-    class Meta:
-        model = ChangeRequest
-        fields = [
-            "id",
-            "agreement",
-            "target",
-            "operation",
-            "commitment",
-            "disbursement",
-            "before",
-            "proposed",
-            "reason",
-            "author_user",
-            "author_organization",
-            "created_at",
-            "state",
-            "decided_by",
-            "decided_at",
-            "decision_note",
-        ]
 
 
 class MilestoneUpdateIn(In):

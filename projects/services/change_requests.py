@@ -24,6 +24,8 @@ from projects.models import Agreement, ChangeRequest, Disbursement, FundingCommi
 from projects.services import agreements, funding
 from projects.services.four_eyes import applying_change_request, four_eyes_on
 from projects.services.service import nested, require_staff, save_validated, service
+from projects.webhooks.choices import EventType
+from projects.webhooks.events import emit
 
 # How each proposed field is kept in JSON and read back: money and rates as decimal strings, days ISO.
 FIELD_TYPES = {
@@ -206,6 +208,7 @@ def propose_change(
     except _TrialRun:
         pass
     save_validated(change_request)
+    emit(EventType.CHANGE_REQUEST_CREATED, change_request.pk)
     return change_request
 
 
@@ -266,6 +269,7 @@ def _decide(change_request: ChangeRequest, actor: Actor, state: str, note: str =
     change_request.state, change_request.decision_note = state, note
     change_request.decided_by, change_request.decided_at = actor.user, timezone.now()
     save_validated(change_request)
+    emit(EventType.CHANGE_REQUEST_DECIDED, change_request.pk)
 
 
 @service

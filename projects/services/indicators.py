@@ -25,6 +25,8 @@ from projects.services.service import (
     save_validated,
     service,
 )
+from projects.webhooks.choices import EventType
+from projects.webhooks.events import emit
 
 INDICATOR_FIELDS = frozenset({"title", "kind", "unit", "capability", "responsible", "baseline", "target"})
 # What locked figures mean: changing them would rewrite what was locked.
@@ -117,6 +119,7 @@ def open_period(
     indicator = Indicator.objects.select_for_update().get(pk=indicator_id)
     period = IndicatorPeriod(indicator=indicator, starts_on=starts_on, ends_on=ends_on, target=target)
     save_validated(period)
+    emit(EventType.INDICATOR_PERIOD_UPDATED, period.pk)
     return period
 
 
@@ -141,6 +144,7 @@ def update_period(
     changed = apply_changes(period, changes, PERIOD_FIELDS)
     if changed:
         save_validated(period, update_fields=changed)
+    emit(EventType.INDICATOR_PERIOD_UPDATED, period.pk, changed=bool(changed))
     return period
 
 
@@ -195,6 +199,7 @@ def report_actual(
             "verified_at",
         ],
     )
+    emit(EventType.INDICATOR_PERIOD_UPDATED, period.pk)
     return period
 
 
@@ -221,6 +226,7 @@ def verify_period(*, actor: Actor, period_id: int, expected_updated_at: datetime
     move(period, from_state=PeriodState.REPORTED, to_state=PeriodState.VERIFIED)
     period.verified_by, period.verified_at = actor.user, timezone.now()
     save_validated(period, update_fields=["state", "verified_by", "verified_at"])
+    emit(EventType.INDICATOR_PERIOD_UPDATED, period.pk)
     return period
 
 
@@ -231,6 +237,7 @@ def lock_period(*, actor: Actor, period_id: int, expected_updated_at: datetime |
     period = locked_period(period_id, expected_updated_at)
     move(period, from_state=PeriodState.VERIFIED, to_state=PeriodState.LOCKED)
     save_validated(period, update_fields=["state"])
+    emit(EventType.INDICATOR_PERIOD_UPDATED, period.pk)
     return period
 
 
@@ -250,4 +257,5 @@ def unlock_period(
     period.state = PeriodState.VERIFIED
     period._change_reason = reason
     save_validated(period, update_fields=["state"])
+    emit(EventType.INDICATOR_PERIOD_UPDATED, period.pk)
     return period

@@ -12,6 +12,12 @@ class EventType(models.TextChoices):
     COMMITMENT_UPDATED = "commitment.updated", "A funding commitment's terms or status changed"
     DISBURSEMENT_CREATED = "disbursement.created", "A disbursement was recorded"
     STATUS_REPORT_CREATED = "status_report.created", "A status report was posted"
+    INDICATOR_PERIOD_UPDATED = (
+        "indicator_period.updated",
+        "An indicator period was opened, changed, reported on, verified or (un)locked",
+    )
+    CHANGE_REQUEST_CREATED = "change_request.created", "A money change was proposed for approval"
+    CHANGE_REQUEST_DECIDED = "change_request.decided", "A proposed money change was applied, rejected or failed"
 
 
 class DeliveryStatus(models.TextChoices):

@@ -25,8 +25,10 @@ from projects import representations as r
 from projects.models import (
     Agreement,
     AgreementParty,
+    ChangeRequest,
     Disbursement,
     FundingCommitment,
+    IndicatorPeriod,
     Milestone,
     StatusChange,
     StatusReport,
@@ -53,6 +55,11 @@ class Subject:
 
 MILESTONE = Subject(lambda: Milestone.objects.select_related("responsible", "owner"), r.MilestoneOut, "agreement_id")
 COMMITMENT = Subject(lambda: FundingCommitment.objects.select_related("funder"), r.CommitmentOut, "agreement_id")
+CHANGE_REQUEST = Subject(
+    lambda: ChangeRequest.objects.select_related("author_user", "author_organization", "decided_by"),
+    r.ChangeRequestOut,
+    "agreement_id",
+)
 SUBJECTS: dict[str, Subject] = {
     EventType.AGREEMENT_UPDATED: Subject(agreements, r.AgreementOut, "pk"),
     EventType.AGREEMENT_STATUS_CHANGED: Subject(
@@ -72,6 +79,15 @@ SUBJECTS: dict[str, Subject] = {
         r.StatusReportOut,
         "agreement_id",
     ),
+    EventType.INDICATOR_PERIOD_UPDATED: Subject(
+        lambda: IndicatorPeriod.objects.select_related(
+            "indicator", "reported_by_user", "reported_by_organization", "verified_by"
+        ),
+        r.IndicatorPeriodOut,
+        "indicator__agreement_id",
+    ),
+    EventType.CHANGE_REQUEST_CREATED: CHANGE_REQUEST,
+    EventType.CHANGE_REQUEST_DECIDED: CHANGE_REQUEST,
 }
 
 

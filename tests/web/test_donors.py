@@ -190,8 +190,8 @@ def test_donor_pages_run_a_constant_number_of_queries(viewer_client, django_asse
 def test_the_gdp_figures_page_runs_a_constant_number_of_queries(manager_client, django_assert_num_queries, size):
     for year in range(2000, 2000 + size):
         CountryEconomyFactory(country="GB", year=year)
-    # The session and its user, then the figures.
-    with django_assert_num_queries(3):
+    # The session and its user, the navigation's count of pending approvals, then the figures.
+    with django_assert_num_queries(4):
         page = manager_client.get(reverse("economy-list"))
     assert page.content.decode().count("United Kingdom (GB)") == size
 

@@ -11,17 +11,17 @@ import pytest
 from django.db import IntegrityError, transaction
 
 from projects.actors import Actor
-from projects.choices import CommitmentStatus, PartyRole
+from projects.choices import ChangeOperation, ChangeTarget, CommitmentStatus, PartyRole
 from projects.errors import DomainError
 from projects.models import Organization
-from projects.services import agreements, funding, milestones, reports
+from projects.services import agreements, change_requests, funding, indicators, milestones, reports
 from projects.services.service import batch
 from projects.webhooks.choices import EventType
 from projects.webhooks.events import emit, emit_overdue_milestones
 from projects.webhooks.models import Delivery, Event
 from projects.webhooks.services import subscribe
 from tests.api.conftest import bearer
-from tests.factories import TODAY, CapabilityFactory, CommitmentFactory, MilestoneFactory
+from tests.factories import TODAY, CapabilityFactory, CommitmentFactory, IndicatorFactory, MilestoneFactory
 from tests.webhooks.conftest import subscribed, token
 
 
@@ -237,3 +237,57 @@ def test_changing_an_agreements_capabilities_is_an_event_and_naming_the_same_one
     assert sorted(capability["name"] for capability in event["capabilities"]) == sorted(
         [held[0].name, "Counter-battery radar"]
     )
+
+
+def test_indicator_periods_are_told_to_the_partner_responsible_as_the_api_reads_them(alpha, bravo, staff):
+    """Opening, reporting, verifying, locking and unlocking a period are each an event of its agreement."""
+    subscribed(alpha.organization, "http://127.0.0.9:8443/hook")
+    subscribed(bravo.organization, "http://127.0.0.10:8443/hook")
+    indicator = IndicatorFactory(agreement=alpha.agreement, responsible=alpha.organization)
+    partner = Actor(organization=alpha.organization)
+
+    period = indicators.open_period(
+        actor=staff, indicator_id=indicator.pk, starts_on=TODAY - timedelta(days=90), ends_on=TODAY, target=100
+    )
+    indicators.report_actual(actor=partner, period_id=period.pk, actual=96, source="Line log 12")
+    indicators.verify_period(actor=staff, period_id=period.pk)
+    indicators.lock_period(actor=staff, period_id=period.pk)
+    indicators.unlock_period(actor=staff, period_id=period.pk, reason="Audit found a miscount.")
+
+    events = Event.objects.filter(type=EventType.INDICATOR_PERIOD_UPDATED).order_by("pk")
+    assert [json.loads(e.body)["data"]["state"] for e in events] == [
+        "open",
+        "reported",
+        "verified",
+        "locked",
+        "verified",
+    ]
+    assert {d.endpoint.organization_id for d in Delivery.objects.filter(event__in=events)} == {alpha.organization.pk}
+    api = bearer(token(organization=alpha.organization, scope="read"))
+    assert json.loads(events.last().body)["data"] == api.get(f"/api/v1/indicator-periods/{period.pk}/").json()
+
+
+def test_money_changes_proposed_and_decided_are_told_as_the_api_reads_the_request(
+    alpha, bravo, staff, second_staff, four_eyes
+):
+    subscribed(alpha.organization, "http://127.0.0.9:8443/hook")
+    subscribed(bravo.organization, "http://127.0.0.10:8443/hook")
+
+    proposal = change_requests.submit_money_change(
+        actor=staff,
+        target=ChangeTarget.AGREEMENT_BUDGET,
+        operation=ChangeOperation.CHANGE,
+        reason="Second production line added.",
+        agreement_id=alpha.agreement.pk,
+        changes={"budget": Decimal("3000000.00")},
+    ).change_request
+    change_requests.approve_change(actor=second_staff, change_request_id=proposal.pk)
+
+    told = [json.loads(e.body) for e in Event.objects.filter(type__startswith="change_request.").order_by("pk")]
+    assert [(b["type"], b["data"]["state"]) for b in told] == [
+        ("change_request.created", "pending"),
+        ("change_request.decided", "applied"),
+    ]
+    assert not Delivery.objects.filter(endpoint__organization=bravo.organization, event__type__startswith="change_")
+    api = bearer(token(organization=alpha.organization, scope="read"))
+    assert told[-1]["data"] == api.get(f"/api/v1/change-requests/{proposal.pk}/").json()

@@ -23,8 +23,9 @@ from projects.api.filtering import StrictFilterBackend
 from projects.api.idempotency import idempotent
 from projects.api.pagination import KeysetPages
 from projects.api.preconditions import precondition, with_etag
-from projects.api.serializers import ChangeReasonQuery, ChangeReasonText, ChangeRequestOut
+from projects.api.serializers import ChangeReasonQuery, ChangeReasonText
 from projects.models import ChangeRequest
+from projects.representations import ChangeRequestOut
 
 
 def require_write(request) -> None:

@@ -16,6 +16,7 @@ from projects.api.idempotency import idempotent
 from projects.api.views.base import require_staff, valid
 from projects.models import ChangeRequest
 from projects.permissions import get_visible
+from projects.representations import ChangeRequestOut
 from projects.services.change_requests import approve_change, reject_change
 
 
@@ -31,7 +32,7 @@ class ChangeRequestList(generics.ListAPIView):
     when a second programme manager approves it.
     """
 
-    serializer_class = s.ChangeRequestOut
+    serializer_class = ChangeRequestOut
     filter_backends = []
 
     def get_queryset(self):
@@ -42,7 +43,7 @@ class ChangeRequestList(generics.ListAPIView):
 class ChangeRequestDetail(generics.RetrieveAPIView):
     """One proposed money change, with the values before and the values it sets."""
 
-    serializer_class = s.ChangeRequestOut
+    serializer_class = ChangeRequestOut
 
     def get_object(self):
         return get_visible(change_requests_of(actor_of(self.request)), self.kwargs["pk"])
@@ -54,24 +55,24 @@ class ChangeRequestApprove(generics.GenericAPIView):
     A change that is no longer valid is refused with 409 and the request is recorded as failed, with why.
     """
 
-    serializer_class = s.ChangeRequestOut
+    serializer_class = ChangeRequestOut
 
-    @extend_schema(summary="Approve a change request", request=None, responses={200: s.ChangeRequestOut})
+    @extend_schema(summary="Approve a change request", request=None, responses={200: ChangeRequestOut})
     @idempotent
     def post(self, request, pk):
         actor = actor_of(request)
         change_request = get_visible(change_requests_of(actor), pk)
         require_staff(request)
         approved = approve_change(actor=actor, change_request_id=change_request.pk)
-        return Response(s.ChangeRequestOut(approved).data)
+        return Response(ChangeRequestOut(approved).data)
 
 
 class ChangeRequestReject(generics.GenericAPIView):
     """Turn a pending change down with a reason (programme managers other than its author)."""
 
-    serializer_class = s.ChangeRequestOut
+    serializer_class = ChangeRequestOut
 
-    @extend_schema(summary="Reject a change request", request=s.RejectionIn, responses={200: s.ChangeRequestOut})
+    @extend_schema(summary="Reject a change request", request=s.RejectionIn, responses={200: ChangeRequestOut})
     @idempotent
     def post(self, request, pk):
         actor = actor_of(request)
@@ -79,4 +80,4 @@ class ChangeRequestReject(generics.GenericAPIView):
         require_staff(request)
         data = valid(s.RejectionIn, request)
         rejected = reject_change(actor=actor, change_request_id=change_request.pk, reason=data["reason"])
-        return Response(s.ChangeRequestOut(rejected).data)
+        return Response(ChangeRequestOut(rejected).data)
