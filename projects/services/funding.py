@@ -233,7 +233,7 @@ def _verify(actor: Actor, model: type[FundingCommitment] | type[Disbursement], p
     require_staff(actor, "verify figures")
     record = model.objects.select_for_update().get(pk=pk)
     if record.is_verified:
-        raise DomainError(ErrorCode.CONFLICT, "This figure is already verified.")
+        raise DomainError(ErrorCode.CONFLICT, _("This figure is already verified."))
     record.verified_by, record.verified_at = actor.user, timezone.now()
     save_validated(record, update_fields=["verified_by", "verified_at"])
     return record
