@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class OrganizationKind(models.TextChoices):
@@ -109,9 +110,10 @@ class ChangeTarget(models.TextChoices):
 
 
 class ChangeOperation(models.TextChoices):
-    CREATE = "create", _("Create")
-    CHANGE = "change", _("Change")
-    DELETE = "delete", _("Delete")
+    # Nouns (what a request does), unlike the buttons of the same English words.
+    CREATE = "create", pgettext_lazy("change operation", "Create")
+    CHANGE = "change", pgettext_lazy("change operation", "Change")
+    DELETE = "delete", pgettext_lazy("change operation", "Delete")
 
 
 class ChangeState(models.TextChoices):
