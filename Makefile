@@ -7,7 +7,10 @@ PORT ?= 8000
 VAR_DIR ?= var
 export VAR_DIR
 
-.PHONY: run test check mutation install install-dev dirs migrate seed clean
+.PHONY: run test check mutation install install-dev dirs migrate seed clean messages translations
+
+# Where makemessages and compilemessages must not look for sources or catalogues.
+I18N_IGNORE := --ignore=$(VENV) --ignore=$(VAR_DIR) --ignore=staticfiles --ignore=node_modules --ignore=mutants
 
 # Development runs with DEBUG on (and so with the embedded defaults and a development key); DEBUG is
 # off unless set, so a production process that forgets its settings refuses to start.
@@ -29,7 +32,22 @@ install-dev: $(VENV)/.dev
 dirs:
 	mkdir -p $(VAR_DIR)/broker $(VAR_DIR)/broker-processed $(VAR_DIR)/mail
 
-migrate: install dirs
+## messages: gather every translatable string into locale/uk/LC_MESSAGES/django.po (then translate the new ones).
+messages: install
+	DEBUG=true $(PY) manage.py makemessages --locale=uk --no-obsolete --add-location=file $(I18N_IGNORE) --ignore=tests --ignore=bench
+
+## translations: compile the catalogues (.po → .mo) with GNU gettext's compilemessages, or polib without it.
+translations: install
+	@if command -v msgfmt >/dev/null 2>&1; then \
+		DEBUG=true $(PY) manage.py compilemessages $(I18N_IGNORE); \
+	else \
+		echo "GNU gettext not found (apt-get install gettext): compiling the catalogues with polib"; \
+		for po in locale/*/LC_MESSAGES/*.po; do \
+			$(PY) -c 'import sys, polib; polib.pofile(sys.argv[1]).save_as_mofile(sys.argv[2])' "$$po" "$${po%.po}.mo"; \
+		done; \
+	fi
+
+migrate: install dirs translations
 	$(PY) manage.py migrate --noinput
 
 seed: migrate
@@ -50,7 +68,7 @@ node_modules/.package-lock.json: package.json package-lock.json
 	npm ci --no-audit --no-fund --silent
 
 ## test: the whole suite (set DATABASE_URL to PostgreSQL to run the PostgreSQL-only tests too).
-test: install-dev dirs node_modules/.package-lock.json
+test: install-dev dirs translations node_modules/.package-lock.json
 	$(VENV)/bin/pytest
 
 ## check: lint, formatting and migrations in step with the models.

@@ -101,7 +101,7 @@ class AgreementAdmin(MoneyAdmin):
     inlines = [PartyInline, CommitmentInline, MilestoneInline]
     list_select_related = ["programme_manager"]
     fieldsets = [
-        (None, {"fields": ["reference", "title", "summary", "kind", "capabilities"]}),
+        (None, {"fields": ["reference", "title", "title_uk", "summary", "kind", "capabilities"]}),
         ("Status", {"fields": ["status", "transition_link", "signed_on", "starts_on", "ends_on"]}),
         ("Money and people", {"fields": ["currency", "budget", "programme_manager"]}),
         ("Record", {"fields": ["created_at", "updated_at"]}),

@@ -15,9 +15,13 @@ from datetime import datetime
 from functools import cache
 
 from django.db.models import Model, QuerySet
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import DeletedObject, HistoricalRecords
 from simple_history.utils import get_m2m_reverse_field_name
 
+from projects.labels import FIELD_LABELS
 from projects.models import (
     Agreement,
     AgreementParty,
@@ -30,6 +34,12 @@ from projects.models import (
 )
 
 ACTIONS = {"+": "created", "~": "changed", "-": "deleted"}
+# The verb between who and what on the pages (the codes above are what the API returns).
+ACTION_LABELS = {
+    "created": pgettext_lazy("history", "created"),
+    "changed": pgettext_lazy("history", "changed"),
+    "deleted": pgettext_lazy("history", "deleted"),
+}
 UNTRACKED = frozenset({"id", "created_at", "updated_at"})
 EMPTY = "—"
 RECORDS = {
@@ -73,7 +83,11 @@ class Change:
 
     @property
     def who(self) -> str:
-        return self.user or self.organization or "system"
+        return self.user or self.organization or _("system")
+
+    @property
+    def action_label(self) -> str:
+        return ACTION_LABELS[self.action]
 
 
 @cache
@@ -196,7 +210,7 @@ def _field_change(field, before, row) -> FieldChange:
     new = _value(row, field)
     return FieldChange(
         field=field.name,
-        label=str(field.verbose_name),
+        label=str(FIELD_LABELS.get(field.name, field.verbose_name)).lower(),
         old=EMPTY if before is None else _display(before, field, old),
         new=_display(row, field, new),
         old_value=_text(old),
@@ -249,7 +263,7 @@ def _many_to_many_links(model: type[Model], rows: list) -> list[Links]:
             pk = getattr(link, f"{target}_id")
             name = getattr(link, target) or DeletedObject(field.related_model, pk)
             targets.setdefault(link.history_id, []).append((pk, str(name)))
-        links.append(Links(field.name, str(field.verbose_name), targets))
+        links.append(Links(field.name, str(FIELD_LABELS.get(field.name, field.verbose_name)).lower(), targets))
     return links
 
 
@@ -266,24 +280,39 @@ def _link_changes(links: list[Links], before, row) -> list[FieldChange]:
 
 
 def _subject(row) -> str:
+    """What changed, in the page's language (the object of the verb: Ukrainian puts it in the accusative)."""
     model = row.instance_type
     if model is Agreement:
-        return f"Agreement {row.reference}"
+        return _("Agreement %(reference)s") % {"reference": row.reference}
     if model is AgreementParty:
-        return f"Party {row.organization.name} ({row.get_role_display()})"
+        return _("Party %(organization)s (%(role)s)") % {
+            "organization": row.organization.name,
+            "role": row.get_role_display(),
+        }
     if model is FundingCommitment:
-        label = f" {row.reference}" if row.reference else ""
-        return f"Commitment{label} from {row.funder.name}"
+        if row.reference:
+            return _("Commitment %(reference)s from %(funder)s") % {
+                "reference": row.reference,
+                "funder": row.funder.name,
+            }
+        return _("Commitment from %(funder)s") % {"funder": row.funder.name}
     if model is Disbursement:
-        return f"Disbursement {row.reference}"
+        return _("Disbursement %(reference)s") % {"reference": row.reference}
     if model is Milestone:
-        return f"Milestone “{row.title}”"
+        return _("Milestone “%(title)s”") % {"title": row.title}
     if model is Indicator:
-        return f"Indicator “{row.title}”"
+        return _("Indicator “%(title)s”") % {"title": row.title}
     if model is IndicatorPeriod:
         indicator = row.indicator.title if row.indicator else row.indicator_id
-        return f"Period {row.starts_on:%d %b %Y} – {row.ends_on:%d %b %Y} of “{indicator}”"
-    return f"Status report of {row.reported_on:%d %b %Y} ({row.get_rag_display()})"
+        return _("Period %(starts)s – %(ends)s of “%(indicator)s”") % {
+            "starts": date_format(row.starts_on, "DATE_FORMAT"),
+            "ends": date_format(row.ends_on, "DATE_FORMAT"),
+            "indicator": indicator,
+        }
+    return _("Status report of %(date)s (%(rag)s)") % {
+        "date": date_format(row.reported_on, "DATE_FORMAT"),
+        "rag": row.get_rag_display(),
+    }
 
 
 def _agreement_of(row) -> int | None:

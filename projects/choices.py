@@ -2,50 +2,51 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class OrganizationKind(models.TextChoices):
-    GOVERNMENT = "government", "Government"
-    MINISTRY = "ministry", "Ministry"
-    ARMED_FORCE = "armed_force", "Armed force"
-    COMPANY = "company", "Company"
-    INTERNATIONAL_BODY = "international_body", "International body"
-    NGO = "ngo", "NGO"
+    GOVERNMENT = "government", _("Government")
+    MINISTRY = "ministry", _("Ministry")
+    ARMED_FORCE = "armed_force", _("Armed force")
+    COMPANY = "company", _("Company")
+    INTERNATIONAL_BODY = "international_body", _("International body")
+    NGO = "ngo", _("NGO")
 
 
 class AgreementKind(models.TextChoices):
-    CO_PRODUCTION = "co_production", "Co-production"
-    TRAINING = "training", "Training"
-    MAINTENANCE = "maintenance", "Maintenance"
-    TECHNOLOGY_TRANSFER = "technology_transfer", "Technology transfer"
-    JOINT_RND = "joint_rnd", "Joint R&D"
-    PROCUREMENT = "procurement", "Procurement"
+    CO_PRODUCTION = "co_production", _("Co-production")
+    TRAINING = "training", _("Training")
+    MAINTENANCE = "maintenance", _("Maintenance")
+    TECHNOLOGY_TRANSFER = "technology_transfer", _("Technology transfer")
+    JOINT_RND = "joint_rnd", _("Joint R&D")
+    PROCUREMENT = "procurement", _("Procurement")
 
 
 class AgreementStatus(models.TextChoices):
-    DRAFT = "draft", "Draft"
-    NEGOTIATING = "negotiating", "Negotiating"
-    SIGNED = "signed", "Signed"
-    ACTIVE = "active", "Active"
-    SUSPENDED = "suspended", "Suspended"
-    COMPLETED = "completed", "Completed"
-    TERMINATED = "terminated", "Terminated"
+    DRAFT = "draft", _("Draft")
+    NEGOTIATING = "negotiating", _("Negotiating")
+    SIGNED = "signed", _("Signed")
+    ACTIVE = "active", _("Active")
+    SUSPENDED = "suspended", _("Suspended")
+    COMPLETED = "completed", _("Completed")
+    TERMINATED = "terminated", _("Terminated")
 
 
 class PartyRole(models.TextChoices):
-    LEAD = "lead", "Lead"
-    PRODUCER = "producer", "Producer"
-    TRAINER = "trainer", "Trainer"
-    RECIPIENT = "recipient", "Recipient"
-    FUNDER = "funder", "Funder"
-    SPONSOR = "sponsor", "Sponsor"
-    OBSERVER = "observer", "Observer"
+    LEAD = "lead", _("Lead")
+    PRODUCER = "producer", _("Producer")
+    TRAINER = "trainer", _("Trainer")
+    RECIPIENT = "recipient", _("Recipient")
+    FUNDER = "funder", _("Funder")
+    SPONSOR = "sponsor", _("Sponsor")
+    OBSERVER = "observer", _("Observer")
 
 
 class CommitmentStatus(models.TextChoices):
-    PLEDGED = "pledged", "Pledged"
-    COMMITTED = "committed", "Committed"
-    CANCELLED = "cancelled", "Cancelled"
+    PLEDGED = "pledged", _("Pledged")
+    COMMITTED = "committed", _("Committed")
+    CANCELLED = "cancelled", _("Cancelled")
 
 
 # The status moves each lifecycle allows; the services refuse every other move.
@@ -71,11 +72,11 @@ del S
 
 
 class MilestoneStatus(models.TextChoices):
-    PLANNED = "planned", "Planned"
-    IN_PROGRESS = "in_progress", "In progress"
-    DONE = "done", "Done"
-    BLOCKED = "blocked", "Blocked"
-    CANCELLED = "cancelled", "Cancelled"
+    PLANNED = "planned", _("Planned")
+    IN_PROGRESS = "in_progress", _("In progress")
+    DONE = "done", _("Done")
+    BLOCKED = "blocked", _("Blocked")
+    CANCELLED = "cancelled", _("Cancelled")
 
 
 # A milestone in one of these statuses is finished: it can no longer be overdue.
@@ -83,9 +84,9 @@ CLOSED_MILESTONE_STATUSES = frozenset({MilestoneStatus.DONE, MilestoneStatus.CAN
 
 
 class Rag(models.TextChoices):
-    GREEN = "green", "Green"
-    AMBER = "amber", "Amber"
-    RED = "red", "Red"
+    GREEN = "green", _("Green")
+    AMBER = "amber", _("Amber")
+    RED = "red", _("Red")
 
 
 class IndicatorKind(models.TextChoices):
@@ -109,9 +110,10 @@ class ChangeTarget(models.TextChoices):
 
 
 class ChangeOperation(models.TextChoices):
-    CREATE = "create", _("Create")
-    CHANGE = "change", _("Change")
-    DELETE = "delete", _("Delete")
+    # Nouns (what a request does), unlike the buttons of the same English words.
+    CREATE = "create", pgettext_lazy("change operation", "Create")
+    CHANGE = "change", pgettext_lazy("change operation", "Change")
+    DELETE = "delete", pgettext_lazy("change operation", "Delete")
 
 
 class ChangeState(models.TextChoices):

@@ -29,6 +29,19 @@ ORGANIZATIONS = [
     ("ew-lab", "Zhytomyr EW Laboratory (illustrative)", "company", "UA"),
 ]
 
+# Ukrainian names, shown when the interface is in Ukrainian (the others have none: they keep their own).
+ORGANIZATION_NAMES_UK = {
+    "mosi-ua": "Міністерство з питань стратегічних галузей промисловості України",
+    "mod-ua": "Міністерство оборони України",
+    "afu": "Збройні Сили України",
+    "dnipro-uas": "Дніпровські безпілотні системи (вигадана компанія)",
+    "kharkiv-iw": "Харківський завод перехоплювачів (вигадана компанія)",
+    "lviv-munitions": "Львівський завод боєприпасів (вигадана компанія)",
+    "odesa-marine": "Одеська морська робототехніка (вигадана компанія)",
+    "kyiv-armour": "Київський бронетанковий ремонтний завод (вигадана компанія)",
+    "ew-lab": "Житомирська лабораторія РЕБ (вигадана компанія)",
+}
+
 CAPABILITIES = [
     ("strike-drones", "Strike drones"),
     ("interceptor-drones", "Interceptor drones"),

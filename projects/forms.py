@@ -10,10 +10,22 @@ from django.utils.translation import gettext_lazy as _
 
 from projects.choices import AgreementStatus
 from projects.errors import DomainError
+from projects.labels import FIELD_LABELS
 from projects.models import Agreement
 from projects.services.four_eyes import four_eyes_on
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class TranslatedLabels:
+    """A model form whose fields are labelled from FIELD_LABELS unless the form names them itself."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        own = getattr(getattr(self, "Meta", None), "labels", None) or {}
+        for name, field in self.fields.items():
+            if name in FIELD_LABELS and name not in own and name not in self.declared_fields:
+                field.label = FIELD_LABELS[name]
 
 
 def show_refusal(form: forms.BaseForm, exc: DomainError) -> None:
@@ -34,16 +46,21 @@ class VersionField(forms.CharField):
         try:
             return datetime.fromisoformat(value)
         except ValueError:
-            raise ValidationError("This form is out of date; reload the page.", code="invalid") from None
+            raise ValidationError(_("This form is out of date; reload the page."), code="invalid") from None
 
 
 class TransitionForm(forms.Form):
     """An agreement's next status, offered only among the moves its lifecycle allows, with the reason."""
 
-    to_status = forms.ChoiceField(label="New status")
-    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), help_text="Recorded in the history.")
+    to_status = forms.ChoiceField(label=_("New status"))
+    reason = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 2}), label=_("Reason"), help_text=_("Recorded in the history.")
+    )
     effective_on = forms.DateField(
-        required=False, widget=DATE, help_text="Signing date when signing without one (default today)."
+        required=False,
+        widget=DATE,
+        label=_("Effective on"),
+        help_text=_("Signing date when signing without one (default today)."),
     )
     expected_updated_at = VersionField(required=False)
 

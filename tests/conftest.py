@@ -8,7 +8,9 @@ missing service must never pass for a green run.
 import os
 
 import pytest
+from django.conf import settings
 from django.db import connection
+from django.utils import translation
 
 from projects.actors import Actor
 from projects.alerts.models import AlertRule
@@ -53,6 +55,14 @@ def second_staff(db) -> Actor:
 def pytest_sessionstart(session):
     if IN_CI and not os.environ.get("DATABASE_URL", "").startswith("postgres"):
         raise pytest.UsageError("CI=true needs DATABASE_URL pointing at PostgreSQL.")
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in English: a request in Ukrainian leaves its language active in the thread."""
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture(autouse=True)

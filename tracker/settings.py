@@ -72,6 +72,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # After the session (a signed-in user's chosen language lives there), before anything that renders.
+    "projects.web.language.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -110,6 +112,7 @@ TEMPLATES += [
         "BACKEND": "django.template.backends.jinja2.Jinja2",
         "DIRS": [BASE_DIR / "templates" / "email"],
         "APP_DIRS": False,
+        # Dict-first lookups, and Django's gettext installed so `{{ _("…") }}` speaks each recipient's language.
         "OPTIONS": {"environment": "projects.notifications.email_templates.environment"},
     }
 ]
@@ -143,7 +146,13 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "login"
 
+# The interface speaks British English and Ukrainian: a signed-in user's choice (kept with their e-mail
+# preferences), else the language cookie, else the browser's Accept-Language, else English.
 LANGUAGE_CODE = "en-gb"
+LANGUAGES = [("en-gb", "English"), ("uk", "Українська")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+# Dates as a reader of each language writes them (29 Nov 2026, 29 листопада 2026): tracker/formats/.
+FORMAT_MODULE_PATH = ["tracker.formats"]
 TIME_ZONE = env.str("TIME_ZONE", default="UTC")
 USE_I18N = True
 USE_TZ = True

@@ -10,6 +10,8 @@ from http import HTTPStatus
 from django.core.exceptions import ObjectDoesNotExist
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404, JsonResponse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions, status
 from rest_framework.views import exception_handler
@@ -39,28 +41,53 @@ STATUS_BY_CODE = {
 
 class PreconditionFailed(exceptions.APIException):
     status_code = status.HTTP_412_PRECONDITION_FAILED
-    default_detail = "The record has changed since you read it (If-Match does not match its ETag); fetch it again."
+    default_detail = gettext_lazy(
+        "The record has changed since you read it (If-Match does not match its ETag); fetch it again."
+    )
     default_code = "precondition_failed"
 
 
 class IdempotencyKeyReused(exceptions.APIException):
     status_code = status.HTTP_422_UNPROCESSABLE_ENTITY
-    default_detail = "This Idempotency-Key was already used for a different request; use a new key."
+    default_detail = gettext_lazy("This Idempotency-Key was already used for a different request; use a new key.")
     default_code = "idempotency_key_reused"
 
 
 class IdempotencyKeyInFlight(exceptions.APIException):
     status_code = status.HTTP_409_CONFLICT
-    default_detail = "A request with this Idempotency-Key is still being processed; retry shortly."
+    default_detail = gettext_lazy("A request with this Idempotency-Key is still being processed; retry shortly.")
     default_code = "idempotency_key_in_flight"
 
 
+# The titles of the statuses the API answers with, in the request's language (Accept-Language); the `type`,
+# `code` and the field names of `errors` stay English whatever the language: clients match on them.
+TITLES = {
+    400: gettext_lazy("Bad Request"),
+    401: gettext_lazy("Unauthorized"),
+    403: gettext_lazy("Forbidden"),
+    404: gettext_lazy("Not Found"),
+    405: gettext_lazy("Method Not Allowed"),
+    406: gettext_lazy("Not Acceptable"),
+    409: gettext_lazy("Conflict"),
+    412: gettext_lazy("Precondition Failed"),
+    413: gettext_lazy("Content Too Large"),
+    414: gettext_lazy("URI Too Long"),
+    415: gettext_lazy("Unsupported Media Type"),
+    422: gettext_lazy("Unprocessable Content"),
+    428: gettext_lazy("Precondition Required"),
+    429: gettext_lazy("Too Many Requests"),
+    500: gettext_lazy("Internal Server Error"),
+    503: gettext_lazy("Service Unavailable"),
+}
+
+
 def problem(status_code: int, code: str, detail: str, errors: dict | None = None) -> dict:
+    title = TITLES.get(status_code)
     body = {
         "type": f"urn:coproduction-tracker:problem:{code}",
-        "title": HTTPStatus(status_code).phrase,
+        "title": str(title) if title is not None else HTTPStatus(status_code).phrase,
         "status": status_code,
-        "detail": detail,
+        "detail": str(detail),
         "code": code,
     }
     if errors:
@@ -101,7 +128,7 @@ def problem_exception_handler(exc, context):
         response.data = problem(exc.status_code, exc.error.code, exc.error.message, exc.error.errors)
     elif isinstance(exc, exceptions.ValidationError):
         errors = field_errors(exc.detail)
-        detail = "Some fields are invalid: " + ", ".join(errors) + "."
+        detail = _("Some fields are invalid: %(fields)s.") % {"fields": ", ".join(errors)}
         response.data = problem(response.status_code, "invalid", detail, errors)
     else:
         code = exc.get_codes() if isinstance(exc, exceptions.APIException) else "error"
@@ -126,5 +153,5 @@ class DomainProblem(exceptions.APIException):
 @csrf_exempt  # it changes nothing, and must answer every method with the problem shape
 def unknown_route(request, *args, **kwargs):
     """A path under /api/v1/ that names no resource gets the same problem shape as every other error."""
-    body = problem(status.HTTP_404_NOT_FOUND, "not_found", "There is no such resource; see /api/v1/docs/.")
+    body = problem(status.HTTP_404_NOT_FOUND, "not_found", _("There is no such resource; see /api/v1/docs/."))
     return JsonResponse(body, status=status.HTTP_404_NOT_FOUND, content_type=PROBLEM_CONTENT_TYPE)

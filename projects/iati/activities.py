@@ -17,7 +17,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
 from django.db.models import Prefetch, QuerySet
-from django.utils import timezone
+from django.utils import timezone, translation
 from lxml import etree
 
 from projects.choices import AgreementStatus, CommitmentStatus, PartyRole, PeriodState
@@ -63,10 +63,14 @@ def agreements_for_export(agreements: QuerySet[Agreement]) -> QuerySet[Agreement
 
 
 def activities_document(agreements: QuerySet[Agreement]) -> bytes:
-    """The `iati-activities` XML document of these agreements (UTF-8, with its declaration)."""
+    """The `iati-activities` XML document of these agreements (UTF-8, with its declaration).
+
+    Its narratives declare English, so the labels in them are English whatever the request's language.
+    """
     root = etree.Element("iati-activities", version=IATI_VERSION, **{"generated-datetime": iso(timezone.now())})
-    for agreement in agreements_for_export(agreements):
-        root.append(activity(agreement))
+    with translation.override("en-gb"):
+        for agreement in agreements_for_export(agreements):
+            root.append(activity(agreement))
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
 
 

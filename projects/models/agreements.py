@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Exists, F, OuterRef, Q
+from django.utils.translation import gettext_lazy as _
 
 from projects.attribution import history_records
 from projects.choices import AGREEMENT_TRANSITIONS, SIGNED_STATUSES, AgreementKind, AgreementStatus, PartyRole
@@ -16,6 +17,7 @@ from projects.models.base import (
     FieldUniqueConstraint,
     Timestamped,
     currency_field,
+    in_language_of_page,
     money_field,
 )
 
@@ -50,8 +52,11 @@ class AgreementQuerySet(PartyScopedQuerySet):
 class Agreement(Timestamped):
     """One joint production agreement or programme, with its budget in its reporting currency."""
 
-    reference = models.CharField(max_length=40, unique=True, help_text="Human code, e.g. UA-GB-2025-007.")
+    reference = models.CharField(max_length=40, unique=True, help_text=_("Human code, e.g. UA-GB-2025-007."))
     title = models.CharField(max_length=250)
+    title_uk = models.CharField(
+        max_length=250, blank=True, help_text=_("The title in Ukrainian, shown when the interface is in Ukrainian.")
+    )
     summary = models.TextField(blank=True)
     kind = models.CharField(max_length=32, choices=AgreementKind.choices)
     capabilities = models.ManyToManyField("projects.Capability", related_name="agreements", blank=True)
@@ -60,7 +65,7 @@ class Agreement(Timestamped):
     starts_on = models.DateField(null=True, blank=True)
     ends_on = models.DateField(null=True, blank=True)
     currency = currency_field()
-    budget = money_field(help_text="Funding required, in the agreement's currency.")
+    budget = money_field(help_text=_("Funding required, in the agreement's currency."))
     programme_manager = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -125,6 +130,10 @@ class Agreement(Timestamped):
 
     def __str__(self) -> str:
         return f"{self.reference} {self.title}"
+
+    @property
+    def local_title(self) -> str:
+        return in_language_of_page(self.title, self.title_uk)
 
     def allowed_transitions(self) -> list[str]:
         return [s for s in AgreementStatus.values if s in AGREEMENT_TRANSITIONS[self.status]]

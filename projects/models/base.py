@@ -2,6 +2,8 @@
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
 
 
 class Timestamped(models.Model):
@@ -14,6 +16,11 @@ class Timestamped(models.Model):
         abstract = True
 
 
+def in_language_of_page(english: str, ukrainian: str) -> str:
+    """A record's name as the page's reader wants it: its Ukrainian name, if it has one, on Ukrainian pages."""
+    return ukrainian if ukrainian and translation.get_language() == "uk" else english
+
+
 def money_field(**options) -> models.DecimalField:
     """Money: exact decimals with two places; never float."""
     return models.DecimalField(max_digits=18, decimal_places=2, **options)
@@ -21,7 +28,7 @@ def money_field(**options) -> models.DecimalField:
 
 def currency_field(**options) -> models.CharField:
     """An ISO 4217 code; a check constraint on each model keeps it three capital letters."""
-    return models.CharField(max_length=3, help_text="ISO 4217 code, e.g. EUR, GBP, UAH.", **options)
+    return models.CharField(max_length=3, help_text=_("ISO 4217 code, e.g. EUR, GBP, UAH."), **options)
 
 
 CURRENCY_PATTERN = r"^[A-Z]{3}$"

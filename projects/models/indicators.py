@@ -7,6 +7,7 @@ from django.contrib.postgres.fields import DateRangeField, RangeBoundary, RangeO
 from django.core.exceptions import ValidationError
 from django.db import DEFAULT_DB_ALIAS, connections, models
 from django.db.models import F, Func, Q
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from projects.attribution import history_records
@@ -227,7 +228,8 @@ class IndicatorPeriod(Provenance, Timestamped):
         ]
 
     def __str__(self) -> str:
-        return f"{self.indicator}: {self.starts_on:%d %b %Y} – {self.ends_on:%d %b %Y}"
+        # Month names in the page's language.
+        return f"{self.indicator}: {date_format(self.starts_on, 'd M Y')} – {date_format(self.ends_on, 'd M Y')}"
 
     @property
     def is_locked(self) -> bool:

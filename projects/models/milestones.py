@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from projects.attribution import history_records
 from projects.choices import CLOSED_MILESTONE_STATUSES, MilestoneStatus
@@ -41,7 +42,7 @@ class Milestone(Timestamped):
         on_delete=models.SET_NULL,
         related_name="owned_milestones",
     )
-    unit = models.CharField(max_length=60, blank=True, help_text="What is counted, e.g. specialists trained.")
+    unit = models.CharField(max_length=60, blank=True, help_text=_("What is counted, e.g. specialists trained."))
     target_quantity = models.PositiveBigIntegerField(null=True, blank=True)
     actual_quantity = models.PositiveBigIntegerField(null=True, blank=True)
 

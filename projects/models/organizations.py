@@ -2,21 +2,29 @@
 
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from projects.attribution import history_records
 from projects.choices import OrganizationKind
-from projects.models.base import FieldCheckConstraint, Timestamped
+from projects.models.base import FieldCheckConstraint, Timestamped, in_language_of_page
 
 
 class Organization(Timestamped):
     """A government, ministry, armed force, company, international body or NGO."""
 
     name = models.CharField(max_length=200, unique=True)
+    name_uk = models.CharField(
+        max_length=200, blank=True, help_text=_("The name in Ukrainian, shown when the interface is in Ukrainian.")
+    )
     slug = models.SlugField(max_length=80, unique=True)
     kind = models.CharField(max_length=32, choices=OrganizationKind.choices)
-    country = models.CharField(max_length=2, help_text="ISO 3166-1 alpha-2 code, e.g. UA, GB.")
+    country = models.CharField(max_length=2, help_text=_("ISO 3166-1 alpha-2 code, e.g. UA, GB."))
 
     history = history_records()
+
+    @property
+    def local_name(self) -> str:
+        return in_language_of_page(self.name, self.name_uk)
 
     class Meta:
         ordering = ["name"]

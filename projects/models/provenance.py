@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from projects.models.base import FieldCheckConstraint
 
@@ -16,7 +17,7 @@ class Provenance(models.Model):
     """
 
     source = models.CharField(
-        max_length=500, blank=True, help_text="The document reference or URL this figure comes from."
+        max_length=500, blank=True, help_text=_("The document reference or URL this figure comes from.")
     )
     reported_by_user = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"

@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from projects.attribution import history_records
 from projects.choices import Rag
@@ -27,7 +28,7 @@ class StatusReport(Timestamped):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="status_reports",
-        help_text="Set when a partner reports through the API.",
+        help_text=_("Set when a partner reports through the API."),
     )
     reported_on = models.DateField()
     rag = models.CharField("RAG", max_length=8, choices=Rag.choices)

@@ -34,18 +34,22 @@ class ContactAdmin(ServiceAdmin):
 class RecipientAdmin(ServiceAdmin):
     """Preferences change as on the preferences page; a recipient comes and goes with its user or contact."""
 
-    fields = ["user", "contact", "digest_frequency", "reminders_enabled"]
+    fields = ["user", "contact", "digest_frequency", "reminders_enabled", "language"]
     readonly_fields = ["user", "contact"]
-    list_display = ["__str__", "digest_frequency", "reminders_enabled"]
+    list_display = ["__str__", "digest_frequency", "reminders_enabled", "language"]
     list_select_related = ["user", "contact"]
-    list_filter = ["digest_frequency", "reminders_enabled"]
+    list_filter = ["digest_frequency", "reminders_enabled", "language"]
     search_fields = ["user__username", "user__email", "contact__name", "contact__email"]
 
     def has_add_permission(self, request) -> bool:
         return False
 
     def save_through_service(self, actor, obj, form, change):
-        choices = {"digest_frequency": obj.digest_frequency, "reminders_enabled": obj.reminders_enabled}
+        choices = {
+            "digest_frequency": obj.digest_frequency,
+            "reminders_enabled": obj.reminders_enabled,
+            "language": obj.language,
+        }
         return set_preferences(actor=actor, recipient_id=obj.pk, **choices)
 
     def delete_through_service(self, actor, obj):

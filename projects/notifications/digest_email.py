@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from projects.alerts.models import Alert
 from projects.choices import AgreementStatus, CommitmentStatus, Rag
@@ -18,9 +20,9 @@ from projects.notifications.emails import (
     moment,
     money,
     percent,
-    plural,
     short_day,
 )
+from projects.notifications.language import written_for
 from projects.notifications.models import Delivery
 from projects.selectors import FundingSummary
 
@@ -31,11 +33,25 @@ AGREEMENT_STATUSES, COMMITMENT_STATUSES, RAGS = (
 )
 
 
+def overdue_text(count: int) -> str:
+    return ngettext("%(count)d milestone overdue", "%(count)d milestones overdue", count) % {"count": count}
+
+
+def digest_name(digest: Digest) -> str:
+    return _("Daily digest") if digest.frequency == "daily" else _("Weekly digest")
+
+
 def digest_subject(digest: Digest) -> str:
-    late = f", {plural(digest.overdue_count, 'milestone')} overdue" if digest.overdue_count else ""
-    alerts = f", {plural(len(digest.alerts), 'open alert')}" if digest.alerts else ""
-    news = plural(len(digest.sections), "agreement")
-    return f"{digest.frequency.capitalize()} digest {digest.today:%d %b %Y}: {news} with news{late}{alerts}"
+    late = ", " + overdue_text(digest.overdue_count) if digest.overdue_count else ""
+    alerts = ""
+    if digest.alerts:
+        alerts = ", " + ngettext("%(count)d open alert", "%(count)d open alerts", len(digest.alerts)) % {
+            "count": len(digest.alerts)
+        }
+    news = ngettext("%(count)d agreement with news", "%(count)d agreements with news", len(digest.sections)) % {
+        "count": len(digest.sections)
+    }
+    return f"{digest_name(digest)} {short_day(digest.today)}: {news}{late}{alerts}"
 
 
 def funding_values(funding: FundingSummary) -> dict:
@@ -62,8 +78,11 @@ def milestone_values(milestone: dict) -> dict:
 def completed_values(milestone: dict) -> dict:
     progress = ""
     if milestone["target_quantity"]:
-        done, target = milestone["actual_quantity"] or 0, milestone["target_quantity"]
-        progress = f" ({done} of {target} {milestone['unit']})"
+        progress = _(" (%(actual)s of %(target)s %(unit)s)") % {
+            "actual": milestone["actual_quantity"] or 0,
+            "target": milestone["target_quantity"],
+            "unit": milestone["unit"],
+        }
     return {"title": milestone["title"], "on": short_day(milestone["completed_on"]), "progress": progress}
 
 
@@ -104,9 +123,11 @@ def news_values(section: AgreementNews) -> dict:
 
 
 def section_values(section: AgreementNews) -> dict:
-    if section.rendered is None:
-        section.rendered = _section_values(section)
-    return section.rendered
+    """Formatted once per language for every digest sharing the section."""
+    language = translation.get_language()
+    if language not in section.rendered:
+        section.rendered[language] = _section_values(section)
+    return section.rendered[language]
 
 
 def _section_values(section: AgreementNews) -> dict:
@@ -144,13 +165,17 @@ def alert_values(alert: Alert) -> dict:
 
 def headline_values(digest: Digest) -> dict:
     return {
-        "title": f"{digest.frequency.capitalize()} digest, {long_day(digest.today)}",
+        "title": f"{digest_name(digest)}, {long_day(digest.today)}",
         "since": moment(digest.since),
-        "agreements": plural(digest.agreement_count, "agreement"),
+        "agreements": ngettext("%(count)d agreement", "%(count)d agreements", digest.agreement_count)
+        % {"count": digest.agreement_count},
         "with_news": len(digest.sections),
         "overdue": digest.overdue_count,
-        "overdue_text": f"{plural(digest.overdue_count, 'milestone')} overdue",
-        "due_soon": f"{digest.due_soon_count} due in the next {digest.due_soon_days} days",
+        "overdue_text": overdue_text(digest.overdue_count),
+        "due_soon": ngettext(
+            "%(count)d due in the next %(days)d days", "%(count)d due in the next %(days)d days", digest.due_soon_count
+        )
+        % {"count": digest.due_soon_count, "days": digest.due_soon_days},
         "funding": funding_values(digest.funding_total) if digest.funding_total else None,
         "funding_error": digest.funding_error,
         "due_soon_days": digest.due_soon_days,
@@ -159,17 +184,18 @@ def headline_values(digest: Digest) -> dict:
 
 def digest_message(digest: Digest, delivery: Delivery | None = None) -> EmailMultiAlternatives:
     """The e-mail of a digest; `delivery` gives it its stable Message-ID (a preview has none)."""
-    return compose(
-        recipient=digest.recipient,
-        topic="digest",
-        subject=digest_subject(digest),
-        template="digest",
-        context={
-            "headline": headline_values(digest),
-            "sections": [section_values(section) for section in digest.sections],
-            "alerts": [alert_values(alert) for alert in digest.alerts],
-            "alerts_link": settings.SITE_URL + dashboard_path() + "#alerts",
-            "base_currency": settings.BASE_CURRENCY,
-        },
-        msgid=message_id(delivery) if delivery else None,
-    )
+    with written_for(digest.recipient.language):
+        return compose(
+            recipient=digest.recipient,
+            topic="digest",
+            subject=digest_subject(digest),
+            template="digest",
+            context={
+                "headline": headline_values(digest),
+                "sections": [section_values(section) for section in digest.sections],
+                "alerts": [alert_values(alert) for alert in digest.alerts],
+                "alerts_link": settings.SITE_URL + dashboard_path() + "#alerts",
+                "base_currency": settings.BASE_CURRENCY,
+            },
+            msgid=message_id(delivery) if delivery else None,
+        )

@@ -45,7 +45,8 @@ class AgreementNews:
     funding: FundingSummary | None = None
     latest_report: dict | None = None
     report_is_new: bool = False
-    rendered: dict | None = None  # the e-mail's formatted values, made once for every digest sharing the section
+    # The e-mail's formatted values per language, made once for every digest sharing the section.
+    rendered: dict = field(default_factory=dict)
 
     @property
     def has_news(self) -> bool:

@@ -15,7 +15,9 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template import engines
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.dateformat import format as format_date
+from django.utils.formats import get_format
 
 from projects.models import Milestone
 from projects.notifications.models import Delivery, Recipient
@@ -54,31 +56,43 @@ def message_id(delivery: Delivery) -> str:
     return f"<{delivery.kind}-{delivery.pk}@{site_domain()}>"
 
 
+@lru_cache(maxsize=16)
+def separators(language: str) -> dict[int, str]:
+    """The language's thousands and decimal separators, as a table for `str.translate` (looked up once)."""
+    with translation.override(language):
+        return str.maketrans({",": get_format("THOUSAND_SEPARATOR"), ".": get_format("DECIMAL_SEPARATOR")})
+
+
 def money(amount: Decimal) -> str:
-    """1,234,567.89: cents rounded half up, thousands grouped (as the UI shows money)."""
-    return f"{amount.quantize(CENT, rounding=ROUND_HALF_UP):,.2f}"
+    """1,234,567.89 (1 234 567,89 in Ukrainian): cents rounded half up, thousands grouped."""
+    return f"{amount.quantize(CENT, rounding=ROUND_HALF_UP):,.2f}".translate(separators(translation.get_language()))
 
 
 def percent(share: Decimal) -> str:
     return f"{round(float(share) * 100)}%"
 
 
+@lru_cache(maxsize=4096)
+def formatted_day(day: date, pattern: str, language: str) -> str:
+    """Formatted once per day and language: a batch repeats the same few dates across its messages."""
+    with translation.override(language):
+        return format_date(day, pattern)
+
+
 def short_day(day: date) -> str:
-    return f"{day.day} {day:%b %Y}"
+    """29 Nov 2026; 29 листопада 2026 in Ukrainian (each language's DATE_FORMAT)."""
+    return formatted_day(day, get_format("DATE_FORMAT"), translation.get_language())
 
 
 def long_day(day: date) -> str:
-    return f"{day.day} {day:%B %Y}"
+    """29 November 2026; 29 листопада 2026 in Ukrainian."""
+    return formatted_day(day, "j E Y", translation.get_language())
 
 
 def moment(when: datetime) -> str:
     """A point in time in the server's time zone: 29 November 2026, 07:00 UTC."""
     local = timezone.localtime(when)
-    return f"{long_day(local)}, {local:%H:%M} {local.tzname()}"
-
-
-def plural(count: int, noun: str) -> str:
-    return f"{count} {noun}{'' if count == 1 else 's'}"
+    return f"{long_day(local.date())}, {local:%H:%M} {local.tzname()}"
 
 
 def compose(
@@ -87,7 +101,13 @@ def compose(
     """One e-mail with text and HTML parts and an RFC 8058 one-click unsubscribe."""
     unsubscribe = unsubscribe_url(recipient.pk, topic)
     name, email = recipient.name, recipient.email
-    context = {**context, "subject": subject, "recipient": f"{name} <{email}>", "unsubscribe_url": unsubscribe}
+    context = {
+        **context,
+        "subject": subject,
+        "recipient": f"{name} <{email}>",
+        "unsubscribe_url": unsubscribe,
+        "language": translation.get_language(),
+    }
     headers = {
         "List-Unsubscribe": f"<{unsubscribe}>",
         "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",

@@ -5,31 +5,32 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from projects.models.base import FieldCheckConstraint, FieldUniqueConstraint, Timestamped
 
 
 class DigestFrequency(models.TextChoices):
-    DAILY = "daily", "Daily"
-    WEEKLY = "weekly", "Weekly"
-    OFF = "off", "Off"
+    DAILY = "daily", _("Daily")
+    WEEKLY = "weekly", _("Weekly")
+    OFF = "off", _("Off")
 
 
 class DeliveryKind(models.TextChoices):
-    REMINDER = "reminder", "Milestone reminder"
-    DIGEST = "digest", "Status digest"
+    REMINDER = "reminder", _("Milestone reminder")
+    DIGEST = "digest", _("Status digest")
 
 
 class DeliveryStatus(models.TextChoices):
-    PENDING = "pending", "Pending"
-    SENT = "sent", "Sent"
-    SKIPPED = "skipped", "Skipped"
-    EXPIRED = "expired", "Expired"
+    PENDING = "pending", _("Pending")
+    SENT = "sent", _("Sent")
+    SKIPPED = "skipped", _("Skipped")
+    EXPIRED = "expired", _("Expired")
 
 
 class ReminderRuleKind(models.TextChoices):
-    BEFORE_DUE = "before_due", "Days before the due date"
-    OVERDUE = "overdue", "Repeat while overdue, every N days"
+    BEFORE_DUE = "before_due", _("Days before the due date")
+    OVERDUE = "overdue", _("Repeat while overdue, every N days")
 
 
 class Contact(Timestamped):
@@ -64,6 +65,14 @@ class Recipient(models.Model):
     contact = models.OneToOneField(Contact, null=True, blank=True, on_delete=models.CASCADE, related_name="recipient")
     digest_frequency = models.CharField(max_length=8, choices=DigestFrequency.choices, default=DigestFrequency.WEEKLY)
     reminders_enabled = models.BooleanField(default=True)
+    # A user's interface language too; blank until chosen (then e-mails go out in the site's language).
+    language = models.CharField(
+        _("language"),
+        max_length=8,
+        blank=True,
+        choices=settings.LANGUAGES,
+        help_text=_("The language of the e-mails, and of the pages for a user."),
+    )
 
     class Meta:
         ordering = ["pk"]
@@ -80,6 +89,13 @@ class Recipient(models.Model):
                 field="digest_frequency",
                 violation_error_code="constraint",
                 violation_error_message="Choose daily, weekly or off.",
+            ),
+            FieldCheckConstraint(
+                condition=Q(language__in=["", *(code for code, _name in settings.LANGUAGES)]),
+                name="recipient_language_known",
+                field="language",
+                violation_error_code="constraint",
+                violation_error_message=_("Choose one of the languages the tracker speaks."),
             ),
         ]
 

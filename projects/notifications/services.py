@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 
 from projects.actors import Actor
 from projects.errors import DomainError, ErrorCode
@@ -44,12 +45,38 @@ def delete_contact(*, actor: Actor, contact_id: int) -> None:
 
 @service
 def set_preferences(
-    *, actor: Actor, recipient_id: int, digest_frequency: str | None = None, reminders_enabled: bool | None = None
+    *,
+    actor: Actor,
+    recipient_id: int,
+    digest_frequency: str | None = None,
+    reminders_enabled: bool | None = None,
+    language: str | None = None,
 ) -> Recipient:
     """Staff change anyone's preferences; a user their own (contacts use the links in their e-mails)."""
     recipient = Recipient.objects.select_for_update().get(pk=recipient_id)
+    return change_preferences(
+        actor, recipient, digest_frequency=digest_frequency, reminders_enabled=reminders_enabled, language=language
+    )
+
+
+@service
+def set_language_preference(*, actor: Actor, user_id: int, language: str) -> Recipient:
+    """A user's choice from the language switch: their pages and their e-mails from now on."""
+    recipient, _created = Recipient.objects.select_for_update().get_or_create(user_id=user_id)
+    return change_preferences(actor, recipient, language=language)
+
+
+def change_preferences(
+    actor: Actor,
+    recipient: Recipient,
+    *,
+    digest_frequency: str | None = None,
+    reminders_enabled: bool | None = None,
+    language: str | None = None,
+) -> Recipient:
+    """The checks and the write both services above share, on a recipient row they have locked."""
     if not actor.is_staff and not (actor.user is not None and actor.user.pk == recipient.user_id):
-        raise DomainError(ErrorCode.PERMISSION_DENIED, "You can only change your own e-mail preferences.")
+        raise DomainError(ErrorCode.PERMISSION_DENIED, _("You can only change your own e-mail preferences."))
     changed = []
     if digest_frequency is not None and digest_frequency != recipient.digest_frequency:
         recipient.digest_frequency = digest_frequency
@@ -57,6 +84,9 @@ def set_preferences(
     if reminders_enabled is not None and reminders_enabled != recipient.reminders_enabled:
         recipient.reminders_enabled = reminders_enabled
         changed.append("reminders_enabled")
+    if language is not None and language != recipient.language:
+        recipient.language = language
+        changed.append("language")
     if changed:
         try:
             recipient.full_clean()

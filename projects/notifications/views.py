@@ -9,6 +9,8 @@ from django.contrib.admin.views.decorators import staff_member_required
 from django.core import signing
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
@@ -21,7 +23,7 @@ from projects.notifications.services import set_preferences
 from projects.notifications.services import unsubscribe as unsubscribe_recipient
 from projects.notifications.unsubscribe import read_unsubscribe_token
 
-TOPIC_NAMES = {"reminders": "milestone reminders", "digest": "the status digest"}
+TOPIC_NAMES = {"reminders": _("milestone reminders"), "digest": _("the status digest")}
 
 
 # Mail clients send RFC 8058 one-click POSTs without a CSRF token; the signature is what authorises.
@@ -39,6 +41,10 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
         return render(request, "notifications/unsubscribe_expired.html", {"days": days}, status=410)
     except (signing.BadSignature, Recipient.DoesNotExist):
         return render(request, "notifications/unsubscribe_invalid.html", status=400)
+    if recipient.language:
+        # The page answers an e-mail: it speaks the language that e-mail was written in.
+        translation.activate(recipient.language)
+        request.LANGUAGE_CODE = recipient.language
     context = {"recipient": recipient, "topic": TOPIC_NAMES[topic]}
     if request.method == "POST" and "digest_frequency" in request.POST:
         form = PreferencesForm(request.POST)
@@ -50,7 +56,11 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
         unsubscribe_recipient(recipient_id=recipient.pk, topic=topic)
         return render(request, "notifications/unsubscribed.html", context)
     form = PreferencesForm(
-        initial={"digest_frequency": recipient.digest_frequency, "reminders_enabled": recipient.reminders_enabled}
+        initial={
+            "digest_frequency": recipient.digest_frequency,
+            "reminders_enabled": recipient.reminders_enabled,
+            "language": recipient.language or settings.LANGUAGE_CODE,
+        }
     )
     return render(request, "notifications/unsubscribe.html", {**context, "form": form})
 

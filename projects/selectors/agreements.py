@@ -10,6 +10,7 @@ from datetime import date
 
 from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
+from django.utils.translation import gettext_lazy as _
 
 from projects.choices import AgreementStatus, Rag
 from projects.models import (
@@ -89,7 +90,9 @@ def rag_distribution(agreements: Scope) -> list[RagCount]:
     latest = StatusReport.objects.filter(reached_through(scope, "agreement__")).exclude(Exists(later))
     counts = dict(latest.values_list("rag").annotate(n=Count("pk")).order_by())
     counts[NO_REPORT] = Agreement.objects.filter(scope).count() - sum(counts.values())
-    return [RagCount(value, label, counts.get(value, 0)) for value, label in [*Rag.choices, (NO_REPORT, "No report")]]
+    return [
+        RagCount(value, label, counts.get(value, 0)) for value, label in [*Rag.choices, (NO_REPORT, _("No report"))]
+    ]
 
 
 REPORTED = ("reported_by_user", "reported_by_organization", "verified_by")  # a figure's provenance

@@ -4,6 +4,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from projects.actors import Actor
 from projects.choices import AGREEMENT_TRANSITIONS, AgreementStatus, PartyRole
@@ -27,6 +28,7 @@ EDITABLE_FIELDS = frozenset(
     {
         "reference",
         "title",
+        "title_uk",
         "summary",
         "kind",
         "signed_on",
@@ -111,17 +113,18 @@ def transition_agreement(
     """
     require_staff(actor, "change an agreement's status")
     if to_status not in AgreementStatus.values:
-        raise DomainError(ErrorCode.INVALID, f"Unknown status {to_status!r}.", field="to_status")
+        raise DomainError(ErrorCode.INVALID, _("Unknown status %(status)r.") % {"status": to_status}, field="to_status")
     reason = (reason or "").strip()
     if not reason:
-        raise DomainError(ErrorCode.INVALID, "Give a reason for the status change.", field="reason")
+        raise DomainError(ErrorCode.INVALID, _("Give a reason for the status change."), field="reason")
     agreement = Agreement.objects.select_for_update().get(pk=agreement_id)
     check_unchanged(agreement, expected_updated_at)
     if to_status not in AGREEMENT_TRANSITIONS[agreement.status]:
-        allowed = ", ".join(agreement.allowed_transitions()) or "none (it is final)"
+        allowed = ", ".join(agreement.allowed_transitions()) or _("none (it is final)")
         raise DomainError(
             ErrorCode.TRANSITION_NOT_ALLOWED,
-            f"An agreement cannot move from {agreement.status} to {to_status}; allowed: {allowed}.",
+            _("An agreement cannot move from %(old)s to %(new)s; allowed: %(allowed)s.")
+            % {"old": agreement.status, "new": to_status, "allowed": allowed},
             field="to_status",
         )
     change = StatusChange(
@@ -166,15 +169,20 @@ def remove_party(*, actor: Actor, party_id: int) -> None:
         if agreement.milestones.filter(responsible=organization).exists():
             raise DomainError(
                 ErrorCode.CONFLICT,
-                f"{organization} is responsible for milestones of this agreement; reassign them first.",
+                _("%(organization)s is responsible for milestones of this agreement; reassign them first.")
+                % {"organization": organization},
             )
         if agreement.commitments.filter(funder=organization).exists():
             raise DomainError(
                 ErrorCode.CONFLICT,
-                f"{organization} has funding commitments on this agreement; it stays a party.",
+                _("%(organization)s has funding commitments on this agreement; it stays a party.")
+                % {"organization": organization},
             )
     elif party.role == PartyRole.FUNDER and agreement.commitments.filter(funder=organization).exists():
-        raise DomainError(ErrorCode.CONFLICT, f"{organization} has funding commitments; it keeps the funder role.")
+        raise DomainError(
+            ErrorCode.CONFLICT,
+            _("%(organization)s has funding commitments; it keeps the funder role.") % {"organization": organization},
+        )
     party.delete()
     touch_agreement(agreement.pk)
 

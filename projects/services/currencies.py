@@ -12,6 +12,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from projects.errors import DomainError, ErrorCode
 from projects.models import ExchangeRate
@@ -63,5 +64,5 @@ def require_rate(currency: str, given: Decimal | None, *, entering: str) -> None
             field="exchange_rate",
         )
     if given <= 0:
-        raise DomainError(ErrorCode.INVALID, "An exchange rate is greater than zero.", field="exchange_rate")
+        raise DomainError(ErrorCode.INVALID, _("An exchange rate is greater than zero."), field="exchange_rate")
     record_rate(currency, given, today)

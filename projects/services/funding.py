@@ -5,6 +5,7 @@ from decimal import Decimal
 
 from django.db.models import Sum
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from projects.actors import Actor
 from projects.choices import COMMITMENT_TRANSITIONS, CommitmentStatus, PartyRole
@@ -58,7 +59,7 @@ def record_commitment(
     require_staff(actor, "record funding commitments")
     require_approval(actor)
     if status == CommitmentStatus.CANCELLED:
-        raise DomainError(ErrorCode.INVALID, "A new commitment cannot start cancelled.", field="status")
+        raise DomainError(ErrorCode.INVALID, _("A new commitment cannot start cancelled."), field="status")
     agreement = Agreement.objects.get(pk=agreement_id)
     funder = Organization.objects.get(pk=funder_id)
     commitment = FundingCommitment(
@@ -107,20 +108,20 @@ def update_commitment(
         if status not in COMMITMENT_TRANSITIONS[commitment.status]:
             raise DomainError(
                 ErrorCode.TRANSITION_NOT_ALLOWED,
-                f"A {commitment.status} commitment cannot become {status}.",
+                _("A %(old)s commitment cannot become %(new)s.") % {"old": commitment.status, "new": status},
                 field="status",
             )
         if status == CommitmentStatus.CANCELLED and commitment.disbursements.exists():
             raise DomainError(
                 ErrorCode.COMMITMENT_HAS_DISBURSEMENTS,
-                "Money has been disbursed against this commitment; it cannot be cancelled.",
+                _("Money has been disbursed against this commitment; it cannot be cancelled."),
                 field="status",
             )
         changes["status"] = status
     changed = apply_changes(commitment, changes, COMMITMENT_EDITABLE)
     if "amount" in changed and commitment.amount < disbursed_total(commitment):
         raise DomainError(
-            ErrorCode.OVER_DISBURSED, "The amount cannot fall below what has been disbursed.", field="amount"
+            ErrorCode.OVER_DISBURSED, _("The amount cannot fall below what has been disbursed."), field="amount"
         )
     if "amount" in changed:
         check_tranches_fit(commitment, commitment.amount)
@@ -151,14 +152,15 @@ def record_disbursement(
     # Lock the commitment: two payments at once could both pass the ceiling check.
     commitment = FundingCommitment.objects.select_for_update().get(pk=commitment_id)
     if not actor.is_staff and (actor.organization is None or actor.organization.pk != commitment.funder_id):
-        raise DomainError(ErrorCode.PERMISSION_DENIED, "Only the funder can record disbursements of its commitment.")
+        raise DomainError(ErrorCode.PERMISSION_DENIED, _("Only the funder can record disbursements of its commitment."))
     if commitment.status != CommitmentStatus.COMMITTED:
-        raise DomainError(ErrorCode.NOT_COMMITTED, "Only committed funds can be disbursed.", field="commitment")
+        raise DomainError(ErrorCode.NOT_COMMITTED, _("Only committed funds can be disbursed."), field="commitment")
     if amount is not None and disbursed_total(commitment) + amount > commitment.amount:
         remaining = commitment.amount - disbursed_total(commitment)
         raise DomainError(
             ErrorCode.OVER_DISBURSED,
-            f"This exceeds the commitment: {remaining} {commitment.currency} remain to be disbursed.",
+            _("This exceeds the commitment: %(remaining)s %(currency)s remain to be disbursed.")
+            % {"remaining": remaining, "currency": commitment.currency},
             field="amount",
         )
     tranche = tranche_to_pay(commitment, tranche_id, amount)
@@ -194,7 +196,8 @@ def update_exchange_rate(
     if same_day.exclude(pk=rate_id).exists():
         raise DomainError(
             ErrorCode.DUPLICATE,
-            f"{exchange_rate.currency} already has a rate from {valid_on.isoformat()}; change that one instead.",
+            _("%(currency)s already has a rate from %(day)s; change that one instead.")
+            % {"currency": exchange_rate.currency, "day": valid_on.isoformat()},
             field="valid_on",
         )
     changed = apply_changes(exchange_rate, {"rate": rate, "valid_on": valid_on}, frozenset({"rate", "valid_on"}))
@@ -230,7 +233,7 @@ def _verify(actor: Actor, model: type[FundingCommitment] | type[Disbursement], p
     require_staff(actor, "verify figures")
     record = model.objects.select_for_update().get(pk=pk)
     if record.is_verified:
-        raise DomainError(ErrorCode.CONFLICT, "This figure is already verified.")
+        raise DomainError(ErrorCode.CONFLICT, _("This figure is already verified."))
     record.verified_by, record.verified_at = actor.user, timezone.now()
     save_validated(record, update_fields=["verified_by", "verified_at"])
     return record

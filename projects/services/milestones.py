@@ -3,6 +3,8 @@
 from datetime import date, datetime
 
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 
 from projects.actors import Actor
 from projects.choices import MilestoneStatus
@@ -34,7 +36,7 @@ def ensure_party(agreement: Agreement, organization_id: int) -> None:
     if not agreement.parties.filter(organization_id=organization_id).exists():
         raise DomainError(
             ErrorCode.NOT_A_PARTY,
-            "The responsible organisation must be a party to the agreement.",
+            _("The responsible organisation must be a party to the agreement."),
             field="responsible",
         )
 
@@ -81,7 +83,7 @@ def update_milestone_progress(
     if not actor.is_staff and (actor.organization is None or actor.organization.pk != milestone.responsible_id):
         raise DomainError(
             ErrorCode.PERMISSION_DENIED,
-            "Only the organisation responsible for this milestone can record its progress.",
+            _("Only the organisation responsible for this milestone can record its progress."),
         )
     check_unchanged(milestone, expected_updated_at)
     reject_unknown(progress, PROGRESS_FIELDS)
@@ -117,16 +119,22 @@ def check_partner_report(milestone: Milestone, moved_from: str, changed: list[st
     if milestone.status != moved_from and milestone.status not in PARTNER_MOVES.get(moved_from, ()):
         raise DomainError(
             ErrorCode.PERMISSION_DENIED,
-            f"A partner reports progress from planned to in progress to done; only programme managers can "
-            f"make a {MilestoneStatus(moved_from).label.lower()} milestone "
-            f"{MilestoneStatus(milestone.status).label.lower()}.",
+            _(
+                "A partner reports progress from planned to in progress to done; only programme managers can "
+                "make a %(old)s milestone %(new)s."
+            )
+            % {
+                "old": str(MilestoneStatus(moved_from).label).lower(),
+                "new": str(MilestoneStatus(milestone.status).label).lower(),
+            },
             field="status",
         )
     starts_on = milestone.agreement.starts_on
     if "completed_on" in changed and milestone.completed_on and starts_on and milestone.completed_on < starts_on:
         raise DomainError(
             ErrorCode.INVALID,
-            f"A milestone cannot be completed before its agreement starts ({starts_on:%d %b %Y}).",
+            _("A milestone cannot be completed before its agreement starts (%(day)s).")
+            % {"day": date_format(starts_on, "DATE_FORMAT")},
             field="completed_on",
         )
 
@@ -135,14 +143,18 @@ def apply_progress(milestone: Milestone, **progress) -> list[str]:
     """Apply status, quantity and completion date, keeping `completed_on` set exactly when done."""
     status = progress.get("status", milestone.status)
     if status not in MilestoneStatus.values:
-        raise DomainError(ErrorCode.INVALID, f"Unknown milestone status {status!r}.", field="status")
+        raise DomainError(
+            ErrorCode.INVALID, _("Unknown milestone status %(status)r.") % {"status": status}, field="status"
+        )
     completed_on = progress.get("completed_on", milestone.completed_on)
     if status == MilestoneStatus.DONE:
         completed_on = completed_on or timezone.localdate()
         if completed_on > timezone.localdate():
-            raise DomainError(ErrorCode.INVALID, "A milestone cannot be completed in the future.", field="completed_on")
+            raise DomainError(
+                ErrorCode.INVALID, _("A milestone cannot be completed in the future."), field="completed_on"
+            )
     elif "completed_on" in progress and progress["completed_on"] is not None:
-        raise DomainError(ErrorCode.INVALID, "Only a done milestone has a completion date.", field="completed_on")
+        raise DomainError(ErrorCode.INVALID, _("Only a done milestone has a completion date."), field="completed_on")
     else:
         completed_on = None
     return apply_changes(

@@ -6,14 +6,16 @@ from projects.actors import Actor
 from projects.models import Capability, Organization
 from projects.services.service import delete_checked, require_staff, save_validated, service, update_checked
 
-ORGANIZATION_FIELDS = frozenset({"name", "slug", "kind", "country"})
+ORGANIZATION_FIELDS = frozenset({"name", "name_uk", "slug", "kind", "country"})
 CAPABILITY_FIELDS = frozenset({"name", "slug"})
 
 
 @service
-def create_organization(*, actor: Actor, name: str, slug: str, kind: str, country: str) -> Organization:
+def create_organization(
+    *, actor: Actor, name: str, slug: str, kind: str, country: str, name_uk: str = ""
+) -> Organization:
     require_staff(actor, "add organisations")
-    organization = Organization(name=name, slug=slug, kind=kind, country=country)
+    organization = Organization(name=name, name_uk=name_uk, slug=slug, kind=kind, country=country)
     save_validated(organization)
     return organization
 

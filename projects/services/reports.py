@@ -3,6 +3,7 @@
 from datetime import date, datetime
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from projects.actors import Actor
 from projects.errors import DomainError, ErrorCode
@@ -31,9 +32,9 @@ def post_status_report(
     agreement = Agreement.objects.get(pk=agreement_id)
     is_party = actor.is_partner and Agreement.objects.visible_to(actor).filter(pk=agreement.pk).exists()
     if not (actor.is_staff or is_party):
-        raise DomainError(ErrorCode.PERMISSION_DENIED, "Only parties to the agreement can report on it.")
+        raise DomainError(ErrorCode.PERMISSION_DENIED, _("Only parties to the agreement can report on it."))
     if isinstance(reported_on, date) and reported_on > timezone.localdate():
-        raise DomainError(ErrorCode.INVALID, "A status report cannot be dated in the future.", field="reported_on")
+        raise DomainError(ErrorCode.INVALID, _("A status report cannot be dated in the future."), field="reported_on")
     report = StatusReport(
         agreement=agreement,
         author=actor.user,

@@ -9,6 +9,7 @@ from typing import ParamSpec, TypeVar
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
+from django.utils.translation import gettext as _
 
 from projects.actors import Actor
 from projects.attribution import acting_as
@@ -66,7 +67,7 @@ def nested() -> Iterator[None]:
 
 def require_staff(actor: Actor, doing: str) -> None:
     if not actor.is_staff:
-        raise DomainError(ErrorCode.PERMISSION_DENIED, f"Only programme managers can {doing}.")
+        raise DomainError(ErrorCode.PERMISSION_DENIED, _("Only programme managers can %(doing)s.") % {"doing": doing})
 
 
 def check_unchanged(instance: models.Model, expected_updated_at: datetime | None) -> None:
@@ -74,7 +75,7 @@ def check_unchanged(instance: models.Model, expected_updated_at: datetime | None
     if expected_updated_at is not None and instance.updated_at != expected_updated_at:
         raise DomainError(
             ErrorCode.CONFLICT,
-            f"This {instance._meta.verbose_name} was changed by someone else meanwhile; reload it and try again.",
+            _("This record was changed by someone else meanwhile; reload it and try again."),
         )
 
 
@@ -91,7 +92,7 @@ def save_validated(instance: models.Model, *, update_fields: list[str] | None = 
             else:
                 instance.save()
     except IntegrityError as exc:  # a concurrent writer won a uniqueness race after full_clean
-        raise DomainError(ErrorCode.CONFLICT, "This conflicts with a change saved meanwhile.") from exc
+        raise DomainError(ErrorCode.CONFLICT, _("This conflicts with a change saved meanwhile.")) from exc
 
 
 def validation_failure(exc: ValidationError) -> DomainError:
@@ -110,7 +111,10 @@ def validation_failure(exc: ValidationError) -> DomainError:
 def reject_unknown(fields: dict, editable: frozenset[str]) -> None:
     unknown = set(fields) - editable
     if unknown:
-        raise DomainError(ErrorCode.INVALID, f"These fields cannot be set here: {', '.join(sorted(unknown))}.")
+        raise DomainError(
+            ErrorCode.INVALID,
+            _("These fields cannot be set here: %(fields)s.") % {"fields": ", ".join(sorted(unknown))},
+        )
 
 
 def apply_changes(instance: models.Model, changes: dict, editable: frozenset[str]) -> list[str]:

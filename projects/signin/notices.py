@@ -12,6 +12,8 @@ from django.core.cache import cache
 from django.core.mail import send_mail
 from django.template.loader import render_to_string
 
+from projects.notifications.language import user_language, written_for
+
 logger = logging.getLogger(__name__)
 
 
@@ -24,12 +26,10 @@ def tell_account_holder(account_key: str, username: str, pause: int) -> None:
         return
     context = {"user": user, "minutes": math.ceil(pause / 60), "site_url": settings.SITE_URL}
     try:
-        send_mail(
-            render_to_string("registration/sign_in_paused_subject.txt", context).strip(),
-            render_to_string("registration/sign_in_paused_email.txt", context),
-            None,
-            [user.email],
-        )
+        with written_for(user_language(user)):
+            subject = render_to_string("registration/sign_in_paused_subject.txt", context).strip()
+            body = render_to_string("registration/sign_in_paused_email.txt", context)
+        send_mail(subject, body, None, [user.email])
     except (SMTPException, OSError):
         # The pause itself protects the account; a lost notice must not turn a refusal into a 500.
         logger.exception("Could not tell %s that sign-in to their account is paused.", username)

@@ -1,11 +1,24 @@
 """Sign-in and password reset pages; the failure limit itself sits in the authentication backend."""
 
 from django.conf import settings
+from django.contrib.auth import forms as auth_forms
 from django.contrib.auth import views as auth_views
+
+from projects.notifications.language import user_language, written_for
+
+
+class PasswordResetForm(auth_forms.PasswordResetForm):
+    """The reset e-mail speaks the account holder's language, whichever language the form was filled in."""
+
+    def send_mail(self, subject_template_name, email_template_name, context, *args, **kwargs) -> None:
+        with written_for(user_language(context["user"])):
+            super().send_mail(subject_template_name, email_template_name, context, *args, **kwargs)
 
 
 class PasswordResetView(auth_views.PasswordResetView):
     """Reset links point at `SITE_URL`: the request's Host header is the sender's to forge."""
+
+    form_class = PasswordResetForm
 
     @property
     def extra_email_context(self):

@@ -7,3 +7,6 @@ class WebConfig(AppConfig):
     name = "projects.web"
     label = "web"
     verbose_name = "Web UI"
+
+    def ready(self) -> None:
+        from projects.web import language  # noqa: F401  (connects the sign-in language receiver)

@@ -59,6 +59,7 @@ def share_columns(first: Column) -> list[Column]:
         Column("disbursed", gettext_lazy("Disbursed"), MONEY),
         Column("gdp", gettext_lazy("GDP"), MONEY),
         Column("gdp_year", gettext_lazy("GDP year"), NUMBER),
+        # xgettext:no-python-format
         Column("committed_percent", gettext_lazy("Committed, % of GDP"), PERCENT),
         Column("target_amount", gettext_lazy("Target"), MONEY),
         Column("missing_to_target", gettext_lazy("Missing to target"), MONEY),

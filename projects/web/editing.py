@@ -9,8 +9,10 @@ from __future__ import annotations
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
+from django.utils.formats import number_format
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.generic import FormView
 
 from projects.actors import actor_of
@@ -40,7 +42,7 @@ class ServiceFormView(ManagerRequiredMixin, FormView):
 
     template_name = "projects/form.html"
     title = ""
-    submit_label = "Save"
+    submit_label = gettext_lazy("Save")
 
     @cached_property
     def record(self):
@@ -74,8 +76,8 @@ class ServiceFormView(ManagerRequiredMixin, FormView):
 
 class AgreementCreateView(ServiceFormView):
     form_class = forms.AgreementForm
-    title = "New agreement"
-    submit_label = "Create agreement"
+    title = gettext_lazy("New agreement")
+    submit_label = gettext_lazy("Create agreement")
 
     def get_record(self):
         return None
@@ -88,16 +90,16 @@ class AgreementCreateView(ServiceFormView):
         data = form.changes()
         data["capabilities"] = list(data["capabilities"])
         self.created = create_agreement(actor=actor, **data)
-        return f"Agreement {self.created.reference} created as a draft."
+        return _("Agreement %(reference)s created as a draft.") % {"reference": self.created.reference}
 
 
 class AgreementEditView(ServiceFormView):
     form_class = forms.AgreementEditForm
-    submit_label = "Save changes"
+    submit_label = gettext_lazy("Save changes")
 
     @property
     def title(self):
-        return f"Edit {self.record.reference}"
+        return _("Edit %(reference)s") % {"reference": self.record.reference}
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "instance": self.record}
@@ -121,24 +123,27 @@ class AgreementEditView(ServiceFormView):
 
 class TransitionView(ServiceFormView):
     form_class = TransitionForm
-    submit_label = "Change status"
+    submit_label = gettext_lazy("Change status")
 
     @property
     def title(self):
-        return f"Change the status of {self.record.reference}"
+        return _("Change the status of %(reference)s") % {"reference": self.record.reference}
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "agreement": self.record}
 
     def perform(self, form, actor):
         change = transition_agreement(actor=actor, agreement_id=self.record.pk, **form.cleaned_data)
-        return f"Status changed from {change.get_from_status_display()} to {change.get_to_status_display()}."
+        return _("Status changed from %(old)s to %(new)s.") % {
+            "old": change.get_from_status_display(),
+            "new": change.get_to_status_display(),
+        }
 
 
 class PartyAddView(ServiceFormView):
     form_class = forms.PartyForm
-    submit_label = "Add party"
-    title = "Add a party"
+    submit_label = gettext_lazy("Add party")
+    title = gettext_lazy("Add a party")
 
     def perform(self, form, actor):
         party = add_party(
@@ -147,12 +152,15 @@ class PartyAddView(ServiceFormView):
             organization_id=form.cleaned_data["organization"].pk,
             role=form.cleaned_data["role"],
         )
-        return f"{party.organization} added as {party.get_role_display().lower()}."
+        return _("%(organization)s added as %(role)s.") % {
+            "organization": party.organization,
+            "role": party.get_role_display().lower(),
+        }
 
 
 class PartyRemoveView(ServiceFormView):
     form_class = forms.ConfirmForm
-    submit_label = "Remove"
+    submit_label = gettext_lazy("Remove")
 
     def get_record(self):
         return get_object_or_404(
@@ -161,17 +169,20 @@ class PartyRemoveView(ServiceFormView):
 
     @property
     def title(self):
-        return f"Remove {self.record} from {self.record.agreement.reference}?"
+        return _("Remove %(party)s from %(reference)s?") % {
+            "party": self.record,
+            "reference": self.record.agreement.reference,
+        }
 
     def perform(self, form, actor):
         remove_party(actor=actor, party_id=self.record.pk)
-        return f"{self.record} removed."
+        return _("%(party)s removed.") % {"party": self.record}
 
 
 class CommitmentCreateView(ServiceFormView):
     form_class = forms.CommitmentForm
-    title = "Record a pledge or commitment"
-    submit_label = "Record"
+    title = gettext_lazy("Record a pledge or commitment")
+    submit_label = gettext_lazy("Record")
 
     def get_initial(self):
         return {"currency": self.record.currency}
@@ -190,19 +201,23 @@ class CommitmentCreateView(ServiceFormView):
         if submitted.change_request:
             return sent_for_approval(submitted.change_request)
         commitment = submitted.record
-        return f"{commitment.get_status_display()} {commitment.amount:,} {commitment.currency} recorded."
+        return _("%(status)s %(amount)s %(currency)s recorded.") % {
+            "status": commitment.get_status_display(),
+            "amount": number_format(commitment.amount, force_grouping=True),
+            "currency": commitment.currency,
+        }
 
 
 class CommitmentEditView(ServiceFormView):
     form_class = forms.CommitmentEditForm
-    submit_label = "Save changes"
+    submit_label = gettext_lazy("Save changes")
 
     def get_record(self):
         return get_object_or_404(FundingCommitment.objects.select_related("agreement", "funder"), pk=self.kwargs["pk"])
 
     @property
     def title(self):
-        return f"Edit the commitment of {self.record.funder}"
+        return _("Edit the commitment of %(funder)s") % {"funder": self.record.funder}
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "instance": self.record}
@@ -219,13 +234,13 @@ class CommitmentEditView(ServiceFormView):
         )
         if submitted.change_request:
             return sent_for_approval(submitted.change_request)
-        return "Commitment saved."
+        return _("Commitment saved.")
 
 
 class DisbursementCreateView(ServiceFormView):
     form_class = forms.DisbursementForm
-    title = "Record a disbursement"
-    submit_label = "Record disbursement"
+    title = gettext_lazy("Record a disbursement")
+    submit_label = gettext_lazy("Record disbursement")
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "agreement": self.record}
@@ -243,13 +258,17 @@ class DisbursementCreateView(ServiceFormView):
         if submitted.change_request:
             return sent_for_approval(submitted.change_request)
         disbursement = submitted.record
-        return f"Disbursement {disbursement.reference} of {disbursement.amount:,} {commitment.currency} recorded."
+        return _("Disbursement %(reference)s of %(amount)s %(currency)s recorded.") % {
+            "reference": disbursement.reference,
+            "amount": number_format(disbursement.amount, force_grouping=True),
+            "currency": commitment.currency,
+        }
 
 
 class MilestoneCreateView(ServiceFormView):
     form_class = forms.MilestoneForm
-    title = "Plan a milestone"
-    submit_label = "Add milestone"
+    title = gettext_lazy("Plan a milestone")
+    submit_label = gettext_lazy("Add milestone")
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "agreement": self.record}
@@ -257,19 +276,19 @@ class MilestoneCreateView(ServiceFormView):
     def perform(self, form, actor):
         data = {name: value for name, value in form.changes().items() if value not in (None, "")}
         milestone = create_milestone(actor=actor, agreement_id=self.record.pk, **data)
-        return f"Milestone “{milestone.title}” added."
+        return _("Milestone “%(title)s” added.") % {"title": milestone.title}
 
 
 class MilestoneEditView(ServiceFormView):
     form_class = forms.MilestoneForm
-    submit_label = "Save changes"
+    submit_label = gettext_lazy("Save changes")
 
     def get_record(self):
         return get_object_or_404(Milestone.objects.select_related("agreement"), pk=self.kwargs["pk"])
 
     @property
     def title(self):
-        return f"Edit milestone “{self.record.title}”"
+        return _("Edit milestone “%(title)s”") % {"title": self.record.title}
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "instance": self.record, "agreement": self.record.agreement}
@@ -281,33 +300,33 @@ class MilestoneEditView(ServiceFormView):
             expected_updated_at=form.cleaned_data["expected_updated_at"],
             **form.changes(),
         )
-        return f"Milestone “{form.cleaned_data['title']}” saved."
+        return _("Milestone “%(title)s” saved.") % {"title": form.cleaned_data["title"]}
 
 
 class MilestoneCompleteView(ServiceFormView):
     form_class = forms.CompleteMilestoneForm
-    submit_label = "Mark done"
+    submit_label = gettext_lazy("Mark done")
 
     def get_record(self):
         return get_object_or_404(Milestone.objects.select_related("agreement"), pk=self.kwargs["pk"])
 
     @property
     def title(self):
-        return f"Complete milestone “{self.record.title}”"
+        return _("Complete milestone “%(title)s”") % {"title": self.record.title}
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "milestone": self.record}
 
     def perform(self, form, actor):
         complete_milestone(actor=actor, milestone_id=self.record.pk, **form.cleaned_data)
-        return f"Milestone “{self.record.title}” marked done."
+        return _("Milestone “%(title)s” marked done.") % {"title": self.record.title}
 
 
 class StatusReportCreateView(ServiceFormView):
     form_class = forms.StatusReportForm
-    title = "Post a status report"
-    submit_label = "Post report"
+    title = gettext_lazy("Post a status report")
+    submit_label = gettext_lazy("Post report")
 
     def perform(self, form, actor):
         report = post_status_report(actor=actor, agreement_id=self.record.pk, **form.cleaned_data)
-        return f"{report.get_rag_display()} status report posted."
+        return _("%(rag)s status report posted.") % {"rag": report.get_rag_display()}

@@ -7,6 +7,9 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
 
 from projects.models import ExchangeRate
@@ -50,8 +53,8 @@ class RateFormView(ServiceFormView):
 
 class ExchangeRateCreateView(RateFormView):
     form_class = forms.ExchangeRateForm
-    title = "Add an exchange rate"
-    submit_label = "Add rate"
+    title = gettext_lazy("Add an exchange rate")
+    submit_label = gettext_lazy("Add rate")
 
     def get_record(self):
         return None
@@ -67,14 +70,17 @@ class ExchangeRateCreateView(RateFormView):
 
 class ExchangeRateEditView(RateFormView):
     form_class = forms.ExchangeRateEditForm
-    submit_label = "Save rate"
+    submit_label = gettext_lazy("Save rate")
 
     def get_record(self):
         return get_object_or_404(ExchangeRate, pk=self.kwargs["pk"])
 
     @property
     def title(self):
-        return f"Correct the {self.record.currency} rate from {self.record.valid_on:%-d %b %Y}"
+        return _("Correct the %(currency)s rate from %(day)s") % {
+            "currency": self.record.currency,
+            "day": date_format(self.record.valid_on, "DATE_FORMAT"),
+        }
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "instance": self.record}

@@ -5,13 +5,14 @@ from __future__ import annotations
 import django_filters
 from django import forms
 from django.db.models import F
+from django.utils.translation import gettext_lazy as _
 
 from projects import filters as shared
 from projects.choices import AgreementKind, AgreementStatus, Rag
 from projects.models import Capability, Organization
 from projects.selectors import NO_REPORT
 
-YES_NO = [("", "Any"), ("true", "Yes"), ("false", "No")]
+YES_NO = [("", _("Any")), ("true", _("Yes")), ("false", _("No"))]
 FIELD_ORDER = ["search", "status", "kind", "capability", "party", "country", "rag", "overdue", "sort"]
 
 
@@ -32,19 +33,28 @@ class NullsLastOrdering(django_filters.OrderingFilter):
 class AgreementFilter(shared.AgreementFilter):
     """Filters the rows of `projects.selectors.agreement_rows` (annotated with RAG and overdue counts)."""
 
-    search = django_filters.CharFilter(method="filter_search", label="Search", help_text="Reference, title or summary.")
-    status = django_filters.ChoiceFilter(choices=AgreementStatus.choices, empty_label="Any status")
-    kind = django_filters.ChoiceFilter(choices=AgreementKind.choices, empty_label="Any kind")
-    capability = django_filters.ChoiceFilter(
-        method="filter_capability", label="Capability", empty_label="Any capability"
+    search = django_filters.CharFilter(
+        method="filter_search", label=_("Search"), help_text=_("Reference, title or summary.")
     )
-    party = django_filters.ChoiceFilter(method="filter_party", label="Party", empty_label="Any party")
-    country = django_filters.ChoiceFilter(method="filter_country", label="Party country", empty_label="Any country")
+    status = django_filters.ChoiceFilter(
+        choices=AgreementStatus.choices, label=_("Status"), empty_label=_("Any status")
+    )
+    kind = django_filters.ChoiceFilter(choices=AgreementKind.choices, label=_("Kind"), empty_label=_("Any kind"))
+    capability = django_filters.ChoiceFilter(
+        method="filter_capability", label=_("Capability"), empty_label=_("Any capability")
+    )
+    party = django_filters.ChoiceFilter(method="filter_party", label=_("Party"), empty_label=_("Any party"))
+    country = django_filters.ChoiceFilter(
+        method="filter_country", label=_("Party country"), empty_label=_("Any country")
+    )
     rag = django_filters.ChoiceFilter(
-        field_name="latest_rag", choices=[*Rag.choices, (NO_REPORT, "No report")], label="RAG", empty_label="Any RAG"
+        field_name="latest_rag",
+        choices=[*Rag.choices, (NO_REPORT, _("No report"))],
+        label=_("RAG"),
+        empty_label=_("Any RAG"),
     )
     overdue = django_filters.BooleanFilter(
-        method="with_overdue", label="Overdue milestones", widget=forms.Select(choices=YES_NO)
+        method="with_overdue", label=_("Overdue milestones"), widget=forms.Select(choices=YES_NO)
     )
     sort = NullsLastOrdering(
         fields=[
@@ -59,7 +69,7 @@ class AgreementFilter(shared.AgreementFilter):
             ("overdue_count", "overdue"),
             ("next_due", "next_due"),
         ],
-        label="Sort by",
+        label=_("Sort by"),
     )
 
     def __init__(self, *args, **kwargs):

@@ -9,10 +9,12 @@ from django import forms
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.utils import timezone
+from django.utils.formats import number_format
+from django.utils.translation import gettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from projects.choices import CommitmentStatus
-from projects.forms import DATE, BudgetChangeReason, ChangeReason, VersionField
+from projects.forms import DATE, BudgetChangeReason, ChangeReason, TranslatedLabels, VersionField
 from projects.models import (
     Agreement,
     AgreementParty,
@@ -30,7 +32,7 @@ from projects.models import (
 RATE = {"min_value": Decimal("0.00000001"), "max_digits": 20, "decimal_places": 8}
 
 
-class ParsingForm(forms.ModelForm):
+class ParsingForm(TranslatedLabels, forms.ModelForm):
     """A model form that parses its fields; the model's rules run in the service it feeds.
 
     Input that does not parse never reaches the service, so then the model's own rules are checked here
@@ -63,11 +65,11 @@ class NewCurrencyRate(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         base = settings.BASE_CURRENCY
-        self.fields["exchange_rate"].label = f"Rate to {base} (new currency only)"
-        self.fields["exchange_rate"].help_text = (
-            f"Only for a currency without an exchange rate yet: what one unit is worth in {base} today. "
+        self.fields["exchange_rate"].label = _("Rate to %(base)s (new currency only)") % {"base": base}
+        self.fields["exchange_rate"].help_text = _(
+            "Only for a currency without an exchange rate yet: what one unit is worth in %(base)s today. "
             "Known rates are kept under Exchange rates."
-        )
+        ) % {"base": base}
         names = [name for name in self.fields if name != "exchange_rate"]
         names.insert(names.index("currency") + 1, "exchange_rate")
         self.order_fields(names)
@@ -98,6 +100,7 @@ class AgreementForm(NewCurrencyRate, VersionedForm):
         fields = [
             "reference",
             "title",
+            "title_uk",
             "summary",
             "kind",
             "capabilities",
@@ -136,14 +139,14 @@ class AgreementEditForm(BudgetChangeReason, AgreementForm):
 
 class CommitmentForm(ChangeReason, NewCurrencyRate, ParsingForm):
     status = forms.ChoiceField(
-        choices=[(s.value, s.label) for s in (CommitmentStatus.PLEDGED, CommitmentStatus.COMMITTED)]
+        label=gettext_lazy("Status"),
+        choices=[(s.value, s.label) for s in (CommitmentStatus.PLEDGED, CommitmentStatus.COMMITTED)],
     )
 
     class Meta:
         model = FundingCommitment
         fields = ["funder", "amount", "currency", "status", "pledged_on", "reference", "source"]
         widgets = {"pledged_on": DATE}
-        labels = {"pledged_on": "Pledged on"}
 
     def clean_currency(self) -> str:
         return self.cleaned_data["currency"].strip().upper()
@@ -161,14 +164,15 @@ class DisbursementForm(ChangeReason, ParsingForm):
         model = Disbursement
         fields = ["commitment", "amount", "disbursed_on", "reference", "source"]
         widgets = {"disbursed_on": DATE}
-        help_texts = {"reference": "Payment reference, unique for the commitment."}
+        help_texts = {"reference": gettext_lazy("Payment reference, unique for the commitment.")}
 
     def __init__(self, *args, agreement: Agreement, **kwargs):
         super().__init__(*args, **kwargs)
         commitments = agreement.commitments.filter(status=CommitmentStatus.COMMITTED).select_related("funder")
         self.fields["commitment"].queryset = commitments
         self.fields["commitment"].label_from_instance = lambda c: (
-            f"{c.funder.name}: {c.amount:,} {c.currency}" + (f" ({c.reference})" if c.reference else "")
+            f"{c.funder.name}: {number_format(c.amount, force_grouping=True)} {c.currency}"
+            + (f" ({c.reference})" if c.reference else "")
         )
 
 
@@ -193,13 +197,15 @@ class MilestoneForm(VersionedForm):
     def __init__(self, *args, agreement: Agreement, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["responsible"].queryset = Organization.objects.filter(parties__agreement=agreement).distinct()
-        self.fields["responsible"].help_text = "A party to the agreement."
+        self.fields["responsible"].help_text = _("A party to the agreement.")
         self.fields["owner"].queryset = get_user_model().objects.filter(is_active=True, is_staff=True)
 
 
 class CompleteMilestoneForm(forms.Form):
-    completed_on = forms.DateField(required=False, widget=DATE, help_text="Default today.")
-    actual_quantity = forms.IntegerField(required=False, min_value=0, label="Quantity reached")
+    completed_on = forms.DateField(
+        required=False, widget=DATE, label=gettext_lazy("Completed on"), help_text=gettext_lazy("Default today.")
+    )
+    actual_quantity = forms.IntegerField(required=False, min_value=0, label=gettext_lazy("Quantity reached"))
     expected_updated_at = VersionField(required=False)
 
     def __init__(self, *args, milestone: Milestone, **kwargs):
@@ -207,7 +213,10 @@ class CompleteMilestoneForm(forms.Form):
         self.fields["expected_updated_at"].initial = milestone.updated_at.isoformat()
         if milestone.target_quantity:
             self.fields["actual_quantity"].initial = milestone.actual_quantity
-            self.fields["actual_quantity"].help_text = f"Target: {milestone.target_quantity:,} {milestone.unit}."
+            self.fields["actual_quantity"].help_text = _("Target: %(quantity)s %(unit)s.") % {
+                "quantity": number_format(milestone.target_quantity, force_grouping=True),
+                "unit": milestone.unit,
+            }
         else:
             del self.fields["actual_quantity"]
 
@@ -286,7 +295,7 @@ class RateField(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["rate"].label = f"Value of one unit in {settings.BASE_CURRENCY}"
+        self.fields["rate"].label = _("Value of one unit in %(base)s") % {"base": settings.BASE_CURRENCY}
 
 
 class ExchangeRateForm(RateField, ParsingForm):
@@ -294,7 +303,6 @@ class ExchangeRateForm(RateField, ParsingForm):
         model = ExchangeRate
         fields = ["currency", "rate", "valid_on"]
         widgets = {"valid_on": DATE}
-        labels = {"valid_on": "Valid from"}
 
     def clean_currency(self) -> str:
         return self.cleaned_data["currency"].strip().upper()
@@ -305,7 +313,6 @@ class ExchangeRateEditForm(RateField, VersionedForm):
         model = ExchangeRate
         fields = ["rate", "valid_on"]
         widgets = {"valid_on": DATE}
-        labels = {"valid_on": "Valid from"}
 
 
 class CountryEconomyForm(VersionedForm):
@@ -322,4 +329,4 @@ class ConfirmForm(forms.Form):
 
 
 class ImportForm(forms.Form):
-    file = forms.FileField(help_text="CSV or XLSX, with a header row.")
+    file = forms.FileField(label=gettext_lazy("File"), help_text=gettext_lazy("CSV or XLSX, with a header row."))

@@ -10,6 +10,8 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext_lazy
 from django.views import View
 
 from projects.web.access import ManagerRequiredMixin
@@ -26,13 +28,23 @@ TEMPLATE = "projects/import.html"
 REFRESH_SECONDS = 2
 
 
+# What each kind of import is called on the page (the kind itself is the URL's and the job's code).
+KIND_NAMES = {
+    "agreements": pgettext_lazy("import", "agreements"),
+    "milestones": pgettext_lazy("import", "milestones"),
+    "commitments": pgettext_lazy("import", "commitments"),
+    "indicator-periods": pgettext_lazy("import", "indicator periods"),
+}
+
+
 def import_page(request, kind: str, **context) -> HttpResponse:
     return render(
         request,
         TEMPLATE,
         {
             "kind": kind,
-            "kinds": list(IMPORTS),
+            "kind_label": KIND_NAMES[kind],
+            "kinds": [(name, KIND_NAMES[name]) for name in IMPORTS],
             "columns": IMPORTS[kind].columns(),
             "form": ImportForm(),
             "limits": Limits.from_settings(),
@@ -106,7 +118,11 @@ def run_or_follow(request, job: ImportJob) -> HttpResponse:
     run_job(job.pk)
     job = ImportJob.objects.defer("content").get(pk=job.pk)
     if job.imported:
-        messages.success(request, f"Imported {job.rows_total} {job.kind} from {job.file_name}.")
+        messages.success(
+            request,
+            _("Imported %(count)s %(what)s from %(name)s.")
+            % {"count": job.rows_total, "what": KIND_NAMES[job.kind], "name": job.file_name},
+        )
         return redirect("agreement-list")
     return job_page(request, job)
 

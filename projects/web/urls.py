@@ -16,6 +16,7 @@ from projects.web import (
     exports,
     imports,
     indicators,
+    language,
     portfolio,
 )
 
@@ -25,6 +26,7 @@ urlpatterns = [
     path(
         "accounts/reset/<uidb64>/<token>/", accounts.PasswordResetConfirmView.as_view(), name="password_reset_confirm"
     ),
+    path("language/", language.choose_language, name="set_language"),
     path("", dashboard.DashboardView.as_view(), name="dashboard"),
     path("portfolio/funding-by-<str:group_by>.csv", portfolio.FundingCsvView.as_view(), name="portfolio-funding-csv"),
     path("changes/", portfolio.ChangesView.as_view(), name="changes"),

@@ -74,7 +74,10 @@ def test_digest_reports_each_agreements_news_with_a_portfolio_headline(programme
         "Petra Manager <petra@mod.example>",
     ]
     message = next(m for m in mail.outbox if "petra" in m.to[0])
-    assert message.subject == f"Weekly digest {programme.today:%d %b %Y}: 1 agreement with news, 1 milestone overdue"
+    assert (
+        message.subject
+        == f"Weekly digest {programme.today.day} {programme.today:%b %Y}: 1 agreement with news, 1 milestone overdue"
+    )
     text = message.body
     for expected in [
         "YOUR PORTFOLIO: 1 agreement, 1 with news; 1 milestone overdue, 1 due in the next 14 days.",

@@ -88,7 +88,10 @@ def ensure_users():
 def reference_data() -> dict:
     """The organisations and capabilities the demo agreements name, by slug."""
     organizations = {
-        slug: Organization.objects.get_or_create(slug=slug, defaults={"name": name, "kind": kind, "country": cc})[0]
+        slug: Organization.objects.get_or_create(
+            slug=slug,
+            defaults={"name": name, "name_uk": demo.ORGANIZATION_NAMES_UK.get(slug, ""), "kind": kind, "country": cc},
+        )[0]
         for slug, name, kind, cc in demo.ORGANIZATIONS
     }
     capabilities = {

@@ -32,5 +32,5 @@ def cell(row: dict, column) -> str:
     if column.kind == NUMBER:
         return f"{value:,}" if isinstance(value, int) and value >= 10000 else str(value)
     if column.kind == DAY:
-        return date_format(value, "j M Y")
+        return date_format(value, "DATE_FORMAT")
     return str(value)

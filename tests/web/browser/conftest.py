@@ -35,11 +35,13 @@ def browser():
 
 @pytest.fixture
 def new_page(browser, live_server):
-    """Pages in fresh browser contexts (one per person), at laptop size unless asked otherwise."""
+    """Pages in fresh browser contexts (one per person), at laptop size and in English unless asked otherwise."""
     contexts = []
 
-    def open_page(width: int = 1366, height: int = 900):
-        context = browser.new_context(viewport={"width": width, "height": height}, base_url=live_server.url)
+    def open_page(width: int = 1366, height: int = 900, locale: str = "en-GB"):
+        context = browser.new_context(
+            viewport={"width": width, "height": height}, base_url=live_server.url, locale=locale
+        )
         context.set_default_timeout(10_000)
         contexts.append(context)
         return context.new_page()
