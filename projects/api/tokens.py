@@ -11,6 +11,7 @@ import secrets
 from datetime import datetime
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from projects.actors import Actor
 from projects.api.models import ApiToken, TokenScope
@@ -37,11 +38,15 @@ def issue_token(
     """Create a token and return it with its secret, which is shown this once and never stored."""
     require_staff(actor, "issue API tokens")
     if user is not None and not user.is_staff:
-        raise DomainError(ErrorCode.INVALID, "Personal tokens are for programme managers (staff users).", field="user")
+        raise DomainError(
+            ErrorCode.INVALID, _("Personal tokens are for programme managers (staff users)."), field="user"
+        )
     if scope not in TokenScope.values:
-        raise DomainError(ErrorCode.INVALID, f"Unknown scope {scope!r}; use read or write.", field="scope")
+        raise DomainError(
+            ErrorCode.INVALID, _("Unknown scope %(scope)r; use read or write.") % {"scope": scope}, field="scope"
+        )
     if expires_at is not None and expires_at <= timezone.now():
-        raise DomainError(ErrorCode.INVALID, "The expiry must be in the future.", field="expires_at")
+        raise DomainError(ErrorCode.INVALID, _("The expiry must be in the future."), field="expires_at")
     raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
     token = ApiToken(
         name=name,

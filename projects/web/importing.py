@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 
 from django.core.exceptions import NON_FIELD_ERRORS
+from django.utils.translation import gettext as _
 from import_export.results import RowResult
 
 from projects.actors import Actor
@@ -73,8 +74,11 @@ def check_columns(kind: str, sheet: Sheet) -> None:
     if missing or not set(columns) & set(sheet.headers):
         absent = missing or columns
         raise UnreadableFile(
-            f"The first row must name the columns, and this file has no column “{absent[0]}”. The columns this "
-            f"import reads are: {', '.join(columns)} (download the template below)."
+            _(
+                "The first row must name the columns, and this file has no column “%(column)s”. The columns this "
+                "import reads are: %(columns)s (download the template below)."
+            )
+            % {"column": absent[0], "columns": ", ".join(columns)}
         )
 
 

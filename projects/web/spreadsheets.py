@@ -14,11 +14,14 @@ import io
 import zipfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 
 import openpyxl
 import tablib
 from django.conf import settings
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
 
 SEPARATORS = (",", ";", "\t")
 
@@ -60,13 +63,19 @@ class Sheet:
 
 
 def megabytes(size: int) -> str:
-    return f"{size / 1_000_000:,.1f} MB"
+    """The size to one decimal, written as the page's language writes numbers ("1,234.5 MB", "1 234,5 MB")."""
+    return _("%(size)s MB") % {"size": number_format(Decimal(f"{size / 1_000_000:.1f}"), 1, force_grouping=True)}
+
+
+def count(number: int) -> str:
+    return number_format(number, force_grouping=True)
 
 
 def check_size(size: int, limits: Limits) -> None:
     if size > limits.upload_bytes:
         raise UnreadableFile(
-            f"The file is larger than {megabytes(limits.upload_bytes)}; split it into several imports."
+            _("The file is larger than %(size)s; split it into several imports.")
+            % {"size": megabytes(limits.upload_bytes)}
         )
 
 
@@ -78,7 +87,7 @@ def read_sheet(name: str, content: bytes, limits: Limits) -> Sheet:
         return read_csv(content, limits)
     if suffix == ".xlsx":
         return read_xlsx(content, limits)
-    raise UnreadableFile("Upload a .csv or .xlsx file.")
+    raise UnreadableFile(_("Upload a .csv or .xlsx file."))
 
 
 def decode(content: bytes) -> str:
@@ -89,7 +98,7 @@ def decode(content: bytes) -> str:
             return content.decode(encoding)
         except UnicodeDecodeError:
             continue
-    raise UnreadableFile("This file's characters cannot be read; save it as “CSV UTF-8” and upload it again.")
+    raise UnreadableFile(_("This file's characters cannot be read; save it as “CSV UTF-8” and upload it again."))
 
 
 def separator(text: str) -> str:
@@ -108,7 +117,7 @@ def read_csv(content: bytes, limits: Limits) -> Sheet:
             decimal_comma=delimiter == ";",
         )
     except csv.Error as exc:
-        raise UnreadableFile(f"This file cannot be read as CSV: {exc}.") from exc
+        raise UnreadableFile(_("This file cannot be read as CSV: %(error)s.") % {"error": exc}) from exc
 
 
 def read_xlsx(content: bytes, limits: Limits) -> Sheet:
@@ -116,16 +125,19 @@ def read_xlsx(content: bytes, limits: Limits) -> Sheet:
         with zipfile.ZipFile(io.BytesIO(content)) as archive:
             unpacked = sum(member.file_size for member in archive.infolist())
     except zipfile.BadZipFile as exc:
-        raise UnreadableFile("This file cannot be read as xlsx: it is not an Excel workbook.") from exc
+        raise UnreadableFile(_("This file cannot be read as xlsx: it is not an Excel workbook.")) from exc
     if unpacked > limits.unpacked_bytes:
         raise UnreadableFile(
-            f"Unpacked, this workbook takes {megabytes(unpacked)}; the import reads workbooks of up to "
-            f"{megabytes(limits.unpacked_bytes)}. Save the sheet to import as CSV, or split it."
+            _(
+                "Unpacked, this workbook takes %(size)s; the import reads workbooks of up to %(limit)s. "
+                "Save the sheet to import as CSV, or split it."
+            )
+            % {"size": megabytes(unpacked), "limit": megabytes(limits.unpacked_bytes)}
         )
     try:
         book = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many types for a damaged workbook
-        raise UnreadableFile(f"This file cannot be read as xlsx: {exc}") from exc
+        raise UnreadableFile(_("This file cannot be read as xlsx: %(error)s") % {"error": exc}) from exc
     try:
         return collect(enumerate(book.worksheets[0].iter_rows(values_only=True), 1), limits)
     finally:
@@ -139,18 +151,19 @@ def collect(numbered_rows: Iterable[tuple[int, Iterable]], limits: Limits, *, de
     )
     first = next(rows, None)
     if first is None:
-        raise UnreadableFile("The file is empty; the first row must name the columns.")
+        raise UnreadableFile(_("The file is empty; the first row must name the columns."))
     headers = header_names(first[1])
     sheet = Sheet(headers, [], [], decimal_comma)
     for number, values in rows:
         if len(sheet.rows) == limits.rows:
             raise UnreadableFile(
-                f"The file has more than {limits.rows:,} rows; split it into files of at most {limits.rows:,} rows."
+                _("The file has more than %(limit)s rows; split it into files of at most %(limit)s rows.")
+                % {"limit": count(limits.rows)}
             )
         sheet.rows.append(fitted(number, values, headers, limits))
         sheet.numbers.append(number)
     if not sheet.rows:
-        raise UnreadableFile("The file has no rows below the one that names the columns.")
+        raise UnreadableFile(_("The file has no rows below the one that names the columns."))
     return sheet
 
 
@@ -164,7 +177,9 @@ def header_names(values: list) -> list[str]:
         names.pop()
     doubled = sorted({name for name in names if name and names.count(name) > 1})
     if doubled:
-        raise UnreadableFile(f"The column “{doubled[0]}” appears more than once in the first row.")
+        raise UnreadableFile(
+            _("The column “%(column)s” appears more than once in the first row.") % {"column": doubled[0]}
+        )
     return names
 
 
@@ -173,13 +188,16 @@ def fitted(number: int, values: list, headers: list[str], limits: Limits) -> lis
     extra = [value for value in values[len(headers) :] if not blank([value])]
     if extra:
         raise UnreadableFile(
-            f"Row {number} has more values than the first row has columns. A value holding the separator "
-            "(such as 1,000,000 in a comma-separated file) must be in double quotes."
+            _(
+                "Row %(row)s has more values than the first row has columns. A value holding the separator "
+                "(such as 1,000,000 in a comma-separated file) must be in double quotes."
+            )
+            % {"row": number}
         )
     for column, value in zip(headers, values, strict=False):
         if isinstance(value, str) and len(value) > limits.cell_chars:
             raise UnreadableFile(
-                f"Row {number}, column “{column}” holds {len(value):,} characters; a cell may hold at most "
-                f"{limits.cell_chars:,}."
+                _("Row %(row)s, column “%(column)s” holds %(length)s characters; a cell may hold at most %(limit)s.")
+                % {"row": number, "column": column, "length": count(len(value)), "limit": count(limits.cell_chars)}
             )
     return [*values[: len(headers)], *[None] * (len(headers) - len(values))]

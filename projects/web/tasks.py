@@ -6,6 +6,7 @@ from celery import Task, shared_task
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.db import InterfaceError, OperationalError
+from django.utils.translation import gettext as _
 
 
 class ImportTask(Task):
@@ -14,12 +15,12 @@ class ImportTask(Task):
         from projects.web.import_jobs import fail
 
         if isinstance(exc, SoftTimeLimitExceeded):
-            message = (
-                f"The file took longer than {settings.IMPORT_JOB_TIME_LIMIT // 60} minutes, the longest an import "
-                "may run; nothing was saved. Split it into smaller files."
-            )
+            message = _(
+                "The file took longer than %(minutes)s minutes, the longest an import may run; nothing was saved. "
+                "Split it into smaller files."
+            ) % {"minutes": settings.IMPORT_JOB_TIME_LIMIT // 60}
         else:
-            message = "The import stopped on an unexpected error; nothing was saved. Try again later."
+            message = _("The import stopped on an unexpected error; nothing was saved. Try again later.")
         fail(args[0] if args else kwargs["job_id"], message)
 
 

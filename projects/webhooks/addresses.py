@@ -18,6 +18,8 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext_lazy
 
 ALLOWED_PORTS = frozenset({443, 80, 8443})
 DEFAULT_PORTS = {"https": 443, "http": 80}
@@ -25,6 +27,9 @@ DEFAULT_PORTS = {"https": 443, "http": 80}
 THIS_NETWORK = ipaddress.ip_network("0.0.0.0/8")
 Address = ipaddress.IPv4Address | ipaddress.IPv6Address
 Resolver = Callable[..., list]
+# The kinds of address a refusal names, in the requester's language ("…, a private address").
+LOOPBACK = pgettext_lazy("address kind", "loopback")
+PRIVATE = pgettext_lazy("address kind", "private")
 
 
 class Refused(Exception):
@@ -61,17 +66,20 @@ def parse(url: str) -> Location:
         parts = urlsplit(url)
         port = parts.port
     except ValueError as exc:
-        raise Refused(f"This is not a valid URL ({exc}).") from None
+        raise Refused(_("This is not a valid URL (%(error)s).") % {"error": exc}) from None
     allowed_schemes = ("https",) if settings.WEBHOOK_REQUIRE_HTTPS else ("https", "http")
     if parts.scheme not in allowed_schemes:
-        raise Refused(f"Webhook URLs must start with {' or '.join(s + '://' for s in allowed_schemes)}.")
+        raise Refused(
+            _("Webhook URLs must start with %(schemes)s.")
+            % {"schemes": _(" or ").join(s + "://" for s in allowed_schemes)}
+        )
     if not parts.hostname:
-        raise Refused("The URL names no host.")
+        raise Refused(_("The URL names no host."))
     if parts.username is not None or parts.password is not None:
-        raise Refused("The URL may not carry a user name or password; the signature authenticates each request.")
+        raise Refused(_("The URL may not carry a user name or password; the signature authenticates each request."))
     port = port or DEFAULT_PORTS[parts.scheme]
     if port not in ALLOWED_PORTS:
-        raise Refused(f"Port {port} is not allowed; use 443, 80 or 8443.")
+        raise Refused(_("Port %(port)s is not allowed; use 443, 80 or 8443.") % {"port": port})
     path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
     return Location(parts.scheme, parts.hostname, port, path)
 
@@ -85,18 +93,18 @@ def forbidden(ip: Address) -> str | None:
     if teredo is not None:
         return forbidden(teredo[0]) or forbidden(teredo[1])
     if ip.is_loopback:
-        return None if settings.WEBHOOK_ALLOW_PRIVATE_NETWORKS else "loopback"
+        return None if settings.WEBHOOK_ALLOW_PRIVATE_NETWORKS else LOOPBACK
     for reason, applies in (
-        ("unspecified", ip.is_unspecified or ip in THIS_NETWORK),
-        ("link-local (including cloud metadata services)", ip.is_link_local),
-        ("multicast", ip.is_multicast),
-        ("reserved", ip.is_reserved),
+        (pgettext_lazy("address kind", "unspecified"), ip.is_unspecified or ip in THIS_NETWORK),
+        (pgettext_lazy("address kind", "link-local (including cloud metadata services)"), ip.is_link_local),
+        (pgettext_lazy("address kind", "multicast"), ip.is_multicast),
+        (pgettext_lazy("address kind", "reserved"), ip.is_reserved),
     ):
         if applies:
             return reason
     if settings.WEBHOOK_ALLOW_PRIVATE_NETWORKS or (ip.is_global and not ip.is_private):
         return None
-    return "private"
+    return PRIVATE
 
 
 def addresses(host: str, port: int, resolve: Resolver = socket.getaddrinfo) -> list[Address]:
@@ -109,7 +117,10 @@ def refuse_forbidden(host: str, found: list[Address]) -> None:
     for ip in found:
         reason = forbidden(ip)
         if reason is not None:
-            raise Refused(f"{host} resolves to {ip}, a {reason} address; webhooks go only to public addresses.")
+            raise Refused(
+                _("%(host)s resolves to %(ip)s, a %(reason)s address; webhooks go only to public addresses.")
+                % {"host": host, "ip": ip, "reason": reason}
+            )
 
 
 def vet(url: str, resolve: Resolver = socket.getaddrinfo) -> Target:
@@ -118,9 +129,11 @@ def vet(url: str, resolve: Resolver = socket.getaddrinfo) -> Target:
     try:
         found = addresses(location.host, location.port, resolve)
     except (OSError, UnicodeError) as exc:
-        raise Refused(f"{location.host} could not be resolved ({exc}).") from None
+        raise Refused(
+            _("%(host)s could not be resolved (%(error)s).") % {"host": location.host, "error": exc}
+        ) from None
     if not found:
-        raise Refused(f"{location.host} has no address.")
+        raise Refused(_("%(host)s has no address.") % {"host": location.host})
     refuse_forbidden(location.host, found)
     return Target(location.scheme, location.host, location.port, location.path, str(found[0]))
 

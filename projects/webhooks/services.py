@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from projects.actors import Actor
 from projects.errors import DomainError, ErrorCode
@@ -35,10 +36,12 @@ def check_url(url: str) -> None:
 def check_events(events) -> list[str]:
     """A non-empty list of known event types, kept in the order of the catalogue."""
     if not isinstance(events, list | tuple) or not events:
-        raise DomainError(ErrorCode.INVALID, "Subscribe to at least one event type.", field="events")
+        raise DomainError(ErrorCode.INVALID, _("Subscribe to at least one event type."), field="events")
     unknown = sorted(set(map(str, events)) - set(EventType.values))
     if unknown:
-        raise DomainError(ErrorCode.INVALID, f"Unknown event types: {', '.join(unknown)}.", field="events")
+        raise DomainError(
+            ErrorCode.INVALID, _("Unknown event types: %(types)s.") % {"types": ", ".join(unknown)}, field="events"
+        )
     return [value for value in EventType.values if value in events]
 
 
@@ -46,17 +49,17 @@ def owner_of_new(actor: Actor, organization_id: int | None) -> dict:
     """A partner's endpoints are its organisation's; a manager's are for an organisation named, or their own."""
     if actor.is_partner:
         if organization_id not in (None, actor.organization.pk):
-            raise DomainError(ErrorCode.PERMISSION_DENIED, "A partner subscribes for its own organisation only.")
+            raise DomainError(ErrorCode.PERMISSION_DENIED, _("A partner subscribes for its own organisation only."))
         return {"organization": actor.organization}
     if not actor.is_staff:
-        raise DomainError(ErrorCode.PERMISSION_DENIED, "Only programme managers and partners manage webhooks.")
+        raise DomainError(ErrorCode.PERMISSION_DENIED, _("Only programme managers and partners manage webhooks."))
     if organization_id is not None:
         organization = Organization.objects.filter(pk=organization_id).first()
         if organization is None:
-            raise DomainError(ErrorCode.INVALID, "There is no such organisation.", field="organization")
+            raise DomainError(ErrorCode.INVALID, _("There is no such organisation."), field="organization")
         return {"organization": organization}
     if actor.user is None:
-        raise DomainError(ErrorCode.INVALID, "Name the organisation the endpoint is for.", field="organization")
+        raise DomainError(ErrorCode.INVALID, _("Name the organisation the endpoint is for."), field="organization")
     return {"user": actor.user}
 
 
@@ -65,7 +68,7 @@ def managed(actor: Actor, endpoint_id: int, *, lock: bool = True) -> Endpoint:
     endpoints = Endpoint.objects.visible_to(actor)
     endpoint = (endpoints.select_for_update() if lock else endpoints).filter(pk=endpoint_id).first()
     if endpoint is None:
-        raise DomainError(ErrorCode.NOT_FOUND, "There is no such webhook endpoint.")
+        raise DomainError(ErrorCode.NOT_FOUND, _("There is no such webhook endpoint."))
     return endpoint
 
 
@@ -159,7 +162,7 @@ def requeue(deliveries) -> int:
 
 def require_active(endpoint: Endpoint) -> None:
     if not endpoint.active:
-        raise DomainError(ErrorCode.CONFLICT, "This endpoint is disabled; enable it before replaying to it.")
+        raise DomainError(ErrorCode.CONFLICT, _("This endpoint is disabled; enable it before replaying to it."))
 
 
 @service
@@ -169,7 +172,7 @@ def replay_delivery(*, actor: Actor, endpoint_id: int, delivery_id: int) -> Deli
     require_active(endpoint)
     deliveries = Delivery.objects.filter(endpoint=endpoint, pk=delivery_id)
     if not requeue(deliveries):
-        raise DomainError(ErrorCode.NOT_FOUND, "This endpoint has no such delivery.")
+        raise DomainError(ErrorCode.NOT_FOUND, _("This endpoint has no such delivery."))
     return deliveries.get()
 
 
@@ -179,6 +182,6 @@ def replay_since(*, actor: Actor, endpoint_id: int, since: datetime) -> int:
     endpoint = managed(actor, endpoint_id)
     require_active(endpoint)
     if since > timezone.now():
-        raise DomainError(ErrorCode.INVALID, "Give a time in the past.", field="since")
+        raise DomainError(ErrorCode.INVALID, _("Give a time in the past."), field="since")
     owed = Delivery.objects.filter(endpoint=endpoint, event__occurred_at__gte=since)
     return requeue(owed.exclude(status=DeliveryStatus.PENDING))  # pending ones are on their way already

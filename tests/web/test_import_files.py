@@ -8,6 +8,7 @@ from decimal import Decimal
 
 import openpyxl
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from projects.models import Agreement, FundingCommitment, Milestone
@@ -215,3 +216,17 @@ def test_a_file_without_the_columns_an_import_needs_or_without_rows_says_so(mana
         "are: agreement, title, due_on, responsible, unit, target_quantity, actual_quantity, status"
         in response.content.decode()
     )
+
+
+def test_a_refused_file_is_explained_in_ukrainian_with_ukrainian_numbers(manager_client, settings):
+    settings.IMPORT_MAX_UNPACKED_BYTES = 2_000_000
+    response = manager_client.post(
+        reverse("import", args=["agreements"]),
+        {"file": SimpleUploadedFile("bomb.xlsx", bomb(3_000_000))},
+        HTTP_ACCEPT_LANGUAGE="uk",
+    )
+    assert (
+        "У розпакованому вигляді ця книга займає 3,0 МБ; імпорт зчитує книги обсягом до 2,0 МБ. Збережіть аркуш "
+        "для імпорту у форматі CSV або розділіть книгу." in response.content.decode()
+    )
+    assert not Agreement.objects.exists()

@@ -93,6 +93,24 @@ def test_a_forbidden_address_is_a_400_naming_it(alpha_api, settings):
     assert "169.254.169.254" in refused.json()["errors"]["url"][0] and not Endpoint.objects.exists()
 
 
+def test_a_private_address_is_refused_in_the_callers_language(alpha_api, settings):
+    settings.WEBHOOK_ALLOW_PRIVATE_NETWORKS = False
+    body = {"url": "http://10.0.0.7/hooks", "events": ["agreement.updated"]}
+
+    refused = alpha_api.post(reverse("api-webhooks"), body, format="json", HTTP_ACCEPT_LANGUAGE="uk")
+
+    assert refused.status_code == 400 and refused["Content-Language"] == "uk"
+    assert refused.json()["detail"] == (
+        "10.0.0.7 відповідає адресі 10.0.0.7, яка є приватною; вебхуки надсилаються лише на публічні адреси."
+    )
+    assert refused.json()["code"] == "invalid" and list(refused.json()["errors"]) == ["url"]
+    english = alpha_api.post(reverse("api-webhooks"), body, format="json")
+    assert english.json()["detail"] == (
+        "10.0.0.7 resolves to 10.0.0.7, a private address; webhooks go only to public addresses."
+    )
+    assert not Endpoint.objects.exists()
+
+
 def test_the_delivery_log_shows_each_attempt_and_replays_keep_the_webhook_id(
     alpha, alpha_api, receiver, change, django_capture_on_commit_callbacks
 ):
