@@ -6,10 +6,12 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from projects import indicators_admin  # noqa: F401  (registers the indicator admins)
 from projects.actors import actor_of
-from projects.choices import ChangeOperation, ChangeTarget, CommitmentStatus
+from projects.choices import AgreementStatus, ChangeOperation, ChangeTarget, CommitmentStatus
 from projects.errors import DomainError
 from projects.forms import BudgetChangeReason, TransitionForm, show_refusal
 from projects.models import (
@@ -107,12 +109,14 @@ class AgreementAdmin(MoneyAdmin):
         ("Record", {"fields": ["created_at", "updated_at"]}),
     ]
 
-    @admin.display(description="Change status")
+    @admin.display(description=gettext_lazy("Change status"))
     def transition_link(self, obj):
         if obj.pk is None or not obj.allowed_transitions():
             return "—"
         return format_html(
-            '<a class="button" href="{}">Change status…</a>', reverse("admin:agreement-transition", args=[obj.pk])
+            '<a class="button" href="{}">{}</a>',
+            reverse("admin:agreement-transition", args=[obj.pk]),
+            _("Change status…"),
         )
 
     def get_urls(self):
@@ -132,11 +136,18 @@ class AgreementAdmin(MoneyAdmin):
             except DomainError as exc:
                 show_refusal(form, exc)
             else:
-                self.message_user(request, f"{agreement.reference} is now {form.cleaned_data['to_status']}.")
+                self.message_user(
+                    request,
+                    _("%(reference)s is now %(status)s.")
+                    % {
+                        "reference": agreement.reference,
+                        "status": AgreementStatus(form.cleaned_data["to_status"]).label,
+                    },
+                )
                 return HttpResponseRedirect(reverse("admin:projects_agreement_change", args=[pk]))
         context = {
             **self.admin_site.each_context(request),
-            "title": f"Change status of {agreement}",
+            "title": _("Change status of %(agreement)s") % {"agreement": agreement},
             "form": form,
             "agreement": agreement,
             "opts": self.opts,
@@ -257,11 +268,11 @@ class FundingCommitmentAdmin(MoneyAdmin):
             except DomainError as exc:
                 self.message_user(request, f"{commitment}: {exc.message}", messages.ERROR)
 
-    @admin.action(description="Confirm selected pledges as firm commitments")
+    @admin.action(description=gettext_lazy("Confirm selected pledges as firm commitments"))
     def confirm(self, request, queryset):
         self._move(request, queryset, CommitmentStatus.COMMITTED, "Confirmed as firm in the administration.")
 
-    @admin.action(description="Cancel selected commitments")
+    @admin.action(description=gettext_lazy("Cancel selected commitments"))
     def cancel(self, request, queryset):
         self._move(request, queryset, CommitmentStatus.CANCELLED, "Cancelled in the administration.")
 
@@ -328,12 +339,12 @@ class TrancheAdmin(RecordAdmin):
     def delete_through_service(self, actor, obj):
         tranches.delete_tranche(actor=actor, tranche_id=obj.pk)
 
-    @admin.action(description="Release the selected tranches for payment", permissions=["view"])
+    @admin.action(description=gettext_lazy("Release the selected tranches for payment"), permissions=["view"])
     def release(self, request, queryset):
         actor = actor_of(request)
         for tranche in queryset:
             tranches.release_tranche(actor=actor, tranche_id=tranche.pk)
-        self.message_user(request, "Tranches released.", messages.SUCCESS)
+        self.message_user(request, _("Tranches released."), messages.SUCCESS)
 
 
 @admin.register(ExchangeRate)
@@ -389,11 +400,11 @@ class MilestoneAdmin(RecordAdmin):
     autocomplete_fields = ["agreement", "responsible", "owner"]
     actions = ["mark_done_today"]
 
-    @admin.display(boolean=True, description="Overdue")
+    @admin.display(boolean=True, description=gettext_lazy("Overdue"))
     def is_overdue(self, obj):
         return obj.is_overdue
 
-    @admin.display(description="Progress")
+    @admin.display(description=gettext_lazy("Progress"))
     def progress_display(self, obj):
         if obj.target_quantity is None:
             return "—"
@@ -416,7 +427,7 @@ class MilestoneAdmin(RecordAdmin):
     def delete_through_service(self, actor, obj):
         milestones.delete_milestone(actor=actor, milestone_id=obj.pk)
 
-    @admin.action(description="Mark selected milestones done today")
+    @admin.action(description=gettext_lazy("Mark selected milestones done today"))
     def mark_done_today(self, request, queryset):
         for milestone in queryset:
             try:

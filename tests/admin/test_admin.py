@@ -87,6 +87,17 @@ def test_status_changes_through_the_transition_view_with_a_reason(admin_client):
     )
 
 
+def test_the_admin_confirms_a_status_change_in_ukrainian(admin_client):
+    agreement = AgreementFactory(reference="UA-PL-2026-007")
+    url = reverse("admin:agreement-transition", args=[agreement.pk])
+    move = {"to_status": AgreementStatus.NEGOTIATING, "reason": "Умови погоджено"}
+
+    page = admin_client.post(url, move, follow=True, HTTP_ACCEPT_LANGUAGE="uk")
+
+    assert "Угода UA-PL-2026-007 тепер має стан «Переговори»." in page.content.decode()
+    assert "Змінити стан…" in page.content.decode()
+
+
 def test_admin_status_change_takes_the_signing_date_and_refuses_a_stale_form(admin_client):
     agreement = AgreementFactory(status=AgreementStatus.NEGOTIATING)
     url = reverse("admin:agreement-transition", args=[agreement.pk])
