@@ -68,6 +68,14 @@ def test_the_donor_list_shows_country_names_shares_totals_and_the_target(viewer_
     assert "0.25% of their GDP" in page
 
 
+def test_the_donor_list_in_ukrainian_writes_numbers_and_shares_the_ukrainian_way(viewer_client, donors):
+    page = viewer_client.get(reverse("donor-list"), headers={"accept-language": "uk"}).content.decode()
+
+    assert ">Данія (DK)</a>" in page and ">Німеччина (DE)</a>" in page
+    assert "4\xa0020\xa0000" in page and "388\xa0600\xa0000\xa0000" in page  # grouped with no-break spaces
+    assert "0,0010%" in page and "0.0010%" not in page
+
+
 def test_the_donor_list_sorts_by_any_column(viewer_client, donors):
     by_committed = viewer_client.get(reverse("donor-list"), {"sort": "-committed"}).content.decode()
     by_name = viewer_client.get(reverse("donor-list"), {"sort": "donor"}).content.decode()
