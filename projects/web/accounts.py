@@ -3,12 +3,17 @@
 from django.conf import settings
 from django.contrib.auth import forms as auth_forms
 from django.contrib.auth import views as auth_views
+from django.utils.translation import gettext_lazy as _
 
 from projects.notifications.language import user_language, written_for
 
 
 class PasswordResetForm(auth_forms.PasswordResetForm):
     """The reset e-mail speaks the account holder's language, whichever language the form was filled in."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["email"].label = _("E-mail address")  # Django's Ukrainian catalogue leaves "Email" English
 
     def send_mail(self, subject_template_name, email_template_name, context, *args, **kwargs) -> None:
         with written_for(user_language(context["user"])):
