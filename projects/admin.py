@@ -5,6 +5,7 @@ from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -31,6 +32,10 @@ from projects.models import (
 from projects.service_admin import MoneyAdmin, ReadOnlyInline, RecordAdmin
 from projects.services import agreements, economies, funding, milestones, organizations, reports, tranches
 from projects.services.change_requests import Submitted, change_agreement, submit_money_change
+
+admin.site.site_header = gettext_lazy("Co-production tracker: administration")
+admin.site.site_title = gettext_lazy("Co-production tracker")
+admin.site.index_title = gettext_lazy("Administration")
 
 
 @admin.register(Organization)
@@ -104,9 +109,9 @@ class AgreementAdmin(MoneyAdmin):
     list_select_related = ["programme_manager"]
     fieldsets = [
         (None, {"fields": ["reference", "title", "title_uk", "summary", "kind", "capabilities"]}),
-        ("Status", {"fields": ["status", "transition_link", "signed_on", "starts_on", "ends_on"]}),
-        ("Money and people", {"fields": ["currency", "budget", "programme_manager"]}),
-        ("Record", {"fields": ["created_at", "updated_at"]}),
+        (gettext_lazy("Status"), {"fields": ["status", "transition_link", "signed_on", "starts_on", "ends_on"]}),
+        (gettext_lazy("Money and people"), {"fields": ["currency", "budget", "programme_manager"]}),
+        (gettext_lazy("Created and changed"), {"fields": ["created_at", "updated_at"]}),
     ]
 
     @admin.display(description=gettext_lazy("Change status"))
@@ -381,11 +386,11 @@ class CountryEconomyAdmin(RecordAdmin):
 
 
 class OverdueFilter(admin.SimpleListFilter):
-    title = "overdue"
+    title = gettext_lazy("overdue")
     parameter_name = "overdue"
 
     def lookups(self, request, model_admin):
-        return [("yes", "Overdue")]
+        return [("yes", gettext_lazy("Overdue"))]
 
     def queryset(self, request, queryset):
         return queryset.overdue() if self.value() == "yes" else queryset
@@ -408,7 +413,8 @@ class MilestoneAdmin(RecordAdmin):
     def progress_display(self, obj):
         if obj.target_quantity is None:
             return "—"
-        return f"{obj.actual_quantity or 0:,} / {obj.target_quantity:,} {obj.unit}"
+        done, target = (number_format(n, force_grouping=True) for n in (obj.actual_quantity or 0, obj.target_quantity))
+        return f"{done} / {target} {obj.unit}"
 
     def get_readonly_fields(self, request, obj=None):
         return ["agreement"] if obj else []

@@ -154,7 +154,8 @@ class MoneyAdmin(RecordAdmin):
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)
-        if four_eyes_on() and not any("reason" in options["fields"] for _name, options in fieldsets):
+        read_only = obj is not None and not self.editable_after_creation
+        if four_eyes_on() and not read_only and not any("reason" in options["fields"] for _name, options in fieldsets):
             fieldsets = [*fieldsets, (gettext_lazy("Approval"), {"fields": ["reason"]})]
         return fieldsets
 

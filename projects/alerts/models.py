@@ -77,8 +77,10 @@ class Alert(models.Model):
     agreement = models.ForeignKey(
         "projects.Agreement", on_delete=models.CASCADE, related_name="alerts", verbose_name=_("agreement")
     )
-    subject_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, related_name="+")
-    subject_id = models.PositiveBigIntegerField()
+    subject_type = models.ForeignKey(
+        ContentType, on_delete=models.CASCADE, related_name="+", verbose_name=_("subject type")
+    )
+    subject_id = models.PositiveBigIntegerField(verbose_name=_("subject id"))
     subject = GenericForeignKey("subject_type", "subject_id")
     subject_label = models.CharField(_("subject"), max_length=300, help_text=_("What the alert is about, as raised."))
     since = models.DateField(_("since"), help_text=_("The day the rule's days are counted from."))

@@ -7,6 +7,8 @@ from django.core.exceptions import PermissionDenied
 from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
+from django.utils.formats import date_format
+from django.utils.translation import gettext, gettext_lazy
 
 from projects.actors import actor_of
 from projects.api.models import ApiToken
@@ -58,7 +60,7 @@ class ApiTokenAdmin(admin.ModelAdmin):
         admin_form = helpers.AdminForm(form, self.get_fieldsets(request), {}, model_admin=self)
         context = {
             **self.admin_site.each_context(request),
-            "title": "Issue an API token",
+            "title": gettext_lazy("Issue an API token"),
             "adminform": admin_form,
             "errors": helpers.AdminErrorList(form, []),
             "media": self.media + admin_form.media,
@@ -72,14 +74,20 @@ class ApiTokenAdmin(admin.ModelAdmin):
 
     def issued(self, request, token: ApiToken, raw: str) -> TemplateResponse:
         """The one page that ever holds the secret; no browser or proxy may keep a copy of it."""
-        context = {**self.admin_site.each_context(request), "title": "API token issued", "token": token, "raw": raw}
+        context = {
+            **self.admin_site.each_context(request),
+            "title": gettext_lazy("API token issued"),
+            "token": token,
+            "raw": raw,
+        }
         context["opts"] = self.opts
         response = TemplateResponse(request, "admin/api/apitoken/issued.html", context)
         add_never_cache_headers(response)
         return response
 
-    @admin.action(description="Revoke selected tokens", permissions=["revoke"])
+    @admin.action(description=gettext_lazy("Revoke selected tokens"), permissions=["revoke"])
     def revoke(self, request, queryset):
         for token in queryset.filter(revoked_at__isnull=True):
             revoke_token(actor=actor_of(request), token_id=token.pk)
-        self.message_user(request, f"Revoked at {timezone.now():%Y-%m-%d %H:%M} UTC.", messages.SUCCESS)
+        revoked_at = date_format(timezone.localtime(), "DATETIME_FORMAT")
+        self.message_user(request, gettext("Revoked at %(time)s.") % {"time": revoked_at}, messages.SUCCESS)

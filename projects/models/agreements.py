@@ -52,35 +52,50 @@ class AgreementQuerySet(PartyScopedQuerySet):
 class Agreement(Timestamped):
     """One joint production agreement or programme, with its budget in its reporting currency."""
 
-    reference = models.CharField(max_length=40, unique=True, help_text=_("Human code, e.g. UA-GB-2025-007."))
-    title = models.CharField(max_length=250)
-    title_uk = models.CharField(
-        max_length=250, blank=True, help_text=_("The title in Ukrainian, shown when the interface is in Ukrainian.")
+    reference = models.CharField(
+        max_length=40, unique=True, help_text=_("Human code, e.g. UA-GB-2025-007."), verbose_name=_("reference")
     )
-    summary = models.TextField(blank=True)
-    kind = models.CharField(max_length=32, choices=AgreementKind.choices)
-    capabilities = models.ManyToManyField("projects.Capability", related_name="agreements", blank=True)
-    status = models.CharField(max_length=16, choices=AgreementStatus.choices, default=AgreementStatus.DRAFT)
-    signed_on = models.DateField(null=True, blank=True)
-    starts_on = models.DateField(null=True, blank=True)
-    ends_on = models.DateField(null=True, blank=True)
-    currency = currency_field()
-    budget = money_field(help_text=_("Funding required, in the agreement's currency."))
+    title = models.CharField(max_length=250, verbose_name=_("title"))
+    title_uk = models.CharField(
+        max_length=250,
+        blank=True,
+        help_text=_("The title in Ukrainian, shown when the interface is in Ukrainian."),
+        verbose_name=_("title in Ukrainian"),
+    )
+    summary = models.TextField(blank=True, verbose_name=_("summary"))
+    kind = models.CharField(max_length=32, choices=AgreementKind.choices, verbose_name=_("kind"))
+    capabilities = models.ManyToManyField(
+        "projects.Capability", related_name="agreements", blank=True, verbose_name=_("capabilities")
+    )
+    status = models.CharField(
+        max_length=16, choices=AgreementStatus.choices, default=AgreementStatus.DRAFT, verbose_name=_("status")
+    )
+    signed_on = models.DateField(null=True, blank=True, verbose_name=_("signed on"))
+    starts_on = models.DateField(null=True, blank=True, verbose_name=_("starts on"))
+    ends_on = models.DateField(null=True, blank=True, verbose_name=_("ends on"))
+    currency = currency_field(verbose_name=_("currency"))
+    budget = money_field(help_text=_("Funding required, in the agreement's currency."), verbose_name=_("budget"))
     programme_manager = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         related_name="managed_agreements",
+        verbose_name=_("programme manager"),
     )
     organizations = models.ManyToManyField(
-        "projects.Organization", through="projects.AgreementParty", related_name="agreements"
+        "projects.Organization",
+        through="projects.AgreementParty",
+        related_name="agreements",
+        verbose_name=_("organisations"),
     )
 
     history = history_records(m2m_fields=[capabilities])
     objects = AgreementQuerySet.as_manager()
 
     class Meta:
+        verbose_name_plural = _("agreements")
+        verbose_name = _("agreement")
         ordering = ["reference"]
         indexes = [models.Index(fields=["status", "reference"], name="agreement_status_idx")]
         constraints = [
@@ -89,21 +104,21 @@ class Agreement(Timestamped):
                 name="agreement_kind_valid",
                 field="kind",
                 violation_error_code="constraint",
-                violation_error_message="Choose one of the listed kinds of agreement.",
+                violation_error_message=_("Choose one of the listed kinds of agreement."),
             ),
             FieldCheckConstraint(
                 condition=Q(status__in=AgreementStatus.values),
                 name="agreement_status_valid",
                 field="status",
                 violation_error_code="constraint",
-                violation_error_message="Choose one of the listed statuses.",
+                violation_error_message=_("Choose one of the listed statuses."),
             ),
             FieldCheckConstraint(
                 condition=Q(budget__gte=0),
                 name="agreement_budget_not_negative",
                 field="budget",
                 violation_error_code="constraint",
-                violation_error_message="The budget cannot be negative.",
+                violation_error_message=_("The budget cannot be negative."),
             ),
             FieldCheckConstraint(
                 condition=Q(currency__regex=CURRENCY_PATTERN),
@@ -117,14 +132,14 @@ class Agreement(Timestamped):
                 name="agreement_ends_after_start",
                 field="ends_on",
                 violation_error_code="constraint",
-                violation_error_message="The end date cannot be before the start date.",
+                violation_error_message=_("The end date cannot be before the start date."),
             ),
             FieldCheckConstraint(
                 condition=~Q(status__in=SIGNED_STATUSES) | Q(signed_on__isnull=False),
                 name="agreement_signed_has_date",
                 field="signed_on",
                 violation_error_code="constraint",
-                violation_error_message="A signed agreement needs its signing date.",
+                violation_error_message=_("A signed agreement needs its signing date."),
             ),
         ]
 
@@ -142,29 +157,34 @@ class Agreement(Timestamped):
 class AgreementParty(Timestamped):
     """An organisation's role on an agreement; any role makes the organisation party to it."""
 
-    agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="parties")
-    organization = models.ForeignKey("projects.Organization", on_delete=models.PROTECT, related_name="parties")
-    role = models.CharField(max_length=16, choices=PartyRole.choices)
+    agreement = models.ForeignKey(
+        Agreement, on_delete=models.CASCADE, related_name="parties", verbose_name=_("agreement")
+    )
+    organization = models.ForeignKey(
+        "projects.Organization", on_delete=models.PROTECT, related_name="parties", verbose_name=_("organisation")
+    )
+    role = models.CharField(max_length=16, choices=PartyRole.choices, verbose_name=_("role"))
 
     history = history_records()
 
     class Meta:
+        verbose_name = _("agreement party")
         ordering = ["agreement", "role", "organization"]
-        verbose_name_plural = "agreement parties"
+        verbose_name_plural = _("agreement parties")
         constraints = [
             FieldUniqueConstraint(
                 fields=["agreement", "organization", "role"],
                 name="party_role_unique",
                 field="role",
                 violation_error_code="duplicate",
-                violation_error_message="This organisation already has this role on the agreement.",
+                violation_error_message=_("This organisation already has this role on the agreement."),
             ),
             FieldCheckConstraint(
                 condition=Q(role__in=PartyRole.values),
                 name="party_role_valid",
                 field="role",
                 violation_error_code="constraint",
-                violation_error_message="Choose one of the listed roles.",
+                violation_error_message=_("Choose one of the listed roles."),
             ),
         ]
         indexes = [models.Index(fields=["organization", "agreement"], name="party_org_idx")]
@@ -176,19 +196,33 @@ class AgreementParty(Timestamped):
 class StatusChange(models.Model):
     """One status transition of an agreement: who moved it, when, from what, to what and why."""
 
-    agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="status_changes")
-    from_status = models.CharField(max_length=16, choices=AgreementStatus.choices)
-    to_status = models.CharField(max_length=16, choices=AgreementStatus.choices)
-    reason = models.TextField()
-    changed_at = models.DateTimeField(db_index=True)
+    agreement = models.ForeignKey(
+        Agreement, on_delete=models.CASCADE, related_name="status_changes", verbose_name=_("agreement")
+    )
+    from_status = models.CharField(max_length=16, choices=AgreementStatus.choices, verbose_name=_("from status"))
+    to_status = models.CharField(max_length=16, choices=AgreementStatus.choices, verbose_name=_("to status"))
+    reason = models.TextField(verbose_name=_("reason"))
+    changed_at = models.DateTimeField(db_index=True, verbose_name=_("changed at"))
     changed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("changed by"),
     )
     changed_by_organization = models.ForeignKey(
-        "projects.Organization", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        "projects.Organization",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("changed by organisation"),
     )
 
     class Meta:
+        verbose_name_plural = _("status changes")
+        verbose_name = _("status change")
         ordering = ["-changed_at", "-pk"]
         constraints = [
             FieldCheckConstraint(
@@ -196,14 +230,14 @@ class StatusChange(models.Model):
                 name="status_change_moves",
                 field="to_status",
                 violation_error_code="constraint",
-                violation_error_message="The new status must differ from the current one.",
+                violation_error_message=_("The new status must differ from the current one."),
             ),
             FieldCheckConstraint(
                 condition=~Q(reason=""),
                 name="status_change_has_reason",
                 field="reason",
                 violation_error_code="constraint",
-                violation_error_message="Give a reason for the status change.",
+                violation_error_message=_("Give a reason for the status change."),
             ),
         ]
 

@@ -9,8 +9,8 @@ from django.utils.translation import gettext_lazy as _
 class Timestamped(models.Model):
     """Creation and last-change times; `updated_at` drives incremental sync, hence the index."""
 
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True, db_index=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
+    updated_at = models.DateTimeField(auto_now=True, db_index=True, verbose_name=_("updated at"))
 
     class Meta:
         abstract = True
@@ -34,7 +34,7 @@ def currency_field(**options) -> models.CharField:
 CURRENCY_PATTERN = r"^[A-Z]{3}$"
 
 
-CURRENCY_MESSAGE = "Give the currency as its three-letter ISO 4217 code, e.g. EUR, GBP, UAH."
+CURRENCY_MESSAGE = _("Give the currency as its three-letter ISO 4217 code, e.g. EUR, GBP, UAH.")
 
 
 class ReportedBeside:

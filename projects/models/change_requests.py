@@ -24,40 +24,71 @@ class ChangeRequest(models.Model):
     `before` and `proposed` hold field values as JSON (money as decimal strings) for the diff.
     """
 
-    agreement = models.ForeignKey("projects.Agreement", on_delete=models.CASCADE, related_name="change_requests")
+    agreement = models.ForeignKey(
+        "projects.Agreement", on_delete=models.CASCADE, related_name="change_requests", verbose_name=_("agreement")
+    )
     target = models.CharField(_("changes"), max_length=20, choices=ChangeTarget.choices)
     operation = models.CharField(_("operation"), max_length=10, choices=ChangeOperation.choices)
     # The record changed; empty for a create until it is applied, and once a deleted record is gone.
     commitment = models.ForeignKey(
-        "projects.FundingCommitment", null=True, blank=True, on_delete=models.SET_NULL, related_name="change_requests"
+        "projects.FundingCommitment",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="change_requests",
+        verbose_name=_("commitment"),
     )
     disbursement = models.ForeignKey(
-        "projects.Disbursement", null=True, blank=True, on_delete=models.SET_NULL, related_name="change_requests"
+        "projects.Disbursement",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="change_requests",
+        verbose_name=_("disbursement"),
     )
-    before = models.JSONField(default=dict, blank=True)
-    proposed = models.JSONField(default=dict, blank=True)
+    before = models.JSONField(default=dict, blank=True, verbose_name=_("before"))
+    proposed = models.JSONField(default=dict, blank=True, verbose_name=_("proposed"))
     # The target's version the author saw: approval refuses to write over a change made since.
-    base_version = models.DateTimeField(null=True, blank=True)
+    base_version = models.DateTimeField(null=True, blank=True, verbose_name=_("base version"))
     reason = models.TextField(_("reason"))
     author_user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("author user"),
     )
     author_organization = models.ForeignKey(
-        "projects.Organization", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "projects.Organization",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("author organisation"),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    state = models.CharField(max_length=10, choices=ChangeState.choices, default=ChangeState.PENDING)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
+    state = models.CharField(
+        max_length=10, choices=ChangeState.choices, default=ChangeState.PENDING, verbose_name=_("state")
+    )
     decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("decided by"),
     )
-    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_at = models.DateTimeField(null=True, blank=True, verbose_name=_("decided at"))
     # Why it was rejected, or why applying it failed.
-    decision_note = models.TextField(blank=True)
+    decision_note = models.TextField(blank=True, verbose_name=_("decision note"))
 
     history = history_records()
     objects = PartyScopedQuerySet.as_manager()
 
     class Meta:
+        verbose_name_plural = _("change requests")
+        verbose_name = _("change request")
         ordering = ["-created_at", "-pk"]
         indexes = [models.Index(fields=["state", "created_at"], name="change_request_state_idx")]
         constraints = [

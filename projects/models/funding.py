@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from django.db import models
 from django.db.models import Q
+from django.utils.formats import date_format
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from projects.attribution import history_records
 from projects.choices import CommitmentStatus
@@ -23,18 +26,26 @@ from projects.models.provenance import Provenance
 class FundingCommitment(Provenance, Timestamped):
     """Money a funder puts toward an agreement: a pledge (a promise) or a commitment (firm)."""
 
-    agreement = models.ForeignKey("projects.Agreement", on_delete=models.CASCADE, related_name="commitments")
-    funder = models.ForeignKey("projects.Organization", on_delete=models.PROTECT, related_name="commitments")
-    amount = money_field()
-    currency = currency_field()
-    status = models.CharField(max_length=16, choices=CommitmentStatus.choices, default=CommitmentStatus.PLEDGED)
-    pledged_on = models.DateField()
-    reference = models.CharField(max_length=80, blank=True)
+    agreement = models.ForeignKey(
+        "projects.Agreement", on_delete=models.CASCADE, related_name="commitments", verbose_name=_("agreement")
+    )
+    funder = models.ForeignKey(
+        "projects.Organization", on_delete=models.PROTECT, related_name="commitments", verbose_name=_("funder")
+    )
+    amount = money_field(verbose_name=_("amount"))
+    currency = currency_field(verbose_name=_("currency"))
+    status = models.CharField(
+        max_length=16, choices=CommitmentStatus.choices, default=CommitmentStatus.PLEDGED, verbose_name=_("status")
+    )
+    pledged_on = models.DateField(verbose_name=_("pledged on"))
+    reference = models.CharField(max_length=80, blank=True, verbose_name=_("reference"))
 
     history = history_records()
     objects = PartyScopedQuerySet.as_manager()
 
     class Meta:
+        verbose_name_plural = _("funding commitments")
+        verbose_name = _("funding commitment")
         ordering = ["agreement", "pledged_on", "pk"]
         indexes = [models.Index(fields=["agreement", "status"], name="commitment_agreement_idx")]
         constraints = [
@@ -44,14 +55,14 @@ class FundingCommitment(Provenance, Timestamped):
                 name="commitment_amount_positive",
                 field="amount",
                 violation_error_code="constraint",
-                violation_error_message="The amount must be greater than zero.",
+                violation_error_message=_("The amount must be greater than zero."),
             ),
             FieldCheckConstraint(
                 condition=Q(status__in=CommitmentStatus.values),
                 name="commitment_status_valid",
                 field="status",
                 violation_error_code="constraint",
-                violation_error_message="Choose pledged, committed or cancelled.",
+                violation_error_message=_("Choose pledged, committed or cancelled."),
             ),
             FieldCheckConstraint(
                 condition=Q(currency__regex=CURRENCY_PATTERN),
@@ -66,7 +77,7 @@ class FundingCommitment(Provenance, Timestamped):
                 name="commitment_reference_unique",
                 field="reference",
                 violation_error_code="duplicate",
-                violation_error_message="This agreement already has a commitment with this reference.",
+                violation_error_message=_("This agreement already has a commitment with this reference."),
             ),
         ]
 
@@ -81,23 +92,28 @@ class DisbursementQuerySet(PartyScopedQuerySet):
 class Disbursement(Provenance, Timestamped):
     """Money actually paid against a committed commitment, in the commitment's currency."""
 
-    commitment = models.ForeignKey(FundingCommitment, on_delete=models.PROTECT, related_name="disbursements")
+    commitment = models.ForeignKey(
+        FundingCommitment, on_delete=models.PROTECT, related_name="disbursements", verbose_name=_("commitment")
+    )
     tranche = models.ForeignKey(
         "projects.Tranche",
         null=True,
         blank=True,
         on_delete=models.PROTECT,
         related_name="disbursements",
-        help_text="The released tranche paid from; empty for a commitment without tranches.",
+        help_text=_("The released tranche paid from; empty for a commitment without tranches."),
+        verbose_name=_("tranche"),
     )
-    amount = money_field()
-    disbursed_on = models.DateField()
-    reference = models.CharField(max_length=80)
+    amount = money_field(verbose_name=_("amount"))
+    disbursed_on = models.DateField(verbose_name=_("disbursed on"))
+    reference = models.CharField(max_length=80, verbose_name=_("reference"))
 
     history = history_records()
     objects = DisbursementQuerySet.as_manager()
 
     class Meta:
+        verbose_name_plural = _("disbursements")
+        verbose_name = _("disbursement")
         ordering = ["commitment", "disbursed_on", "pk"]
         constraints = [
             *Provenance.Meta.constraints,
@@ -106,21 +122,21 @@ class Disbursement(Provenance, Timestamped):
                 name="disbursement_amount_positive",
                 field="amount",
                 violation_error_code="constraint",
-                violation_error_message="The amount must be greater than zero.",
+                violation_error_message=_("The amount must be greater than zero."),
             ),
             FieldCheckConstraint(
                 condition=~Q(reference=""),
                 name="disbursement_has_reference",
                 field="reference",
                 violation_error_code="constraint",
-                violation_error_message="Give the payment's reference.",
+                violation_error_message=_("Give the payment's reference."),
             ),
             FieldUniqueConstraint(
                 fields=["commitment", "reference"],
                 name="disbursement_reference_unique",
                 field="reference",
                 violation_error_code="duplicate",
-                violation_error_message="This commitment already has a disbursement with this reference.",
+                violation_error_message=_("This commitment already has a disbursement with this reference."),
             ),
         ]
 
@@ -131,13 +147,15 @@ class Disbursement(Provenance, Timestamped):
 class ExchangeRate(Timestamped):
     """Value of one unit of `currency` in the portfolio's base currency, from `valid_on` on."""
 
-    currency = currency_field()
-    rate = models.DecimalField(max_digits=20, decimal_places=8)
-    valid_on = models.DateField()
+    currency = currency_field(verbose_name=_("currency"))
+    rate = models.DecimalField(max_digits=20, decimal_places=8, verbose_name=_("rate"))
+    valid_on = models.DateField(verbose_name=_("valid on"))
 
     history = history_records()
 
     class Meta:
+        verbose_name_plural = _("exchange rates")
+        verbose_name = _("exchange rate")
         ordering = ["currency", "-valid_on"]
         constraints = [
             FieldCheckConstraint(
@@ -145,7 +163,7 @@ class ExchangeRate(Timestamped):
                 name="exchange_rate_positive",
                 field="rate",
                 violation_error_code="constraint",
-                violation_error_message="The rate must be greater than zero.",
+                violation_error_message=_("The rate must be greater than zero."),
             ),
             FieldCheckConstraint(
                 condition=Q(currency__regex=CURRENCY_PATTERN),
@@ -159,9 +177,13 @@ class ExchangeRate(Timestamped):
                 name="exchange_rate_unique_per_day",
                 field="valid_on",
                 violation_error_code="duplicate",
-                violation_error_message="This currency already has a rate from this day; change that rate instead.",
+                violation_error_message=_("This currency already has a rate from this day; change that rate instead."),
             ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.currency} {self.rate} on {self.valid_on}"
+        return gettext("%(currency)s %(rate)s from %(day)s") % {
+            "currency": self.currency,
+            "rate": self.rate,
+            "day": date_format(self.valid_on),
+        }

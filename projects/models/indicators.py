@@ -24,7 +24,9 @@ class IndicatorQuerySet(PartyScopedQuerySet):
 class Indicator(Timestamped):
     """One thing an agreement counts: units a line can make per year (capacity) or units delivered (output)."""
 
-    agreement = models.ForeignKey("projects.Agreement", on_delete=models.CASCADE, related_name="indicators")
+    agreement = models.ForeignKey(
+        "projects.Agreement", on_delete=models.CASCADE, related_name="indicators", verbose_name=_("agreement")
+    )
     title = models.CharField(_("title"), max_length=250)
     kind = models.CharField(_("kind"), max_length=16, choices=IndicatorKind.choices)
     unit = models.CharField(
@@ -158,7 +160,9 @@ class IndicatorPeriod(Provenance, Timestamped):
     A locked period is final: every change is refused until a programme manager unlocks it, giving a reason.
     """
 
-    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="periods")
+    indicator = models.ForeignKey(
+        Indicator, on_delete=models.CASCADE, related_name="periods", verbose_name=_("indicator")
+    )
     starts_on = models.DateField(_("starts on"))
     ends_on = models.DateField(_("ends on"))
     target = models.PositiveBigIntegerField(_("target"), null=True, blank=True, help_text=_("For this period."))

@@ -27,13 +27,20 @@ class MilestoneQuerySet(PartyScopedQuerySet):
 class Milestone(Timestamped):
     """A dated deliverable of an agreement that one party organisation is responsible for."""
 
-    agreement = models.ForeignKey("projects.Agreement", on_delete=models.CASCADE, related_name="milestones")
-    title = models.CharField(max_length=250)
-    due_on = models.DateField()
-    status = models.CharField(max_length=16, choices=MilestoneStatus.choices, default=MilestoneStatus.PLANNED)
-    completed_on = models.DateField(null=True, blank=True)
+    agreement = models.ForeignKey(
+        "projects.Agreement", on_delete=models.CASCADE, related_name="milestones", verbose_name=_("agreement")
+    )
+    title = models.CharField(max_length=250, verbose_name=_("title"))
+    due_on = models.DateField(verbose_name=_("due on"))
+    status = models.CharField(
+        max_length=16, choices=MilestoneStatus.choices, default=MilestoneStatus.PLANNED, verbose_name=_("status")
+    )
+    completed_on = models.DateField(null=True, blank=True, verbose_name=_("completed on"))
     responsible = models.ForeignKey(
-        "projects.Organization", on_delete=models.PROTECT, related_name="responsible_milestones"
+        "projects.Organization",
+        on_delete=models.PROTECT,
+        related_name="responsible_milestones",
+        verbose_name=_("responsible"),
     )
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -41,15 +48,20 @@ class Milestone(Timestamped):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="owned_milestones",
+        verbose_name=_("owner"),
     )
-    unit = models.CharField(max_length=60, blank=True, help_text=_("What is counted, e.g. specialists trained."))
-    target_quantity = models.PositiveBigIntegerField(null=True, blank=True)
-    actual_quantity = models.PositiveBigIntegerField(null=True, blank=True)
+    unit = models.CharField(
+        max_length=60, blank=True, help_text=_("What is counted, e.g. specialists trained."), verbose_name=_("unit")
+    )
+    target_quantity = models.PositiveBigIntegerField(null=True, blank=True, verbose_name=_("target quantity"))
+    actual_quantity = models.PositiveBigIntegerField(null=True, blank=True, verbose_name=_("actual quantity"))
 
     history = history_records()
     objects = MilestoneQuerySet.as_manager()
 
     class Meta:
+        verbose_name_plural = _("milestones")
+        verbose_name = _("milestone")
         ordering = ["due_on", "pk"]
         indexes = [
             models.Index(fields=["due_on", "status"], name="milestone_due_status_idx"),
@@ -67,7 +79,7 @@ class Milestone(Timestamped):
                 name="milestone_status_valid",
                 field="status",
                 violation_error_code="constraint",
-                violation_error_message="Choose one of the listed statuses.",
+                violation_error_message=_("Choose one of the listed statuses."),
             ),
             FieldCheckConstraint(
                 condition=(Q(status=MilestoneStatus.DONE) & Q(completed_on__isnull=False))
@@ -75,21 +87,21 @@ class Milestone(Timestamped):
                 name="milestone_completed_on_iff_done",
                 field="completed_on",
                 violation_error_code="constraint",
-                violation_error_message="A milestone has a completion date exactly when it is done.",
+                violation_error_message=_("A milestone has a completion date exactly when it is done."),
             ),
             FieldCheckConstraint(
                 condition=Q(target_quantity__isnull=True) | ~Q(unit=""),
                 name="milestone_target_has_unit",
                 field="unit",
                 violation_error_code="constraint",
-                violation_error_message="A target quantity needs a unit.",
+                violation_error_message=_("A target quantity needs a unit."),
             ),
             FieldCheckConstraint(
                 condition=Q(actual_quantity__isnull=True) | Q(target_quantity__isnull=False),
                 name="milestone_actual_needs_target",
                 field="actual_quantity",
                 violation_error_code="constraint",
-                violation_error_message="An actual quantity needs a target quantity.",
+                violation_error_message=_("An actual quantity needs a target quantity."),
             ),
         ]
 

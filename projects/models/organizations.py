@@ -12,13 +12,18 @@ from projects.models.base import FieldCheckConstraint, Timestamped, in_language_
 class Organization(Timestamped):
     """A government, ministry, armed force, company, international body or NGO."""
 
-    name = models.CharField(max_length=200, unique=True)
+    name = models.CharField(max_length=200, unique=True, verbose_name=_("name"))
     name_uk = models.CharField(
-        max_length=200, blank=True, help_text=_("The name in Ukrainian, shown when the interface is in Ukrainian.")
+        max_length=200,
+        blank=True,
+        help_text=_("The name in Ukrainian, shown when the interface is in Ukrainian."),
+        verbose_name=_("name in Ukrainian"),
     )
-    slug = models.SlugField(max_length=80, unique=True)
-    kind = models.CharField(max_length=32, choices=OrganizationKind.choices)
-    country = models.CharField(max_length=2, help_text=_("ISO 3166-1 alpha-2 code, e.g. UA, GB."))
+    slug = models.SlugField(max_length=80, unique=True, verbose_name=_("slug"))
+    kind = models.CharField(max_length=32, choices=OrganizationKind.choices, verbose_name=_("kind"))
+    country = models.CharField(
+        max_length=2, help_text=_("ISO 3166-1 alpha-2 code, e.g. UA, GB."), verbose_name=_("country")
+    )
 
     history = history_records()
 
@@ -27,6 +32,8 @@ class Organization(Timestamped):
         return in_language_of_page(self.name, self.name_uk)
 
     class Meta:
+        verbose_name_plural = _("organisations")
+        verbose_name = _("organisation")
         ordering = ["name"]
         constraints = [
             FieldCheckConstraint(
@@ -34,14 +41,14 @@ class Organization(Timestamped):
                 name="organization_kind_valid",
                 field="kind",
                 violation_error_code="constraint",
-                violation_error_message="Choose one of the listed kinds of organisation.",
+                violation_error_message=_("Choose one of the listed kinds of organisation."),
             ),
             FieldCheckConstraint(
                 condition=Q(country__regex=r"^[A-Z]{2}$"),
                 name="organization_country_iso2",
                 field="country",
                 violation_error_code="constraint",
-                violation_error_message="Give the country as its two-letter ISO 3166 code in capitals, e.g. UA, GB.",
+                violation_error_message=_("Give the country as its two-letter ISO 3166 code in capitals, e.g. UA, GB."),
             ),
         ]
 
@@ -52,14 +59,15 @@ class Organization(Timestamped):
 class Capability(Timestamped):
     """One capability area of the editable taxonomy (strike drones, artillery, EW…)."""
 
-    name = models.CharField(max_length=120, unique=True)
-    slug = models.SlugField(max_length=80, unique=True)
+    name = models.CharField(max_length=120, unique=True, verbose_name=_("name"))
+    slug = models.SlugField(max_length=80, unique=True, verbose_name=_("slug"))
 
     history = history_records()
 
     class Meta:
+        verbose_name = _("capability")
         ordering = ["name"]
-        verbose_name_plural = "capabilities"
+        verbose_name_plural = _("capabilities")
 
     def __str__(self) -> str:
         return self.name

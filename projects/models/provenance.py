@@ -17,18 +17,36 @@ class Provenance(models.Model):
     """
 
     source = models.CharField(
-        max_length=500, blank=True, help_text=_("The document reference or URL this figure comes from.")
+        max_length=500,
+        blank=True,
+        help_text=_("The document reference or URL this figure comes from."),
+        verbose_name=_("source"),
     )
     reported_by_user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("reported by user"),
     )
     reported_by_organization = models.ForeignKey(
-        "projects.Organization", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "projects.Organization",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("reported by organisation"),
     )
     verified_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("verified by"),
     )
-    verified_at = models.DateTimeField(null=True, blank=True)
+    verified_at = models.DateTimeField(null=True, blank=True, verbose_name=_("verified at"))
 
     class Meta:
         abstract = True
@@ -39,14 +57,14 @@ class Provenance(models.Model):
                 name="%(app_label)s_%(class)s_verified_by_and_at",
                 field="verified_by",
                 violation_error_code="constraint",
-                violation_error_message="A verified figure names who verified it and when.",
+                violation_error_message=_("A verified figure names who verified it and when."),
             ),
             FieldCheckConstraint(
                 condition=Q(reported_by_user__isnull=True) | Q(reported_by_organization__isnull=True),
                 name="%(app_label)s_%(class)s_one_reporter",
                 field="reported_by_user",
                 violation_error_code="constraint",
-                violation_error_message="A figure is reported by a person or by an organisation, not both.",
+                violation_error_message=_("A figure is reported by a person or by an organisation, not both."),
             ),
         ]
 

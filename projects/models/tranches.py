@@ -5,6 +5,8 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.formats import date_format
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from projects.attribution import history_records
@@ -73,7 +75,11 @@ class Tranche(Timestamped):
         ]
 
     def __str__(self) -> str:
-        return f"{self.amount} {self.commitment.currency} on {self.planned_on}"
+        return gettext("%(amount)s %(currency)s on %(day)s") % {
+            "amount": self.amount,
+            "currency": self.commitment.currency,
+            "day": date_format(self.planned_on),
+        }
 
     @property
     def is_released(self) -> bool:

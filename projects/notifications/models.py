@@ -5,6 +5,8 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.formats import date_format
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from projects.models.base import FieldCheckConstraint, FieldUniqueConstraint, Timestamped
@@ -36,11 +38,15 @@ class ReminderRuleKind(models.TextChoices):
 class Contact(Timestamped):
     """A person at an organisation who hears about its agreements by e-mail; contacts have no login."""
 
-    organization = models.ForeignKey("projects.Organization", on_delete=models.CASCADE, related_name="contacts")
-    name = models.CharField(max_length=200)
-    email = models.EmailField()
+    organization = models.ForeignKey(
+        "projects.Organization", on_delete=models.CASCADE, related_name="contacts", verbose_name=_("organisation")
+    )
+    name = models.CharField(max_length=200, verbose_name=_("name"))
+    email = models.EmailField(verbose_name=_("email"))
 
     class Meta:
+        verbose_name_plural = _("contacts")
+        verbose_name = _("contact")
         ordering = ["organization", "name"]
         constraints = [
             FieldUniqueConstraint(
@@ -48,7 +54,7 @@ class Contact(Timestamped):
                 name="contact_email_unique_per_organization",
                 field="email",
                 violation_error_code="duplicate",
-                violation_error_message="This organisation already has a contact with this e-mail address.",
+                violation_error_message=_("This organisation already has a contact with this e-mail address."),
             ),
         ]
 
@@ -60,11 +66,23 @@ class Recipient(models.Model):
     """One addressee (a user or a contact) and what they chose to receive."""
 
     user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="notification_prefs"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="notification_prefs",
+        verbose_name=_("user"),
     )
-    contact = models.OneToOneField(Contact, null=True, blank=True, on_delete=models.CASCADE, related_name="recipient")
-    digest_frequency = models.CharField(max_length=8, choices=DigestFrequency.choices, default=DigestFrequency.WEEKLY)
-    reminders_enabled = models.BooleanField(default=True)
+    contact = models.OneToOneField(
+        Contact, null=True, blank=True, on_delete=models.CASCADE, related_name="recipient", verbose_name=_("contact")
+    )
+    digest_frequency = models.CharField(
+        max_length=8,
+        choices=DigestFrequency.choices,
+        default=DigestFrequency.WEEKLY,
+        verbose_name=_("digest frequency"),
+    )
+    reminders_enabled = models.BooleanField(default=True, verbose_name=_("reminders enabled"))
     # A user's interface language too; blank until chosen (then e-mails go out in the site's language).
     language = models.CharField(
         _("language"),
@@ -75,20 +93,22 @@ class Recipient(models.Model):
     )
 
     class Meta:
+        verbose_name_plural = _("recipients")
+        verbose_name = _("recipient")
         ordering = ["pk"]
         constraints = [
             models.CheckConstraint(
                 condition=Q(user__isnull=False, contact__isnull=True) | Q(user__isnull=True, contact__isnull=False),
                 name="recipient_is_user_or_contact",
                 violation_error_code="invalid",
-                violation_error_message="A recipient is either a user or a contact.",
+                violation_error_message=_("A recipient is either a user or a contact."),
             ),
             FieldCheckConstraint(
                 condition=Q(digest_frequency__in=DigestFrequency.values),
                 name="recipient_digest_frequency_valid",
                 field="digest_frequency",
                 violation_error_code="constraint",
-                violation_error_message="Choose daily, weekly or off.",
+                violation_error_message=_("Choose daily, weekly or off."),
             ),
             FieldCheckConstraint(
                 condition=Q(language__in=["", *(code for code, _name in settings.LANGUAGES)]),
@@ -116,11 +136,13 @@ class Recipient(models.Model):
 class ReminderRule(models.Model):
     """When milestone reminders go out: N days before the due date (0 = on it), or every N days while overdue."""
 
-    kind = models.CharField(max_length=16, choices=ReminderRuleKind.choices)
-    days = models.PositiveSmallIntegerField()
-    active = models.BooleanField(default=True)
+    kind = models.CharField(max_length=16, choices=ReminderRuleKind.choices, verbose_name=_("kind"))
+    days = models.PositiveSmallIntegerField(verbose_name=_("days"))
+    active = models.BooleanField(default=True, verbose_name=_("active"))
 
     class Meta:
+        verbose_name_plural = _("reminder rules")
+        verbose_name = _("reminder rule")
         ordering = ["kind", "-days"]
         constraints = [
             FieldUniqueConstraint(
@@ -128,23 +150,27 @@ class ReminderRule(models.Model):
                 name="reminder_rule_unique",
                 field="days",
                 violation_error_code="duplicate",
-                violation_error_message="A reminder rule of this kind already fires on this number of days.",
+                violation_error_message=_("A reminder rule of this kind already fires on this number of days."),
             ),
             FieldCheckConstraint(
                 condition=Q(kind=ReminderRuleKind.BEFORE_DUE) | Q(days__gt=0),
                 name="reminder_rule_overdue_interval_positive",
                 field="days",
                 violation_error_code="constraint",
-                violation_error_message="An overdue reminder repeats every one day or more.",
+                violation_error_message=_("An overdue reminder repeats every one day or more."),
             ),
         ]
 
     def __str__(self) -> str:
         if self.kind == ReminderRuleKind.OVERDUE:
-            return f"every {self.days} days while overdue"
+            return ngettext("every day while overdue", "every %(days)d days while overdue", self.days) % {
+                "days": self.days
+            }
         if self.days == 0:
-            return "on the due date"
-        return f"{self.days} day{'s' if self.days > 1 else ''} before the due date"
+            return gettext("on the due date")
+        return ngettext("%(days)d day before the due date", "%(days)d days before the due date", self.days) % {
+            "days": self.days
+        }
 
 
 class Delivery(models.Model):
@@ -156,20 +182,30 @@ class Delivery(models.Model):
     `sent` in the same transaction that hands the message to the mail server.
     """
 
-    recipient = models.ForeignKey(Recipient, on_delete=models.CASCADE, related_name="deliveries")
-    kind = models.CharField(max_length=8, choices=DeliveryKind.choices)
-    period = models.CharField(max_length=16, blank=True, help_text="A digest's frequency; blank for reminders.")
-    on_date = models.DateField(help_text="Reminders: the day the rules fire. Digest: the first day of its period.")
-    status = models.CharField(max_length=8, choices=DeliveryStatus.choices, default=DeliveryStatus.PENDING)
-    subject = models.CharField(max_length=250, blank=True)
-    attempts = models.PositiveSmallIntegerField(default=0)
-    last_error = models.TextField(blank=True)
-    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
-    sent_at = models.DateTimeField(null=True, blank=True)
+    recipient = models.ForeignKey(
+        Recipient, on_delete=models.CASCADE, related_name="deliveries", verbose_name=_("recipient")
+    )
+    kind = models.CharField(max_length=8, choices=DeliveryKind.choices, verbose_name=_("kind"))
+    period = models.CharField(
+        max_length=16, blank=True, help_text=_("A digest's frequency; blank for reminders."), verbose_name=_("period")
+    )
+    on_date = models.DateField(
+        help_text=_("Reminders: the day the rules fire. Digest: the first day of its period."),
+        verbose_name=_("on date"),
+    )
+    status = models.CharField(
+        max_length=8, choices=DeliveryStatus.choices, default=DeliveryStatus.PENDING, verbose_name=_("status")
+    )
+    subject = models.CharField(max_length=250, blank=True, verbose_name=_("subject"))
+    attempts = models.PositiveSmallIntegerField(default=0, verbose_name=_("attempts"))
+    last_error = models.TextField(blank=True, verbose_name=_("last error"))
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True, verbose_name=_("created at"))
+    sent_at = models.DateTimeField(null=True, blank=True, verbose_name=_("sent at"))
 
     class Meta:
+        verbose_name = _("delivery")
         ordering = ["-created_at", "-pk"]
-        verbose_name_plural = "deliveries"
+        verbose_name_plural = _("deliveries")
         indexes = [models.Index(fields=["status", "kind", "created_at"], name="delivery_pending_idx")]
         constraints = [
             models.UniqueConstraint(
@@ -177,21 +213,21 @@ class Delivery(models.Model):
                 condition=Q(kind=DeliveryKind.REMINDER),
                 name="delivery_reminders_once_a_day",
                 violation_error_code="duplicate",
-                violation_error_message="This recipient's reminders of that day are already planned.",
+                violation_error_message=_("This recipient's reminders of that day are already planned."),
             ),
             models.UniqueConstraint(
                 fields=["recipient", "period", "on_date"],
                 condition=Q(kind=DeliveryKind.DIGEST),
                 name="delivery_digest_once_per_period",
                 violation_error_code="duplicate",
-                violation_error_message="This recipient's digest of that period is already planned.",
+                violation_error_message=_("This recipient's digest of that period is already planned."),
             ),
             models.CheckConstraint(
                 condition=Q(kind=DeliveryKind.REMINDER, period="")
                 | Q(kind=DeliveryKind.DIGEST, period__in=[DigestFrequency.DAILY, DigestFrequency.WEEKLY]),
                 name="delivery_period_matches_kind",
                 violation_error_code="invalid",
-                violation_error_message="A digest is daily or weekly; reminders have no period.",
+                violation_error_message=_("A digest is daily or weekly; reminders have no period."),
             ),
             models.CheckConstraint(
                 condition=Q(status=DeliveryStatus.SENT, sent_at__isnull=False)
@@ -202,18 +238,31 @@ class Delivery(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} for {self.recipient_id} on {self.on_date} ({self.status})"
+        return gettext("%(kind)s for recipient %(recipient)s on %(day)s (%(status)s)") % {
+            "kind": self.get_kind_display(),
+            "recipient": self.recipient_id,
+            "day": date_format(self.on_date),
+            "status": self.get_status_display(),
+        }
 
 
 class RemindedMilestone(models.Model):
     """One milestone listed in a reminder message, with the due date and the rule that put it there."""
 
-    delivery = models.ForeignKey(Delivery, on_delete=models.CASCADE, related_name="reminded")
-    milestone = models.ForeignKey("projects.Milestone", on_delete=models.CASCADE, related_name="reminders")
-    due_on = models.DateField(help_text="The milestone's due date the reminder is about.")
-    rule = models.CharField(max_length=16, help_text="The reminder rule that fired, e.g. before:7 or overdue:14.")
+    delivery = models.ForeignKey(
+        Delivery, on_delete=models.CASCADE, related_name="reminded", verbose_name=_("delivery")
+    )
+    milestone = models.ForeignKey(
+        "projects.Milestone", on_delete=models.CASCADE, related_name="reminders", verbose_name=_("milestone")
+    )
+    due_on = models.DateField(help_text=_("The milestone's due date the reminder is about."), verbose_name=_("due on"))
+    rule = models.CharField(
+        max_length=16, help_text=_("The reminder rule that fired, e.g. before:7 or overdue:14."), verbose_name=_("rule")
+    )
 
     class Meta:
+        verbose_name_plural = _("reminded milestones")
+        verbose_name = _("reminded milestone")
         ordering = ["due_on", "milestone_id"]
         constraints = [
             models.UniqueConstraint(
