@@ -9,7 +9,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from projects.models.base import FieldCheckConstraint, FieldUniqueConstraint
+from projects.models.base import FieldCheckConstraint, FieldUniqueConstraint, one_of
 
 
 class AlertKind(models.TextChoices):
@@ -46,13 +46,7 @@ class AlertRule(models.Model):
                 violation_error_code="constraint",
                 violation_error_message=_("A threshold is one day or more."),
             ),
-            FieldCheckConstraint(
-                condition=Q(kind__in=AlertKind.values),
-                name="alert_rule_kind_valid",
-                field="kind",
-                violation_error_code="constraint",
-                violation_error_message=_("Choose a known kind of alert."),
-            ),
+            one_of("kind", AlertKind, name="alert_rule_kind_valid", message=_("Choose a known kind of alert.")),
         ]
 
     def __str__(self) -> str:
@@ -113,12 +107,11 @@ class Alert(models.Model):
                 violation_error_code="duplicate",
                 violation_error_message=_("This occurrence has raised its alert already."),
             ),
-            FieldCheckConstraint(
-                condition=Q(state__in=AlertState.values),
+            one_of(
+                "state",
+                AlertState,
                 name="alert_state_valid",
-                field="state",
-                violation_error_code="constraint",
-                violation_error_message=_("Choose open, acknowledged, snoozed or resolved."),
+                message=_("Choose open, acknowledged, snoozed or resolved."),
             ),
             FieldCheckConstraint(
                 condition=Q(state=AlertState.SNOOZED, snoozed_until__isnull=False)

@@ -19,6 +19,7 @@ from projects.models.base import (
     currency_field,
     in_language_of_page,
     money_field,
+    one_of,
 )
 
 
@@ -99,19 +100,17 @@ class Agreement(Timestamped):
         ordering = ["reference"]
         indexes = [models.Index(fields=["status", "reference"], name="agreement_status_idx")]
         constraints = [
-            FieldCheckConstraint(
-                condition=Q(kind__in=AgreementKind.values),
+            one_of(
+                "kind",
+                AgreementKind,
                 name="agreement_kind_valid",
-                field="kind",
-                violation_error_code="constraint",
-                violation_error_message=_("Choose one of the listed kinds of agreement."),
+                message=_("Choose one of the listed kinds of agreement."),
             ),
-            FieldCheckConstraint(
-                condition=Q(status__in=AgreementStatus.values),
+            one_of(
+                "status",
+                AgreementStatus,
                 name="agreement_status_valid",
-                field="status",
-                violation_error_code="constraint",
-                violation_error_message=_("Choose one of the listed statuses."),
+                message=_("Choose one of the listed statuses."),
             ),
             FieldCheckConstraint(
                 condition=Q(budget__gte=0),
@@ -179,13 +178,7 @@ class AgreementParty(Timestamped):
                 violation_error_code="duplicate",
                 violation_error_message=_("This organisation already has this role on the agreement."),
             ),
-            FieldCheckConstraint(
-                condition=Q(role__in=PartyRole.values),
-                name="party_role_valid",
-                field="role",
-                violation_error_code="constraint",
-                violation_error_message=_("Choose one of the listed roles."),
-            ),
+            one_of("role", PartyRole, name="party_role_valid", message=_("Choose one of the listed roles.")),
         ]
         indexes = [models.Index(fields=["organization", "agreement"], name="party_org_idx")]
 

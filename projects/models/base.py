@@ -70,3 +70,14 @@ class FieldCheckConstraint(ReportedBeside, models.CheckConstraint):
 
 class FieldUniqueConstraint(ReportedBeside, models.UniqueConstraint):
     """A uniqueness rule over several fields, reported beside the one to change."""
+
+
+def one_of(field: str, choices: type[models.Choices], *, name: str, message) -> FieldCheckConstraint:
+    """The field holds one of its choices' values, a rule the database keeps and a form shows beside the field."""
+    return FieldCheckConstraint(
+        condition=models.Q(**{f"{field}__in": choices.values}),
+        name=name,
+        field=field,
+        violation_error_code="constraint",
+        violation_error_message=message,
+    )

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from projects.attribution import history_records
 from projects.choices import ChangeOperation, ChangeState, ChangeTarget
 from projects.models.agreements import PartyScopedQuerySet
-from projects.models.base import FieldCheckConstraint
+from projects.models.base import FieldCheckConstraint, one_of
 
 DECIDED = Q(decided_by__isnull=False, decided_at__isnull=False)
 UNDECIDED = Q(decided_by__isnull=True, decided_at__isnull=True)
@@ -106,13 +106,7 @@ class ChangeRequest(models.Model):
                 violation_error_code="constraint",
                 violation_error_message=_("A change request has one author: a person or a partner organisation."),
             ),
-            FieldCheckConstraint(
-                condition=Q(state__in=ChangeState.values),
-                name="change_request_state_valid",
-                field="state",
-                violation_error_code="constraint",
-                violation_error_message=_("Unknown state."),
-            ),
+            one_of("state", ChangeState, name="change_request_state_valid", message=_("Unknown state.")),
             FieldCheckConstraint(
                 condition=(Q(state=ChangeState.PENDING) & UNDECIDED) | (~Q(state=ChangeState.PENDING) & DECIDED),
                 name="change_request_decision_complete",

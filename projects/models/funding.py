@@ -19,6 +19,7 @@ from projects.models.base import (
     Timestamped,
     currency_field,
     money_field,
+    one_of,
 )
 from projects.models.provenance import Provenance
 
@@ -57,12 +58,11 @@ class FundingCommitment(Provenance, Timestamped):
                 violation_error_code="constraint",
                 violation_error_message=_("The amount must be greater than zero."),
             ),
-            FieldCheckConstraint(
-                condition=Q(status__in=CommitmentStatus.values),
+            one_of(
+                "status",
+                CommitmentStatus,
                 name="commitment_status_valid",
-                field="status",
-                violation_error_code="constraint",
-                violation_error_message=_("Choose pledged, committed or cancelled."),
+                message=_("Choose pledged, committed or cancelled."),
             ),
             FieldCheckConstraint(
                 condition=Q(currency__regex=CURRENCY_PATTERN),

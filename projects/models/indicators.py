@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from projects.attribution import history_records
 from projects.choices import IndicatorKind, PeriodState
 from projects.models.agreements import PartyScopedQuerySet
-from projects.models.base import FieldCheckConstraint, FieldUniqueConstraint, ReportedBeside, Timestamped
+from projects.models.base import FieldCheckConstraint, FieldUniqueConstraint, ReportedBeside, Timestamped, one_of
 from projects.models.provenance import Provenance
 
 
@@ -55,13 +55,7 @@ class Indicator(Timestamped):
         verbose_name = _("indicator")
         verbose_name_plural = _("indicators")
         constraints = [
-            FieldCheckConstraint(
-                condition=Q(kind__in=IndicatorKind.values),
-                name="indicator_kind_valid",
-                field="kind",
-                violation_error_code="constraint",
-                violation_error_message=_("Choose capacity or output."),
-            ),
+            one_of("kind", IndicatorKind, name="indicator_kind_valid", message=_("Choose capacity or output.")),
             FieldCheckConstraint(
                 condition=~Q(unit=""),
                 name="indicator_has_unit",
@@ -187,13 +181,7 @@ class IndicatorPeriod(Provenance, Timestamped):
                 violation_error_code="constraint",
                 violation_error_message=_("The end date cannot be before the start date."),
             ),
-            FieldCheckConstraint(
-                condition=Q(state__in=PeriodState.values),
-                name="period_state_valid",
-                field="state",
-                violation_error_code="constraint",
-                violation_error_message=_("Choose one of the listed states."),
-            ),
+            one_of("state", PeriodState, name="period_state_valid", message=_("Choose one of the listed states.")),
             FieldCheckConstraint(
                 condition=(
                     Q(state=PeriodState.OPEN, actual__isnull=True, reported_at__isnull=True)

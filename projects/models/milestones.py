@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from projects.attribution import history_records
 from projects.choices import CLOSED_MILESTONE_STATUSES, MilestoneStatus
 from projects.models.agreements import PartyScopedQuerySet
-from projects.models.base import FieldCheckConstraint, Timestamped
+from projects.models.base import FieldCheckConstraint, Timestamped, one_of
 
 
 class MilestoneQuerySet(PartyScopedQuerySet):
@@ -74,12 +74,11 @@ class Milestone(Timestamped):
             ),
         ]
         constraints = [
-            FieldCheckConstraint(
-                condition=Q(status__in=MilestoneStatus.values),
+            one_of(
+                "status",
+                MilestoneStatus,
                 name="milestone_status_valid",
-                field="status",
-                violation_error_code="constraint",
-                violation_error_message=_("Choose one of the listed statuses."),
+                message=_("Choose one of the listed statuses."),
             ),
             FieldCheckConstraint(
                 condition=(Q(status=MilestoneStatus.DONE) & Q(completed_on__isnull=False))

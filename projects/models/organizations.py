@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from projects.attribution import history_records
 from projects.choices import OrganizationKind
-from projects.models.base import FieldCheckConstraint, Timestamped, in_language_of_page
+from projects.models.base import FieldCheckConstraint, Timestamped, in_language_of_page, one_of
 
 
 class Organization(Timestamped):
@@ -36,12 +36,11 @@ class Organization(Timestamped):
         verbose_name = _("organisation")
         ordering = ["name"]
         constraints = [
-            FieldCheckConstraint(
-                condition=Q(kind__in=OrganizationKind.values),
+            one_of(
+                "kind",
+                OrganizationKind,
                 name="organization_kind_valid",
-                field="kind",
-                violation_error_code="constraint",
-                violation_error_message=_("Choose one of the listed kinds of organisation."),
+                message=_("Choose one of the listed kinds of organisation."),
             ),
             FieldCheckConstraint(
                 condition=Q(country__regex=r"^[A-Z]{2}$"),

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from projects.attribution import history_records
 from projects.choices import Rag
 from projects.models.agreements import PartyScopedQuerySet
-from projects.models.base import FieldCheckConstraint, Timestamped
+from projects.models.base import FieldCheckConstraint, Timestamped, one_of
 
 
 class StatusReport(Timestamped):
@@ -49,13 +49,7 @@ class StatusReport(Timestamped):
         ordering = ["-reported_on", "-pk"]
         indexes = [models.Index(fields=["agreement", "-reported_on"], name="report_agreement_date_idx")]
         constraints = [
-            FieldCheckConstraint(
-                condition=Q(rag__in=Rag.values),
-                name="report_rag_valid",
-                field="rag",
-                violation_error_code="constraint",
-                violation_error_message=_("Choose red, amber or green."),
-            ),
+            one_of("rag", Rag, name="report_rag_valid", message=_("Choose red, amber or green.")),
             FieldCheckConstraint(
                 condition=~Q(summary=""),
                 name="report_has_summary",

@@ -9,7 +9,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
-from projects.models.base import FieldCheckConstraint, FieldUniqueConstraint, Timestamped
+from projects.models.base import FieldCheckConstraint, FieldUniqueConstraint, Timestamped, one_of
 
 
 class DigestFrequency(models.TextChoices):
@@ -103,12 +103,11 @@ class Recipient(models.Model):
                 violation_error_code="invalid",
                 violation_error_message=_("A recipient is either a user or a contact."),
             ),
-            FieldCheckConstraint(
-                condition=Q(digest_frequency__in=DigestFrequency.values),
+            one_of(
+                "digest_frequency",
+                DigestFrequency,
                 name="recipient_digest_frequency_valid",
-                field="digest_frequency",
-                violation_error_code="constraint",
-                violation_error_message=_("Choose daily, weekly or off."),
+                message=_("Choose daily, weekly or off."),
             ),
             FieldCheckConstraint(
                 condition=Q(language__in=["", *(code for code, _name in settings.LANGUAGES)]),
