@@ -6,6 +6,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.template.response import TemplateResponse
 from django.utils.cache import add_never_cache_headers
+from django.utils.translation import gettext_lazy as _
 
 from projects.service_admin import ReadOnlyInline, ServiceAdmin, actor_of
 from projects.webhooks import services
@@ -34,8 +35,12 @@ class EndpointAdmin(ServiceAdmin):
     list_filter = ["active"]
     search_fields = ["url", "description", "organization__name", "user__username"]
     list_select_related = ["organization", "user"]
-    readonly_fields = ["user", "failing_since", "disabled_at", "disabled_reason", "owner_told_at"]
+    readonly_fields = ["user", "failing_since", "disabled_at", "why_disabled", "owner_told_at"]
     actions = ["rotate_secret", "replay_since"]
+
+    @admin.display(description=_("Why it was disabled"))
+    def why_disabled(self, obj: Endpoint) -> str:
+        return obj.disabled_reason
 
     def get_readonly_fields(self, request, obj=None):
         return self.readonly_fields + (["organization"] if obj is not None else [])
@@ -94,9 +99,13 @@ class EndpointAdmin(ServiceAdmin):
 
 class AttemptInline(ReadOnlyInline):
     model = DeliveryAttempt
-    fields = ["attempted_at", "succeeded", "status_code", "latency_ms", "error", "response_body"]
+    fields = ["attempted_at", "succeeded", "status_code", "latency_ms", "why_no_answer", "response_body"]
     readonly_fields = fields
     show_change_link = False
+
+    @admin.display(description=_("Why no answer came"))
+    def why_no_answer(self, obj: DeliveryAttempt) -> str:
+        return obj.error
 
 
 @admin.register(Delivery)

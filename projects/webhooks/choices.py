@@ -1,6 +1,7 @@
 """What webhooks can tell: the event types (their values are the `type` of each event) and delivery states."""
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class EventType(models.TextChoices):
@@ -24,3 +25,18 @@ class DeliveryStatus(models.TextChoices):
     PENDING = "pending", "Pending"
     SUCCEEDED = "succeeded", "Succeeded"
     FAILED = "failed", "Failed"
+
+
+class AttemptError(models.TextChoices):
+    """Why an attempt got no answer; its data (the refusal, the exception's text) is kept beside the code."""
+
+    REFUSED = "refused", _("Address refused")
+    NO_ANSWER = "no_answer", _("No answer")
+
+
+class DisabledWhy(models.TextChoices):
+    """Why an endpoint was switched off; the words are chosen when read, in the reader's language."""
+
+    FAILING = "failing", _("Every delivery failed for days")
+    SWITCHED_OFF = "switched_off", _("Switched off by its owner or a programme manager")
+    STATED = "stated", _("A reason was given")
