@@ -98,7 +98,10 @@ def test_the_delivery_log_and_the_endpoint_say_why_in_the_callers_language(alpha
     deliveries = reverse("api-webhook-deliveries", args=[endpoint.pk])
 
     english = api.get(deliveries).json()["results"][0]["attempts"][0]
-    ukrainian = api.get(deliveries, **UK).json()["results"][0]["attempts"][0]
+    answer = api.get(deliveries, **UK)
+    ukrainian = answer.json()["results"][0]["attempts"][0]
+
+    assert answer["Content-Language"] == "uk" and "Accept-Language" in answer["Vary"]
 
     assert english["error_code"] == ukrainian["error_code"] == "no_answer"
     assert english["error"].startswith("No answer: NewConnectionError: ")
