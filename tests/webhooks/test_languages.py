@@ -138,4 +138,6 @@ def test_the_admin_shows_why_in_the_readers_language(admin_client, alpha, change
     endpoint_page = admin_client.get(reverse("admin:webhooks_endpoint_change", args=[endpoint.pk]), **UK)
 
     assert "Чому відповіді немає" in attempts and "Відповіді немає: NewConnectionError" in attempts
+    assert "Невдало" in attempts  # the delivery's state
     assert "Усі надсилання кілька днів поспіль були невдалими" in endpoint_page.content.decode()
+    assert "Змінилися план або хід виконання етапу" in endpoint_page.content.decode()  # an event type
