@@ -141,3 +141,21 @@ def test_the_admin_shows_why_in_the_readers_language(admin_client, alpha, change
     assert "Невдало" in attempts  # the delivery's state
     assert "Усі надсилання кілька днів поспіль були невдалими" in endpoint_page.content.decode()
     assert "Змінилися план або хід виконання етапу" in endpoint_page.content.decode()  # an event type
+
+
+def test_the_webhook_admin_pages_speak_ukrainian(admin_client, alpha, change, django_capture_on_commit_callbacks):
+    endpoint, _ = subscribed(alpha.organization, UNREACHABLE)
+    change(alpha.milestone)
+    changelist = reverse("admin:webhooks_endpoint_changelist")
+
+    rotated = admin_client.post(changelist, {"action": "rotate_secret", "_selected_action": [endpoint.pk]}, **UK)
+    with django_capture_on_commit_callbacks():
+        replayed = admin_client.post(
+            reverse("admin:webhooks_delivery_changelist"),
+            {"action": "replay", "_selected_action": [endpoint.deliveries.get().pk]},
+            follow=True,
+            **UK,
+        )
+
+    assert "Скопіюйте його зараз" in rotated.content.decode() and "Copy it now" not in rotated.content.decode()
+    assert "1 надсилання знову поставлено в чергу." in replayed.content.decode()
