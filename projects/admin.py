@@ -220,6 +220,9 @@ class FundingCommitmentAdmin(MoneyAdmin):
     autocomplete_fields = ["agreement", "funder"]
     inlines = [DisbursementInline]
     actions = ["confirm", "cancel"]
+    # Written in the acting manager's language, as DELETION_REASON (see MoneyAdmin).
+    CONFIRMATION_REASON = gettext_lazy("Confirmed as firm in the administration.")
+    CANCELLATION_REASON = gettext_lazy("Cancelled in the administration.")
 
     def get_readonly_fields(self, request, obj=None):
         return ["agreement", "funder", "currency"] if obj else []
@@ -275,11 +278,11 @@ class FundingCommitmentAdmin(MoneyAdmin):
 
     @admin.action(description=gettext_lazy("Confirm selected pledges as firm commitments"))
     def confirm(self, request, queryset):
-        self._move(request, queryset, CommitmentStatus.COMMITTED, "Confirmed as firm in the administration.")
+        self._move(request, queryset, CommitmentStatus.COMMITTED, str(self.CONFIRMATION_REASON))
 
     @admin.action(description=gettext_lazy("Cancel selected commitments"))
     def cancel(self, request, queryset):
-        self._move(request, queryset, CommitmentStatus.CANCELLED, "Cancelled in the administration.")
+        self._move(request, queryset, CommitmentStatus.CANCELLED, str(self.CANCELLATION_REASON))
 
 
 @admin.register(Disbursement)

@@ -99,7 +99,7 @@ class ServiceAdmin(admin.ModelAdmin):
             except DomainError as exc:
                 refusals.append(f"{obj}: {refusal_text(exc)}")
         if refusals:
-            raise DomainError(ErrorCode.CONFLICT, " ".join(["Nothing was deleted.", *refusals]))
+            raise DomainError(ErrorCode.CONFLICT, " ".join([_("Nothing was deleted."), *refusals]))
 
     @staticmethod
     def changed(form, fields) -> dict:
@@ -138,6 +138,10 @@ class MoneyAdmin(RecordAdmin):
 
     The add and change forms ask for the reason; a deletion (one, or the selected rows) states that it
     was asked for here. Nothing is logged as done, and the page says the change waits for approval.
+
+    A reason is the proposer's statement, kept as written in the request, its history and the webhook
+    that announces it; the fixed reasons stand in for what the proposer would have typed, so they are
+    written once in the proposer's language (the admin's, when they act), like a typed one.
     """
 
     DELETION_REASON = gettext_lazy("Deletion asked for in the administration.")

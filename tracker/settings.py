@@ -300,6 +300,8 @@ SPECTACULAR_SETTINGS = {
         "PeriodStateEnum": "projects.choices.PeriodState",
         "EventTypeEnum": "projects.webhooks.choices.EventType",
         "DeliveryStatusEnum": "projects.webhooks.choices.DeliveryStatus",
+        "AttemptErrorEnum": "projects.webhooks.choices.AttemptError",
+        "DisabledWhyEnum": "projects.webhooks.choices.DisabledWhy",
     },
 }
 

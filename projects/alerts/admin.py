@@ -33,12 +33,16 @@ class AlertRuleAdmin(ServiceAdmin):
 class AlertAdmin(ServiceAdmin):
     """Raised by the daily evaluation only; here they are read, and acknowledged in bulk."""
 
-    list_display = ["kind", "agreement", "subject_label", "since", "raised_at", "state", "snoozed_until", "handled_by"]
+    list_display = ["kind", "agreement", "subject", "since", "raised_at", "state", "snoozed_until", "handled_by"]
     list_filter = ["state", "kind"]
     list_select_related = ["agreement", "handled_by"]
-    search_fields = ["agreement__reference", "subject_label"]
+    search_fields = ["agreement__reference", "subject_facts"]  # the names and titles in it, in either language
     date_hierarchy = "raised_at"
     actions = ["acknowledge"]
+
+    @admin.display(description=_("subject"))
+    def subject(self, obj: Alert) -> str:
+        return obj.subject_label
 
     def has_add_permission(self, request) -> bool:
         return False

@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from projects.alerts.labels import subject_label
 from projects.models.base import FieldCheckConstraint, FieldUniqueConstraint, one_of
 
 
@@ -76,7 +77,9 @@ class Alert(models.Model):
     )
     subject_id = models.PositiveBigIntegerField(verbose_name=_("subject id"))
     subject = GenericForeignKey("subject_type", "subject_id")
-    subject_label = models.CharField(_("subject"), max_length=300, help_text=_("What the alert is about, as raised."))
+    subject_facts = models.JSONField(
+        _("subject"), default=dict, help_text=_("What the alert is about, as raised: names, amounts, dates.")
+    )
     since = models.DateField(_("since"), help_text=_("The day the rule's days are counted from."))
     raised_at = models.DateTimeField(_("raised at"))
     state = models.CharField(_("state"), max_length=16, choices=AlertState.choices, default=AlertState.OPEN)
@@ -133,3 +136,8 @@ class Alert(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.subject_label}"
+
+    @property
+    def subject_label(self) -> str:
+        """What the alert is about, in the active language (composed from the facts stored as raised)."""
+        return subject_label(self.kind, self.subject_facts)

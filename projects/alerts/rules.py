@@ -4,7 +4,8 @@ An occurrence is named by the rule's kind, its subject and the day the rule's da
 new episode (a new report that goes stale in turn, a milestone given a new due date) is a new alert,
 while the same episode seen again on later days is the same one.
 
-A further kind is one more function here, registered in `RULES`, and its choice in `AlertKind`.
+A further kind is one more function here, registered in `RULES`, its choice in `AlertKind` and its
+words in `labels.LABELS`.
 """
 
 from __future__ import annotations
@@ -42,7 +43,7 @@ class Occurrence:
     subject: object
     agreement_id: int
     since: date
-    label: str
+    facts: dict  # what the alert shows about its subject, as data (see `labels`)
 
     @property
     def key(self) -> str:
@@ -75,9 +76,14 @@ def undisbursed_commitments(today: date, days: int) -> list[Occurrence]:
         if commitment.committed_how == "~" and commitment.committed_at is not None:
             since = max(since, timezone.localdate(commitment.committed_at))
         if (today - since).days >= days:
-            label = f"{commitment.funder.name}: {commitment.amount:,.2f} {commitment.currency}"
+            facts = {
+                "funder": commitment.funder.name,
+                "funder_uk": commitment.funder.name_uk,
+                "amount": str(commitment.amount),
+                "currency": commitment.currency,
+            }
             found.append(
-                Occurrence(AlertKind.UNDISBURSED_COMMITMENT, commitment, commitment.agreement_id, since, label)
+                Occurrence(AlertKind.UNDISBURSED_COMMITMENT, commitment, commitment.agreement_id, since, facts)
             )
     return found
 
@@ -102,8 +108,8 @@ def missing_status_reports(today: date, days: int) -> list[Occurrence]:
             else agreement.starts_on or timezone.localdate(agreement.created_at)
         )
         if (today - since).days >= days:
-            label = f"{agreement.reference} {agreement.title}"
-            found.append(Occurrence(AlertKind.MISSING_STATUS_REPORT, agreement, agreement.pk, since, label))
+            facts = {"reference": agreement.reference, "title": agreement.title, "title_uk": agreement.title_uk}
+            found.append(Occurrence(AlertKind.MISSING_STATUS_REPORT, agreement, agreement.pk, since, facts))
     return found
 
 
@@ -115,7 +121,9 @@ def overdue_milestones(today: date, days: int) -> list[Occurrence]:
         .order_by("pk")
     )
     return [
-        Occurrence(AlertKind.OVERDUE_MILESTONE, milestone, milestone.agreement_id, milestone.due_on, milestone.title)
+        Occurrence(
+            AlertKind.OVERDUE_MILESTONE, milestone, milestone.agreement_id, milestone.due_on, {"title": milestone.title}
+        )
         for milestone in milestones
     ]
 
@@ -134,7 +142,11 @@ def periods_without_actual(today: date, days: int) -> list[Occurrence]:
             period,
             period.indicator.agreement_id,
             period.ends_on,
-            f"{period.indicator.title}: {period.starts_on.isoformat()} – {period.ends_on.isoformat()}",
+            {
+                "indicator": period.indicator.title,
+                "starts_on": period.starts_on.isoformat(),
+                "ends_on": period.ends_on.isoformat(),
+            },
         )
         for period in periods
     ]
@@ -151,7 +163,7 @@ def waiting_change_requests(today: date, days: int) -> list[Occurrence]:
             request,
             request.agreement_id,
             timezone.localdate(request.created_at),
-            f"#{request.pk} {request.get_operation_display()} {request.get_target_display()}: {request.reason}",
+            {"number": request.pk, "operation": request.operation, "target": request.target, "reason": request.reason},
         )
         for request in requests
     ]

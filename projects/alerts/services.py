@@ -74,7 +74,7 @@ def _alert(occurrence: Occurrence, subject_type: ContentType, now: datetime) -> 
         agreement_id=occurrence.agreement_id,
         subject_type=subject_type,
         subject_id=occurrence.subject.pk,
-        subject_label=occurrence.label[:300],
+        subject_facts=occurrence.facts,
         since=occurrence.since,
         raised_at=now,
     )

@@ -27,7 +27,7 @@ from projects.choices import (
 from projects.models import AgreementParty, Capability, Organization
 from projects.selectors.breakdowns import GROUPINGS
 from projects.services.four_eyes import four_eyes_on
-from projects.webhooks.choices import EventType
+from projects.webhooks.choices import AttemptError, DisabledWhy, EventType
 from projects.webhooks.models import Delivery, DeliveryAttempt, Endpoint
 
 # The shapes partners read live beside the domain, so that webhook events carry exactly the same.
@@ -503,6 +503,16 @@ class EndpointOut(serializers.ModelSerializer):
         allow_null=True,
         help_text="The programme manager it belongs to (it hears of every agreement).",
     )
+    disabled_code = serializers.ChoiceField(
+        DisabledWhy.choices,
+        allow_blank=True,
+        read_only=True,
+        help_text="Why it was switched off, for programs to match on: `failing` (every delivery failed for days), "
+        "`switched_off` (by its owner or a programme manager), `stated` (with a reason); blank while active.",
+    )
+    disabled_reason = serializers.CharField(
+        read_only=True, help_text="Why it was switched off, in words in the language of `Accept-Language`."
+    )
 
     class Meta:
         model = Endpoint
@@ -516,6 +526,7 @@ class EndpointOut(serializers.ModelSerializer):
             "manager",
             "failing_since",
             "disabled_at",
+            "disabled_code",
             "disabled_reason",
             "created_at",
             "updated_at",
@@ -552,9 +563,22 @@ class SecretOut(serializers.Serializer):
 
 
 class AttemptOut(serializers.ModelSerializer):
+    error_code = serializers.ChoiceField(
+        AttemptError.choices,
+        allow_blank=True,
+        read_only=True,
+        help_text="Why no answer came, for programs to match on: `refused` (the address may not be sent to) or "
+        "`no_answer` (a network failure or a timeout); blank when an answer came.",
+    )
+    error = serializers.CharField(
+        read_only=True,
+        help_text="Why no answer came, in words in the language of `Accept-Language`; a network failure's own "
+        "text (the exception and host) is quoted as it came.",
+    )
+
     class Meta:
         model = DeliveryAttempt
-        fields = ["attempted_at", "succeeded", "status_code", "latency_ms", "response_body", "error"]
+        fields = ["attempted_at", "succeeded", "status_code", "latency_ms", "response_body", "error_code", "error"]
 
 
 class DeliveryOut(serializers.ModelSerializer):

@@ -18,8 +18,8 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.utils.translation import gettext as _
-from django.utils.translation import pgettext_lazy
+
+from projects.webhooks.reasons import refusal_text
 
 ALLOWED_PORTS = frozenset({443, 80, 8443})
 DEFAULT_PORTS = {"https": 443, "http": 80}
@@ -27,13 +27,19 @@ DEFAULT_PORTS = {"https": 443, "http": 80}
 THIS_NETWORK = ipaddress.ip_network("0.0.0.0/8")
 Address = ipaddress.IPv4Address | ipaddress.IPv6Address
 Resolver = Callable[..., list]
-# The kinds of address a refusal names, in the requester's language ("…, a private address").
-LOOPBACK = pgettext_lazy("address kind", "loopback")
-PRIVATE = pgettext_lazy("address kind", "private")
 
 
 class Refused(Exception):
-    """The URL may not be sent to; the message says why, for the owner of the endpoint."""
+    """The URL may not be sent to: a code from `reasons.REFUSALS` and its data; `str()` says why in the
+    active language, and the worker stores the code and data so each reader of the log gets their own."""
+
+    def __init__(self, code: str, **params):
+        super().__init__(code)
+        self.code = code
+        self.params = params
+
+    def __str__(self) -> str:
+        return refusal_text(self.code, self.params)
 
 
 @dataclass(frozen=True)
@@ -66,26 +72,23 @@ def parse(url: str) -> Location:
         parts = urlsplit(url)
         port = parts.port
     except ValueError as exc:
-        raise Refused(_("This is not a valid URL (%(error)s).") % {"error": exc}) from None
+        raise Refused("invalid_url", error=str(exc)) from None
     allowed_schemes = ("https",) if settings.WEBHOOK_REQUIRE_HTTPS else ("https", "http")
     if parts.scheme not in allowed_schemes:
-        raise Refused(
-            _("Webhook URLs must start with %(schemes)s.")
-            % {"schemes": _(" or ").join(s + "://" for s in allowed_schemes)}
-        )
+        raise Refused("scheme", schemes=list(allowed_schemes))
     if not parts.hostname:
-        raise Refused(_("The URL names no host."))
+        raise Refused("no_host")
     if parts.username is not None or parts.password is not None:
-        raise Refused(_("The URL may not carry a user name or password; the signature authenticates each request."))
+        raise Refused("credentials")
     port = port or DEFAULT_PORTS[parts.scheme]
     if port not in ALLOWED_PORTS:
-        raise Refused(_("Port %(port)s is not allowed; use 443, 80 or 8443.") % {"port": port})
+        raise Refused("port", port=port)
     path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
     return Location(parts.scheme, parts.hostname, port, path)
 
 
 def forbidden(ip: Address) -> str | None:
-    """Why an address may not be a webhook's destination, or None if it may."""
+    """Which kind of address (a key of `reasons.ADDRESS_KINDS`) may not be a webhook's destination, or None."""
     embedded = getattr(ip, "ipv4_mapped", None) or getattr(ip, "sixtofour", None)
     if embedded is not None:
         return forbidden(embedded)
@@ -93,18 +96,18 @@ def forbidden(ip: Address) -> str | None:
     if teredo is not None:
         return forbidden(teredo[0]) or forbidden(teredo[1])
     if ip.is_loopback:
-        return None if settings.WEBHOOK_ALLOW_PRIVATE_NETWORKS else LOOPBACK
-    for reason, applies in (
-        (pgettext_lazy("address kind", "unspecified"), ip.is_unspecified or ip in THIS_NETWORK),
-        (pgettext_lazy("address kind", "link-local (including cloud metadata services)"), ip.is_link_local),
-        (pgettext_lazy("address kind", "multicast"), ip.is_multicast),
-        (pgettext_lazy("address kind", "reserved"), ip.is_reserved),
+        return None if settings.WEBHOOK_ALLOW_PRIVATE_NETWORKS else "loopback"
+    for kind, applies in (
+        ("unspecified", ip.is_unspecified or ip in THIS_NETWORK),
+        ("link_local", ip.is_link_local),
+        ("multicast", ip.is_multicast),
+        ("reserved", ip.is_reserved),
     ):
         if applies:
-            return reason
+            return kind
     if settings.WEBHOOK_ALLOW_PRIVATE_NETWORKS or (ip.is_global and not ip.is_private):
         return None
-    return PRIVATE
+    return "private"
 
 
 def addresses(host: str, port: int, resolve: Resolver = socket.getaddrinfo) -> list[Address]:
@@ -115,12 +118,9 @@ def addresses(host: str, port: int, resolve: Resolver = socket.getaddrinfo) -> l
 
 def refuse_forbidden(host: str, found: list[Address]) -> None:
     for ip in found:
-        reason = forbidden(ip)
-        if reason is not None:
-            raise Refused(
-                _("%(host)s resolves to %(ip)s, a %(reason)s address; webhooks go only to public addresses.")
-                % {"host": host, "ip": ip, "reason": reason}
-            )
+        kind = forbidden(ip)
+        if kind is not None:
+            raise Refused("forbidden_address", host=host, ip=str(ip), kind=kind)
 
 
 def vet(url: str, resolve: Resolver = socket.getaddrinfo) -> Target:
@@ -129,11 +129,9 @@ def vet(url: str, resolve: Resolver = socket.getaddrinfo) -> Target:
     try:
         found = addresses(location.host, location.port, resolve)
     except (OSError, UnicodeError) as exc:
-        raise Refused(
-            _("%(host)s could not be resolved (%(error)s).") % {"host": location.host, "error": exc}
-        ) from None
+        raise Refused("unresolvable", host=location.host, error=str(exc)) from None
     if not found:
-        raise Refused(_("%(host)s has no address.") % {"host": location.host})
+        raise Refused("no_address", host=location.host)
     refuse_forbidden(location.host, found)
     return Target(location.scheme, location.host, location.port, location.path, str(found[0]))
 

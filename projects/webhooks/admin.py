@@ -6,11 +6,17 @@ from django import forms
 from django.contrib import admin, messages
 from django.template.response import TemplateResponse
 from django.utils.cache import add_never_cache_headers
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from projects.service_admin import ReadOnlyInline, ServiceAdmin, actor_of
 from projects.webhooks import services
 from projects.webhooks.choices import EventType
 from projects.webhooks.models import Delivery, DeliveryAttempt, Endpoint
+
+
+def queued_again(count: int) -> str:
+    return ngettext("%(count)d delivery queued again.", "%(count)d deliveries queued again.", count) % {"count": count}
 
 
 class EndpointForm(forms.ModelForm):
@@ -20,11 +26,13 @@ class EndpointForm(forms.ModelForm):
     class Meta:
         model = Endpoint
         fields = ["url", "events", "description", "active", "organization"]
-        help_texts = {"organization": "Leave empty for an endpoint of your own, which hears of every agreement."}
+        help_texts = {"organization": _("Leave empty for an endpoint of your own, which hears of every agreement.")}
 
 
 class ReplaySinceForm(forms.Form):
-    since = forms.DateTimeField(help_text="Events from this time on are sent again, e.g. 2026-11-28 06:00.")
+    since = forms.DateTimeField(
+        label=_("Since"), help_text=_("Events from this time on are sent again, e.g. 2026-11-28 06:00.")
+    )
 
 
 @admin.register(Endpoint)
@@ -34,8 +42,12 @@ class EndpointAdmin(ServiceAdmin):
     list_filter = ["active"]
     search_fields = ["url", "description", "organization__name", "user__username"]
     list_select_related = ["organization", "user"]
-    readonly_fields = ["user", "failing_since", "disabled_at", "disabled_reason", "owner_told_at"]
+    readonly_fields = ["user", "failing_since", "disabled_at", "why_disabled", "owner_told_at"]
     actions = ["rotate_secret", "replay_since"]
+
+    @admin.display(description=_("Why it was disabled"))
+    def why_disabled(self, obj: Endpoint) -> str:
+        return obj.disabled_reason
 
     def get_readonly_fields(self, request, obj=None):
         return self.readonly_fields + (["organization"] if obj is not None else [])
@@ -61,30 +73,30 @@ class EndpointAdmin(ServiceAdmin):
         return self.secrets_page(request, [(obj, obj.new_secret)])
 
     def secrets_page(self, request, secrets: list[tuple[Endpoint, str]]) -> TemplateResponse:
-        context = {**self.admin_site.each_context(request), "title": "Signing secret", "secrets": secrets}
+        context = {**self.admin_site.each_context(request), "title": _("Signing secret"), "secrets": secrets}
         context["opts"] = self.opts
         response = TemplateResponse(request, "admin/webhooks/endpoint/secret.html", context)
         add_never_cache_headers(response)
         return response
 
-    @admin.action(description="Rotate the signing secret (the old one stays valid for 24 hours)")
+    @admin.action(description=_("Rotate the signing secret (the old one stays valid for 24 hours)"))
     def rotate_secret(self, request, queryset):
         actor = actor_of(request)
         rotated = [(endpoint, services.rotate_secret(actor=actor, endpoint_id=endpoint.pk)) for endpoint in queryset]
         return self.secrets_page(request, rotated)
 
-    @admin.action(description="Replay deliveries since a time…")
+    @admin.action(description=_("Replay deliveries since a time…"))
     def replay_since(self, request, queryset):
         form = ReplaySinceForm(request.POST if "apply" in request.POST else None)
         if form.is_valid():
             actor = actor_of(request)
             since = form.cleaned_data["since"]
             count = sum(services.replay_since(actor=actor, endpoint_id=e.pk, since=since) for e in queryset)
-            self.message_user(request, f"{count} deliveries queued again.", messages.SUCCESS)
+            self.message_user(request, queued_again(count), messages.SUCCESS)
             return None
         context = {
             **self.admin_site.each_context(request),
-            "title": "Replay deliveries since a time",
+            "title": _("Replay deliveries since a time"),
             "form": form,
             "endpoints": queryset,
             "opts": self.opts,
@@ -94,9 +106,13 @@ class EndpointAdmin(ServiceAdmin):
 
 class AttemptInline(ReadOnlyInline):
     model = DeliveryAttempt
-    fields = ["attempted_at", "succeeded", "status_code", "latency_ms", "error", "response_body"]
+    fields = ["attempted_at", "succeeded", "status_code", "latency_ms", "why_no_answer", "response_body"]
     readonly_fields = fields
     show_change_link = False
+
+    @admin.display(description=_("Why no answer came"))
+    def why_no_answer(self, obj: DeliveryAttempt) -> str:
+        return obj.error
 
 
 @admin.register(Delivery)
@@ -115,9 +131,9 @@ class DeliveryAdmin(ServiceAdmin):
     def has_delete_permission(self, request, obj=None):
         return False
 
-    @admin.action(description="Replay the selected deliveries (same webhook-id)")
+    @admin.action(description=_("Replay the selected deliveries (same webhook-id)"))
     def replay(self, request, queryset):
         actor = actor_of(request)
         for delivery in queryset:
             services.replay_delivery(actor=actor, endpoint_id=delivery.endpoint_id, delivery_id=delivery.pk)
-        self.message_user(request, f"{queryset.count()} deliveries queued again.", messages.SUCCESS)
+        self.message_user(request, queued_again(queryset.count()), messages.SUCCESS)

@@ -20,7 +20,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from projects.webhooks.choices import DeliveryStatus
+from projects.webhooks.choices import DeliveryStatus, DisabledWhy
 from projects.webhooks.models import Delivery, DeliveryAttempt, Endpoint, EndpointSecret
 from projects.webhooks.sending import Answer, send
 from projects.webhooks.tasks import tell_owner_disabled
@@ -87,7 +87,8 @@ def record(delivery: Delivery, answer: Answer) -> Outcome:
         status_code=answer.status_code,
         latency_ms=answer.latency_ms,
         response_body=answer.body,
-        error=answer.error,
+        error_code=answer.error_code,
+        error_detail=answer.error_detail,
     )
     this = Delivery.objects.filter(pk=delivery.pk, status=DeliveryStatus.PENDING)
     endpoint = Endpoint.objects.filter(pk=delivery.endpoint_id)
@@ -98,7 +99,7 @@ def record(delivery: Delivery, answer: Answer) -> Outcome:
     endpoint.filter(failing_since__isnull=True).update(failing_since=now)
     failing_too_long = now - timedelta(days=settings.WEBHOOK_DISABLE_AFTER_DAYS)
     if endpoint.filter(active=True, failing_since__lte=failing_too_long).exists():
-        disable(delivery.endpoint_id, "Every delivery failed for days; fix the receiver, then enable it again.")
+        disable(delivery.endpoint_id, DisabledWhy.FAILING)
         return Outcome(DeliveryStatus.FAILED)
     failures = delivery.failures + 1
     this.update(failures=failures)
@@ -110,11 +111,20 @@ def record(delivery: Delivery, answer: Answer) -> Outcome:
     return Outcome(DeliveryStatus.PENDING, retry_in=delay)
 
 
-def disable(endpoint_id: int, reason: str, *, tell_owner: bool = True) -> bool:
-    """Switch the endpoint off and fail what it still owes; tell its owner by e-mail once this commits."""
+def disable(endpoint_id: int, why: str, detail: str = "", *, tell_owner: bool = True) -> bool:
+    """Switch the endpoint off and fail what it still owes; tell its owner by e-mail once this commits.
+
+    `why` is a `DisabledWhy` code and `detail` its data (who, or the words they gave): readers get the
+    words in their own language.
+    """
     now = timezone.now()
     switched = Endpoint.objects.filter(pk=endpoint_id, active=True).update(
-        active=False, disabled_at=now, disabled_reason=reason[:250], owner_told_at=None, updated_at=now
+        active=False,
+        disabled_at=now,
+        disabled_code=why,
+        disabled_detail=detail[:250],
+        owner_told_at=None,
+        updated_at=now,
     )
     if not switched:
         return False

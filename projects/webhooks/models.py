@@ -10,7 +10,8 @@ from django.db.models import Q
 from django.utils import timezone
 
 from projects.models.base import Timestamped
-from projects.webhooks.choices import DeliveryStatus, EventType
+from projects.webhooks.choices import AttemptError, DeliveryStatus, DisabledWhy, EventType
+from projects.webhooks.reasons import attempt_error_text, disabled_reason_text
 
 # The start of a receiver's answer kept with each attempt, in bytes.
 RESPONSE_KEPT_BYTES = 1024
@@ -43,7 +44,10 @@ class Endpoint(Timestamped):
         null=True, blank=True, help_text="First failed attempt since the last successful one."
     )
     disabled_at = models.DateTimeField(null=True, blank=True)
-    disabled_reason = models.CharField(max_length=250, blank=True)
+    disabled_code = models.CharField(max_length=16, blank=True, choices=DisabledWhy.choices)
+    disabled_detail = models.CharField(
+        max_length=250, blank=True, help_text="Who switched it off, or the reason they gave, as written."
+    )
     owner_told_at = models.DateTimeField(
         null=True, blank=True, help_text="When the owner was told by e-mail that the endpoint was disabled."
     )
@@ -66,10 +70,21 @@ class Endpoint(Timestamped):
                 violation_error_code="invalid",
                 violation_error_message="An active endpoint has no disabling date.",
             ),
+            models.CheckConstraint(
+                condition=Q(disabled_code__in=["", *DisabledWhy.values]) & (Q(active=False) | Q(disabled_code="")),
+                name="webhook_endpoint_disabled_code_valid",
+                violation_error_code="invalid",
+                violation_error_message="A disabled endpoint says why with a known code; an active one has none.",
+            ),
         ]
 
     def __str__(self) -> str:
         return self.url
+
+    @property
+    def disabled_reason(self) -> str:
+        """Why it is off, in the active language (blank while it is on)."""
+        return disabled_reason_text(self.disabled_code, self.disabled_detail)
 
     @property
     def owner(self):
@@ -189,7 +204,12 @@ class DeliveryAttempt(models.Model):
     status_code = models.PositiveSmallIntegerField(null=True, blank=True, help_text="Empty when no answer came.")
     latency_ms = models.PositiveIntegerField(null=True, blank=True, help_text="Until the answer's headers arrived.")
     response_body = models.TextField(blank=True, help_text=f"The first {RESPONSE_KEPT_BYTES} bytes of the answer.")
-    error = models.CharField(max_length=500, blank=True, help_text="Why no answer came, or why it was refused.")
+    error_code = models.CharField(
+        max_length=16, blank=True, choices=AttemptError.choices, help_text="Why no answer came, if none did."
+    )
+    error_detail = models.JSONField(
+        default=dict, blank=True, help_text="The data behind the code: the refusal and its host, the network's error."
+    )
 
     class Meta:
         ordering = ["delivery", "attempted_at", "pk"]
@@ -200,7 +220,17 @@ class DeliveryAttempt(models.Model):
                 violation_error_code="invalid",
                 violation_error_message="Only a 2xx answer is a successful attempt.",
             ),
+            models.CheckConstraint(
+                condition=Q(error_code__in=["", *AttemptError.values]),
+                name="webhook_attempt_error_code_valid",
+                violation_error_code="invalid",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.attempted_at:%Y-%m-%d %H:%M:%S} {self.status_code or self.error}"
+
+    @property
+    def error(self) -> str:
+        """Why no answer came, in the active language (blank when one came)."""
+        return attempt_error_text(self.error_code, self.error_detail)

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import urllib3
 from django.conf import settings
 
 from projects.webhooks.addresses import Refused, Target, vet
+from projects.webhooks.choices import AttemptError
 from projects.webhooks.models import RESPONSE_KEPT_BYTES, Delivery
 from projects.webhooks.signing import signed_headers
 
@@ -17,12 +18,16 @@ USER_AGENT = "coproduction-tracker-webhooks/1.0"
 
 @dataclass(frozen=True)
 class Answer:
-    """What came of one attempt: the receiver's status, latency and first bytes, or why nothing came."""
+    """What came of one attempt: the receiver's status, latency and first bytes, or why nothing came.
+
+    Why is a code (`AttemptError`) and its data, put into words when read (see `reasons`).
+    """
 
     status_code: int | None = None
     latency_ms: int | None = None
     body: str = ""
-    error: str = ""
+    error_code: str = ""
+    error_detail: dict = field(default_factory=dict)
 
     @property
     def succeeded(self) -> bool:
@@ -41,7 +46,7 @@ def send(delivery: Delivery, keys: list[str]) -> Answer:
     try:
         target = vet(delivery.endpoint.url)
     except Refused as exc:
-        return Answer(error=f"Refused: {exc}")
+        return Answer(error_code=AttemptError.REFUSED, error_detail={"refusal": exc.code, "params": exc.params})
     return post(target, headers, body)
 
 
@@ -76,13 +81,17 @@ def post(target: Target, headers: dict[str, str], body: bytes) -> Answer:
         start = response.read(RESPONSE_KEPT_BYTES)
         response.release_conn()
     except urllib3.exceptions.HTTPError as exc:
-        return Answer(latency_ms=round((time.monotonic() - started) * 1000), error=describe(exc))
+        return Answer(
+            latency_ms=round((time.monotonic() - started) * 1000),
+            error_code=AttemptError.NO_ANSWER,
+            error_detail={"error": describe(exc)},
+        )
     finally:
         pool.close()
     return Answer(response.status, latency_ms, start.decode("utf-8", errors="replace"))
 
 
 def describe(exc: Exception) -> str:
-    """The innermost reason of a network failure, short enough for the log."""
+    """The innermost reason of a network failure, short enough for the log: technical data, kept as it came."""
     reason = getattr(exc, "reason", None) or exc
     return f"{type(reason).__name__}: {reason}"[:500]

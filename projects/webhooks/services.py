@@ -16,7 +16,7 @@ from projects.errors import DomainError, ErrorCode
 from projects.models import Organization
 from projects.services.service import apply_changes, check_unchanged, save_validated, service
 from projects.webhooks import addresses, delivery
-from projects.webhooks.choices import DeliveryStatus, EventType
+from projects.webhooks.choices import DeliveryStatus, DisabledWhy, EventType
 from projects.webhooks.events import queue_on_commit
 from projects.webhooks.models import Delivery, Endpoint, EndpointSecret
 from projects.webhooks.signing import new_secret
@@ -109,7 +109,7 @@ def update_endpoint(
     if active and not endpoint.active:
         enable(endpoint)
     elif not active and endpoint.active:
-        delivery.disable(endpoint.pk, f"Disabled by {actor}.", tell_owner=False)
+        delivery.disable(endpoint.pk, DisabledWhy.SWITCHED_OFF, str(actor), tell_owner=False)
         endpoint.refresh_from_db()
     return endpoint
 
@@ -118,16 +118,22 @@ def enable(endpoint: Endpoint) -> None:
     """Switch the endpoint on again with a clean slate: its past failures no longer count toward disabling."""
     endpoint.active = True
     endpoint.failing_since = endpoint.disabled_at = endpoint.owner_told_at = None
-    endpoint.disabled_reason = ""
-    cleared = ["failing_since", "disabled_at", "owner_told_at", "disabled_reason"]
+    endpoint.disabled_code = endpoint.disabled_detail = ""
+    cleared = ["failing_since", "disabled_at", "owner_told_at", "disabled_code", "disabled_detail"]
     save_validated(endpoint, update_fields=["active", *cleared])
 
 
 @service
 def disable_endpoint(*, actor: Actor, endpoint_id: int, reason: str = "") -> Endpoint:
-    """Stop sending to the endpoint; what it is still owed fails, and can be replayed once it is on again."""
+    """Stop sending to the endpoint; what it is still owed fails, and can be replayed once it is on again.
+
+    A `reason` given is kept as written (the actor's words); without one the log says who switched it off.
+    """
     endpoint = managed(actor, endpoint_id)
-    delivery.disable(endpoint.pk, reason or f"Disabled by {actor}.", tell_owner=False)
+    if reason:
+        delivery.disable(endpoint.pk, DisabledWhy.STATED, reason, tell_owner=False)
+    else:
+        delivery.disable(endpoint.pk, DisabledWhy.SWITCHED_OFF, str(actor), tell_owner=False)
     endpoint.refresh_from_db()
     return endpoint
 

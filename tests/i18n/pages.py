@@ -14,8 +14,10 @@ WORD = re.compile(r"[A-Za-z][a-z]{2,}")
 # Left out of the scan: what is not prose (scripts, styles), code names (`<code>`: column names, API fields),
 # and whatever is marked as another language (the switch's "British English").
 SKIPPED_TAGS = {"script", "style", "code"}
+# The tracker's own apps: their models, fields and records.
+OUR_APPS = ["projects", "notifications", "api", "webhooks", "alerts", "web"]
 # Names that stay as they are in every language.
-PROPER_NAMES = {"excel"}
+PROPER_NAMES = {"excel", "alpha"}  # "alpha" of the standard ISO 3166-1 alpha-2
 
 
 class VisibleText(HTMLParser):
@@ -66,7 +68,8 @@ def data_words() -> set[str]:
     """Words of the records themselves (titles, names, summaries): data keeps its own language."""
     words = set()
     text_fields = (models.CharField, models.TextField)
-    for model in [*apps.get_app_config("projects").get_models(), get_user_model()]:
+    models_with_data = [model for label in OUR_APPS for model in apps.get_app_config(label).get_models()]
+    for model in [*models_with_data, get_user_model()]:
         names = [f.name for f in model._meta.concrete_fields if isinstance(f, text_fields)]
         for row in model._default_manager.values_list(*names):
             for value in row:

@@ -8,9 +8,9 @@ from django.core import mail
 from projects.actors import Actor
 from projects.alerts.models import Alert, AlertKind
 from projects.alerts.services import acknowledge_alert, evaluate_alerts
-from projects.notifications.models import DigestFrequency
+from projects.notifications.models import DigestFrequency, Recipient
 from projects.notifications.planning import plan_digests
-from tests.factories import AgreementFactory, MilestoneFactory, StaffUserFactory
+from tests.factories import AgreementFactory, CommitmentFactory, MilestoneFactory, OrganizationFactory, StaffUserFactory
 
 pytestmark = pytest.mark.usefixtures("alert_rules")
 
@@ -28,7 +28,7 @@ def test_the_managers_digest_lists_open_alerts_and_the_others_do_not(programme, 
     evaluate_alerts(actor=Actor.system(), today=today)
     acknowledge_alert(
         actor=Actor(user=programme.manager),
-        alert_id=Alert.objects.get(kind=AlertKind.OVERDUE_MILESTONE, subject_label="Acknowledged one").pk,
+        alert_id=Alert.objects.get(kind=AlertKind.OVERDUE_MILESTONE, subject_facts__title="Acknowledged one").pk,
     )
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -48,3 +48,20 @@ def test_the_managers_digest_lists_open_alerts_and_the_others_do_not(programme, 
     assert "Someone else's milestone" not in manager.body
     for address in ("oleh@mod.example", "olena@drone-works.example"):
         assert "OPEN ALERTS" not in by_address[address].body and "open alert" not in by_address[address].subject
+
+
+def test_a_digest_words_its_alerts_in_its_readers_language(programme, django_capture_on_commit_callbacks):
+    today = programme.today
+    funder = OrganizationFactory(name="Ministry of Defence", name_uk="Міністерство оборони")
+    CommitmentFactory(
+        agreement=programme.agreement, funder=funder, amount="1234567.50", pledged_on=today - datetime.timedelta(60)
+    )
+    Recipient.objects.update_or_create(user=programme.manager, defaults={"language": "uk"})
+    evaluate_alerts(actor=Actor.system(), today=today)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        plan_digests(DigestFrequency.WEEKLY, today)
+
+    (digest,) = [message for message in mail.outbox if "petra@mod.example" in message.to[0]]
+    assert "  - Зобов’язано, не виплачено: UA-GB-2026-001, Міністерство оборони: 1\xa0234\xa0567,50 EUR" in digest.body
+    assert "Committed, not disbursed" not in digest.body + digest.alternatives[0][0]

@@ -5,11 +5,12 @@ import datetime
 import pytest
 import time_machine
 from django.urls import reverse
+from django.utils import translation
 
 from projects.actors import Actor
 from projects.alerts.models import Alert, AlertKind, AlertRule, AlertState
 from projects.alerts.services import evaluate_alerts
-from tests.alerts.conftest import at_six, watched_from
+from tests.alerts.conftest import at_six, waiting_from, watched_from
 from tests.factories import UserFactory
 from tests.web.test_queries import DASHBOARD_QUERIES
 
@@ -63,6 +64,27 @@ def test_acknowledge_and_snooze_from_the_dashboard(frozen, manager_client, viewe
         ("undisbursed_commitment", "snoozed", datetime.date(2026, 12, 7), "manager"),
     ]
     assert 'data-figure="alert-count">1<' in later.content.decode()
+
+
+def test_alerts_read_in_the_readers_language_whichever_language_raised_them(frozen, manager_client):
+    watched = watched_from(DAY)
+    funder = watched.commitment.funder
+    funder.name, funder.name_uk = "Ministry of Defence", "Міністерство оборони"
+    funder.save()
+    request = waiting_from(DAY, watched.agreement).change_request
+    with translation.override("uk"):
+        evaluate_alerts(actor=Actor.system(), today=DAY)
+
+    english = manager_client.get(reverse("dashboard")).content.decode()
+    ukrainian = manager_client.get(reverse("dashboard"), HTTP_ACCEPT_LANGUAGE="uk").content.decode()
+
+    assert "Ministry of Defence: 250,000.00 EUR" in english
+    assert "Line 2 capacity: 19 Aug 2026 – 19 Nov 2026" in english
+    assert f"#{request.pk} Change Agreement budget: A second production line" in english
+    assert "Міністерство оборони: 250\xa0000,00 EUR" in ukrainian
+    assert "Line 2 capacity: 19 серпня 2026 – 19 листопада 2026" in ukrainian
+    assert f"#{request.pk} Зміна Бюджет угоди: A second production line" in ukrainian
+    assert "Line acceptance" in ukrainian  # a milestone's title is data, shown as entered
 
 
 @pytest.mark.parametrize("agreements", [1, 4])

@@ -183,6 +183,26 @@ def test_admin_money_writes_propose_change_requests(admin_client):
     ]
 
 
+def test_the_admins_fixed_reasons_are_written_in_the_proposers_language(admin_client):
+    """A reason is the proposer's statement, kept as written: a fixed one is written as they would type it."""
+    pledged, firm = CommitmentFactory(status=CommitmentStatus.PLEDGED), CommitmentFactory()
+    disbursed = DisbursementFactory()
+    changelist = reverse("admin:projects_fundingcommitment_changelist")
+    uk = {"HTTP_ACCEPT_LANGUAGE": "uk"}
+
+    admin_client.post(reverse("admin:projects_disbursement_delete", args=[disbursed.pk]), {"post": "yes"}, **uk)
+    admin_client.post(changelist, {"action": "confirm", "_selected_action": [pledged.pk]}, **uk)
+    admin_client.post(changelist, {"action": "cancel", "_selected_action": [firm.pk]}, **uk)
+    admin_client.post(changelist, {"action": "cancel", "_selected_action": [pledged.pk]})
+
+    assert list(ChangeRequest.objects.order_by("pk").values_list("operation", "reason")) == [
+        ("delete", "Видалення запитано в адмініструванні."),
+        ("change", "Підтверджено як тверде зобов’язання в адмініструванні."),
+        ("change", "Скасовано в адмініструванні."),
+        ("change", "Cancelled in the administration."),
+    ]
+
+
 def test_an_imported_commitment_waits_for_approval(manager_client):
     agreement = AgreementFactory(reference="UA-DK-2026-001")
     OrganizationFactory(slug="danish-fund")

@@ -6,6 +6,7 @@ from __future__ import annotations
 import socket
 
 import pytest
+from django.utils import translation
 
 from projects.actors import Actor
 from projects.errors import DomainError
@@ -140,8 +141,19 @@ def test_a_host_that_turns_private_after_subscribing_fails_the_delivery(alpha, s
     deliver.delay(endpoint.deliveries.get().pk)
 
     assert endpoint.deliveries.get().status == "failed"  # after the test schedule's retries
-    refusal = "Refused: localhost resolves to 127.0.0.1, a loopback address; webhooks go only to public addresses."
-    assert set(DeliveryAttempt.objects.values_list("status_code", "succeeded", "error")) == {(None, False, refusal)}
+    stored = {"refusal": "forbidden_address", "params": {"host": "localhost", "ip": "127.0.0.1", "kind": "loopback"}}
+    rows = set(DeliveryAttempt.objects.values_list("status_code", "succeeded", "error_code"))
+    assert rows == {(None, False, "refused")}
+    attempt = DeliveryAttempt.objects.first()
+    assert attempt.error_detail == stored
+    assert attempt.error == (
+        "Refused: localhost resolves to 127.0.0.1, a loopback address; webhooks go only to public addresses."
+    )
+    with translation.override("uk"):
+        assert attempt.error == (
+            "Відмовлено: localhost відповідає адресі 127.0.0.1, яка є петлевою (loopback); "
+            "вебхуки надсилаються лише на публічні адреси."
+        )
 
 
 def test_a_partner_subscribes_for_its_own_organisation_only(db, partner, bravo):

@@ -23,7 +23,7 @@ from tests.webhooks.receiver import Reply
 
 def attempts(endpoint) -> list[tuple]:
     rows = DeliveryAttempt.objects.filter(delivery__endpoint=endpoint).order_by("pk")
-    return [(a.status_code, a.succeeded, a.error.split(":")[0]) for a in rows]
+    return [(a.status_code, a.succeeded, a.error_detail.get("error", "").split(":")[0]) for a in rows]
 
 
 def test_a_receiver_verifies_the_signature_with_the_standard_webhooks_library(alpha, receiver, change):
