@@ -39,6 +39,8 @@ class AlertAdmin(ServiceAdmin):
     search_fields = ["agreement__reference", "subject_facts"]  # the names and titles in it, in either language
     date_hierarchy = "raised_at"
     actions = ["acknowledge"]
+    exclude = ["subject_type", "subject_id", "subject_facts"]  # shown as one subject, worded in the reader's language
+    readonly_fields = ["subject"]
 
     @admin.display(description=_("subject"))
     def subject(self, obj: Alert) -> str:

@@ -97,8 +97,8 @@ class IdempotencyKey(models.Model):
     response_headers = models.JSONField(default=dict, blank=True, verbose_name=_("response headers"))
 
     class Meta:
-        verbose_name_plural = _("idempotency keys")
         verbose_name = _("idempotency key")
+        verbose_name_plural = _("idempotency keys")
         constraints = [
             models.UniqueConstraint(
                 fields=["token", "key"], name="idempotency_key_unique_per_token", violation_error_code="duplicate"

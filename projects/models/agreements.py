@@ -95,8 +95,8 @@ class Agreement(Timestamped):
     objects = AgreementQuerySet.as_manager()
 
     class Meta:
-        verbose_name_plural = _("agreements")
         verbose_name = _("agreement")
+        verbose_name_plural = _("agreements")
         ordering = ["reference"]
         indexes = [models.Index(fields=["status", "reference"], name="agreement_status_idx")]
         constraints = [
@@ -214,8 +214,8 @@ class StatusChange(models.Model):
     )
 
     class Meta:
-        verbose_name_plural = _("status changes")
         verbose_name = _("status change")
+        verbose_name_plural = _("status changes")
         ordering = ["-changed_at", "-pk"]
         constraints = [
             FieldCheckConstraint(

@@ -87,8 +87,8 @@ class ChangeRequest(models.Model):
     objects = PartyScopedQuerySet.as_manager()
 
     class Meta:
-        verbose_name_plural = _("change requests")
         verbose_name = _("change request")
+        verbose_name_plural = _("change requests")
         ordering = ["-created_at", "-pk"]
         indexes = [models.Index(fields=["state", "created_at"], name="change_request_state_idx")]
         constraints = [

@@ -45,8 +45,8 @@ class FundingCommitment(Provenance, Timestamped):
     objects = PartyScopedQuerySet.as_manager()
 
     class Meta:
-        verbose_name_plural = _("funding commitments")
         verbose_name = _("funding commitment")
+        verbose_name_plural = _("funding commitments")
         ordering = ["agreement", "pledged_on", "pk"]
         indexes = [models.Index(fields=["agreement", "status"], name="commitment_agreement_idx")]
         constraints = [
@@ -112,8 +112,8 @@ class Disbursement(Provenance, Timestamped):
     objects = DisbursementQuerySet.as_manager()
 
     class Meta:
-        verbose_name_plural = _("disbursements")
         verbose_name = _("disbursement")
+        verbose_name_plural = _("disbursements")
         ordering = ["commitment", "disbursed_on", "pk"]
         constraints = [
             *Provenance.Meta.constraints,
@@ -154,8 +154,8 @@ class ExchangeRate(Timestamped):
     history = history_records()
 
     class Meta:
-        verbose_name_plural = _("exchange rates")
         verbose_name = _("exchange rate")
+        verbose_name_plural = _("exchange rates")
         ordering = ["currency", "-valid_on"]
         constraints = [
             FieldCheckConstraint(

@@ -60,8 +60,8 @@ class Milestone(Timestamped):
     objects = MilestoneQuerySet.as_manager()
 
     class Meta:
-        verbose_name_plural = _("milestones")
         verbose_name = _("milestone")
+        verbose_name_plural = _("milestones")
         ordering = ["due_on", "pk"]
         indexes = [
             models.Index(fields=["due_on", "status"], name="milestone_due_status_idx"),

@@ -32,8 +32,8 @@ class Organization(Timestamped):
         return in_language_of_page(self.name, self.name_uk)
 
     class Meta:
-        verbose_name_plural = _("organisations")
         verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
         ordering = ["name"]
         constraints = [
             one_of(

@@ -44,8 +44,8 @@ class StatusReport(Timestamped):
     objects = PartyScopedQuerySet.as_manager()
 
     class Meta:
-        verbose_name_plural = _("status reports")
         verbose_name = _("status report")
+        verbose_name_plural = _("status reports")
         ordering = ["-reported_on", "-pk"]
         indexes = [models.Index(fields=["agreement", "-reported_on"], name="report_agreement_date_idx")]
         constraints = [

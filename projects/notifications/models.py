@@ -45,8 +45,8 @@ class Contact(Timestamped):
     email = models.EmailField(verbose_name=_("email"))
 
     class Meta:
-        verbose_name_plural = _("contacts")
         verbose_name = _("contact")
+        verbose_name_plural = _("contacts")
         ordering = ["organization", "name"]
         constraints = [
             FieldUniqueConstraint(
@@ -93,8 +93,8 @@ class Recipient(models.Model):
     )
 
     class Meta:
-        verbose_name_plural = _("recipients")
         verbose_name = _("recipient")
+        verbose_name_plural = _("recipients")
         ordering = ["pk"]
         constraints = [
             models.CheckConstraint(
@@ -140,8 +140,8 @@ class ReminderRule(models.Model):
     active = models.BooleanField(default=True, verbose_name=_("active"))
 
     class Meta:
-        verbose_name_plural = _("reminder rules")
         verbose_name = _("reminder rule")
+        verbose_name_plural = _("reminder rules")
         ordering = ["kind", "-days"]
         constraints = [
             FieldUniqueConstraint(
@@ -260,8 +260,8 @@ class RemindedMilestone(models.Model):
     )
 
     class Meta:
-        verbose_name_plural = _("reminded milestones")
         verbose_name = _("reminded milestone")
+        verbose_name_plural = _("reminded milestones")
         ordering = ["due_on", "milestone_id"]
         constraints = [
             models.UniqueConstraint(

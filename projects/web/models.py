@@ -38,8 +38,8 @@ class ImportJob(models.Model):
     error = models.TextField(blank=True, verbose_name=_("error"))
 
     class Meta:
-        verbose_name_plural = _("import jobs")
         verbose_name = _("import job")
+        verbose_name_plural = _("import jobs")
         constraints = [
             models.CheckConstraint(
                 condition=Q(rows_done__lte=F("rows_total")),

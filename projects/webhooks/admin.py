@@ -20,8 +20,10 @@ def queued_again(count: int) -> str:
 
 
 class EndpointForm(forms.ModelForm):
-    url = forms.URLField(max_length=500, assume_scheme="https")
-    events = forms.TypedMultipleChoiceField(choices=EventType.choices, widget=forms.CheckboxSelectMultiple)
+    url = forms.URLField(label=_("URL"), max_length=500, assume_scheme="https")
+    events = forms.TypedMultipleChoiceField(
+        label=_("Events"), choices=EventType.choices, widget=forms.CheckboxSelectMultiple
+    )
 
     class Meta:
         model = Endpoint
