@@ -60,11 +60,11 @@ def milestone_values(item: RemindedMilestone, day: date) -> dict:
         }
     return {
         "title": milestone.title,
-        "agreement": f"{milestone.agreement.reference} {milestone.agreement.title}",
+        "agreement": f"{milestone.agreement.reference} {milestone.agreement.local_title}",
         "due": long_day(milestone.due_on),
         "when": when(milestone.due_on, day),
         "overdue": milestone.due_on < day,
-        "responsible": milestone.responsible.name,
+        "responsible": milestone.responsible.local_name,
         "owner": (owner.get_full_name() or owner.get_username()) if owner else "",
         "status": milestone.get_status_display() + progress,
         "link": milestone_link(milestone),

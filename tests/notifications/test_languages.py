@@ -7,6 +7,7 @@ import pytest
 import time_machine
 from django.core import mail
 
+from projects.models import Agreement, Organization
 from projects.notifications.models import DigestFrequency, Recipient
 from projects.notifications.planning import plan_digests, plan_reminders
 from tests.factories import CommitmentFactory, DisbursementFactory
@@ -47,6 +48,25 @@ def test_reminders_go_out_in_each_recipients_language(programme_on_15_november, 
     assert english.subject == "[UA-GB-2026-001] Milestone due in 14 days: First 1,000 interceptors delivered"
     assert "Due:         29 November 2026" in english.body
     assert '<html lang="en-gb">' in english.alternatives[0][0]
+
+
+def test_a_reminder_in_ukrainian_names_the_agreement_and_party_by_their_ukrainian_names(
+    programme_on_15_november, django_capture_on_commit_callbacks
+):
+    programme = programme_on_15_november
+    Agreement.objects.filter(pk=programme.agreement.pk).update(title_uk="Спільне виробництво дронів-перехоплювачів")
+    Organization.objects.filter(pk=programme.producer.pk).update(name_uk="Київський завод дронів")
+    Recipient.objects.filter(contact=programme.contact).update(language="uk")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        plan_reminders(programme.today)
+
+    ukrainian = message_to("olena@drone-works.example")
+    assert "UA-GB-2026-001 Спільне виробництво дронів-перехоплювачів" in ukrainian.body
+    assert "Відповідальна сторона: Київський завод дронів" in ukrainian.body
+    english = message_to("oleh@mod.example")
+    assert "UA-GB-2026-001 Interceptor drone co-production" in english.body
+    assert "Kyiv Drone Works" in english.body
 
 
 def test_a_digest_in_ukrainian_formats_money_and_dates_the_ukrainian_way(
