@@ -235,6 +235,10 @@ WEBHOOK_RETRY_SCHEDULE = [
 WEBHOOK_TIMEOUT = env.float("WEBHOOK_TIMEOUT", default=10)
 WEBHOOK_DISABLE_AFTER_DAYS = env.float("WEBHOOK_DISABLE_AFTER_DAYS", default=5)
 WEBHOOK_OVERDUE_CATCH_UP_DAYS = env.int("WEBHOOK_OVERDUE_CATCH_UP_DAYS", default=3)
+# The delivery log keeps this many days of events (a replay reaches back as far); older ones, delivered, go.
+WEBHOOK_LOG_DAYS = env.int("WEBHOOK_LOG_DAYS", default=90)
+if WEBHOOK_LOG_DAYS < 7:
+    raise ImproperlyConfigured("WEBHOOK_LOG_DAYS must be 7 or more: retries alone take about three days.")
 # Receivers must be public https URLs in production; development and tests may allow http and private networks.
 WEBHOOK_REQUIRE_HTTPS = env.bool("WEBHOOK_REQUIRE_HTTPS", default=not DEBUG)
 WEBHOOK_ALLOW_PRIVATE_NETWORKS = env.bool("WEBHOOK_ALLOW_PRIVATE_NETWORKS", default=False)

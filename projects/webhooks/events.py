@@ -12,12 +12,12 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import IntegrityError, transaction
-from django.db.models import Prefetch, Q, QuerySet, Subquery
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 from rest_framework import serializers
 
@@ -33,7 +33,7 @@ from projects.models import (
     StatusChange,
     StatusReport,
 )
-from projects.webhooks.choices import EventType
+from projects.webhooks.choices import DeliveryStatus, EventType
 from projects.webhooks.models import Delivery, Endpoint, Event
 from projects.webhooks.tasks import queue_deliveries
 
@@ -155,3 +155,18 @@ def emit_overdue_milestones(day: date) -> int:
     seen = set(Event.objects.filter(key__in=keys).values_list("key", flat=True))
     emitted = [emit(EventType.MILESTONE_OVERDUE, pk, key=key) for key, pk in keys.items() if key not in seen]
     return sum(event is not None for event in emitted)
+
+
+def forget_events_before(cutoff: datetime, batch: int = 1000) -> int:
+    """Delete events that occurred before `cutoff`, with their deliveries and attempts, once none waits to be sent.
+
+    In batches, each its own transaction, so a long log is trimmed without one long lock; returns how many went.
+    """
+    waiting = Delivery.objects.filter(event=OuterRef("pk"), status=DeliveryStatus.PENDING)
+    old = Event.objects.filter(occurred_at__lt=cutoff).exclude(Exists(waiting)).order_by("pk")
+    forgotten = 0
+    while ids := list(old.values_list("pk", flat=True)[:batch]):
+        with transaction.atomic():
+            Event.objects.filter(pk__in=ids).delete()
+        forgotten += len(ids)
+    return forgotten

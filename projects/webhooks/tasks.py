@@ -1,4 +1,4 @@
-"""Celery tasks of webhooks: thin wrappers around delivery attempts, the relay, the overdue scan and notices.
+"""Celery tasks of webhooks: thin wrappers around delivery attempts, the relay, the overdue scan, notices and the log.
 
 Retries of a delivery follow its own schedule (`delivery.retry_delay`), not Celery's: a retry due within
 `QUEUE_WITHIN` seconds is queued with a countdown; later ones wait in the database for the relay, which
@@ -11,6 +11,7 @@ from datetime import date, timedelta
 from smtplib import SMTPException
 
 from celery import shared_task
+from django.conf import settings
 from django.utils import timezone
 
 QUEUE_WITHIN = 600
@@ -68,3 +69,11 @@ def tell_owner_disabled(endpoint_id: int) -> str:
     from projects.webhooks.notices import tell_owner_disabled as tell
 
     return tell(endpoint_id)
+
+
+@shared_task(acks_late=True, soft_time_limit=540, time_limit=600)
+def forget_old_events() -> int:
+    """Beat, daily: the delivery log keeps `WEBHOOK_LOG_DAYS` of events; returns how many older ones went."""
+    from projects.webhooks.events import forget_events_before
+
+    return forget_events_before(timezone.now() - timedelta(days=settings.WEBHOOK_LOG_DAYS))
