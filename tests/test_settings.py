@@ -92,6 +92,13 @@ def test_production_settings_with_a_trusted_proxy_start_and_a_malformed_one_refu
     assert refused.returncode != 0 and "does not appear to be an IPv4 or IPv6 network" in refused.stderr
 
 
+def test_a_webhook_log_shorter_than_a_week_refuses_to_start(tmp_path):
+    assert start(tmp_path, DEBUG="true", WEBHOOK_LOG_DAYS="7").returncode == 0
+
+    refused = start(tmp_path, DEBUG="true", WEBHOOK_LOG_DAYS="3")
+
+    assert refused.returncode != 0 and "WEBHOOK_LOG_DAYS must be 7 or more" in refused.stderr
+
 def test_the_env_file_sets_where_the_embedded_database_broker_and_mail_live(tmp_path):
     """VAR_DIR is read after `.env`, so a `.env` beside manage.py can move every file the defaults write."""
     (tmp_path / "tracker").mkdir()
