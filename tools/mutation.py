@@ -11,8 +11,9 @@ Why not mutmut: mutmut 3 does not mutate decorated functions, and every service 
 How it runs: one pytest session per module, on that module's tests only (`MODULES`). The session runs
 the tests once unchanged, recording which lines of the module each test executes; then, for each
 mutant, it swaps the mutated function's code into the live function objects (module-level tables are
-rebound), reruns only the tests that execute the mutated lines, stopping at the first failure, and
-restores the code. The test database is created once per module, so a module takes minutes.
+rebound, with the tables built from them at import and the default arguments that hold them), reruns
+only the tests that execute the mutated lines, stopping at the first failure, and restores the code.
+The test database is created once per module, so a module takes minutes.
 
     .venv/bin/python tools/mutation.py                     # every module in MODULES
     .venv/bin/python tools/mutation.py projects/permissions.py
@@ -43,7 +44,8 @@ OUTPUT = ROOT / "var" / "mutation"
 
 EVENTS = "tests/webhooks/test_events.py"
 CURRENCIES = "tests/services/test_currencies.py"
-SELECTOR_TESTS = ["tests/test_selectors.py", "tests/web/test_dashboard.py", "tests/notifications/test_digests.py"]
+SELECTORS = "tests/test_selectors.py"
+BREAKDOWNS = "tests/test_breakdowns.py"
 # Module → the tests that hold its rules. `only`: mutate just these top-level names (the rest is plumbing).
 MODULES: dict[str, dict] = {
     "projects/services/funding.py": {
@@ -56,10 +58,13 @@ MODULES: dict[str, dict] = {
         "tests": ["tests/api/test_isolation.py", "tests/api/test_scoped_lookups.py", "tests/models/test_querysets.py"]
     },
     "projects/api/idempotency.py": {"tests": ["tests/api/test_idempotency.py", "tests/api/test_safe_writes.py"]},
-    "projects/selectors/funding.py": {"tests": SELECTOR_TESTS},
-    "projects/selectors/money.py": {"tests": SELECTOR_TESTS},
-    "projects/selectors/agreements.py": {"tests": SELECTOR_TESTS},
-    "projects/selectors/milestones.py": {"tests": SELECTOR_TESTS},
+    "projects/selectors/funding.py": {"tests": [SELECTORS, "tests/web/test_agreement_gaps.py"]},
+    "projects/selectors/money.py": {"tests": [SELECTORS, BREAKDOWNS]},
+    "projects/selectors/breakdowns.py": {
+        "tests": [BREAKDOWNS, "tests/api/test_portfolio_funding.py", "tests/web/test_portfolio_pages.py"]
+    },
+    "projects/selectors/agreements.py": {"tests": [SELECTORS, BREAKDOWNS, "tests/test_portfolio_selectors.py"]},
+    "projects/selectors/milestones.py": {"tests": ["tests/test_portfolio_selectors.py"]},
     "projects/choices.py": {
         "tests": ["tests/services/test_agreements.py", "tests/services/test_funding.py"],
         "only": ["AGREEMENT_TRANSITIONS", "SIGNED_STATUSES", "COMMITMENT_TRANSITIONS"],
@@ -364,7 +369,8 @@ class Swapper:
         if plan.module_level:
             namespace = {"__name__": self.module.__name__, "__file__": self.path}
             exec(code, namespace)  # noqa: S102 - the module's own source, one table changed
-            self.rebind(plan.module_level, namespace[plan.module_level])
+            for name in [plan.module_level, *derived(mutated, plan.module_level)]:
+                self.rebind(name, namespace[name])
             return
         changed = {key: new for key, new in code_objects(code).items() if self.original.get(key) != new}
         for key, new in changed.items():
@@ -389,10 +395,32 @@ class Swapper:
                 if value is old:
                     namespace[key] = new
                     self.undo.append(lambda ns=namespace, k=key: ns.__setitem__(k, old))
+        for function in (f for live in self.live.values() for f in live):  # a default argument read at import
+            if any(value is old for value in function.__defaults__ or ()):
+                saved = function.__defaults__
+                function.__defaults__ = tuple(new if value is old else value for value in saved)
+                self.undo.append(lambda f=function, d=saved: setattr(f, "__defaults__", d))
+            if any(value is old for value in (function.__kwdefaults__ or {}).values()):
+                saved = function.__kwdefaults__
+                function.__kwdefaults__ = {k: new if value is old else value for k, value in saved.items()}
+                self.undo.append(lambda f=function, d=saved: setattr(f, "__kwdefaults__", d))
 
     def swap_out(self) -> None:
         while self.undo:
             self.undo.pop()()
+
+
+def derived(tree: ast.Module, name: str) -> list[str]:
+    """The top-level names built from table `name` at import (`KEYS = {**BREAKDOWNS, ...}`): rebound with it."""
+    sources, found = {name}, []
+    for statement in tree.body:
+        if isinstance(statement, ast.Assign | ast.AnnAssign) and statement.value is not None:
+            targets = statement.targets if isinstance(statement, ast.Assign) else [statement.target]
+            if sources & {node.id for node in ast.walk(statement.value) if isinstance(node, ast.Name)}:
+                names = [target.id for target in targets if isinstance(target, ast.Name)]
+                sources.update(names)
+                found.extend(names)
+    return found
 
 
 # The pytest plugin: one session, the tests run once plain and once per mutant ---------------------
