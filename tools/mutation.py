@@ -430,6 +430,14 @@ class Timeout(Exception):
     pass
 
 
+def pytest_configure(config):
+    """A property test that fails on a mutant has killed it: no need to shrink its example, nor to keep it."""
+    from hypothesis import Phase, settings
+
+    settings.register_profile("mutation", phases=[Phase.explicit, Phase.generate], database=None)
+    settings.load_profile("mutation")
+
+
 def run(item, nextitem) -> str:
     """Run one test quietly; why it failed (the last line of the failure), or "" if it passed."""
     from _pytest.runner import runtestprotocol
