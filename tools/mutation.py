@@ -60,8 +60,31 @@ MODULES: dict[str, dict] = {
         "tests": ["tests/api/test_isolation.py", "tests/api/test_scoped_lookups.py", "tests/models/test_querysets.py"]
     },
     "projects/api/idempotency.py": {"tests": ["tests/api/test_idempotency.py", "tests/api/test_safe_writes.py"]},
-    "projects/selectors/funding.py": {"tests": [SELECTORS, "tests/web/test_agreement_gaps.py"]},
-    "projects/selectors/money.py": {"tests": [SELECTORS, BREAKDOWNS]},
+    "projects/selectors/funding.py": {
+        "tests": [SELECTORS, "tests/web/test_agreement_gaps.py"],
+        "equivalent": [
+            (
+                107,
+                "drop-link: rows.filter(reached_through(scope, path_from_row('agreement__'))).filter(",
+                "no key column but the capability is ever NULL (funder, pledge, payment and release days are "
+                "required), and rows of no capability are left out of that breakdown, never the total's source",
+            ),
+            (136, "flip: True", "UNION drops only equal rows; there are none, each part's rows are of its own kind"),
+            (292, "number: 0", "a (funder, year) key has no year exactly when it has no funder: the budgets' key"),
+            (306, "drop-link: Agreement.objects.filter(pk__in=found)", "references are read only for those found"),
+        ],
+    },
+    "projects/selectors/money.py": {
+        "tests": [SELECTORS, BREAKDOWNS],
+        "equivalent": [
+            (
+                24,
+                "number: 60",
+                "sums and products of stored amounts and rates need about 40 digits, and no quotient of them lies "
+                "within 10^-20 of a rounding tie: a 61st digit changes no figure",
+            )
+        ],
+    },
     "projects/selectors/breakdowns.py": {
         "tests": [BREAKDOWNS, "tests/api/test_portfolio_funding.py", "tests/web/test_portfolio_pages.py"]
     },
