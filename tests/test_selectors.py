@@ -7,12 +7,22 @@ from fractions import Fraction
 
 import pytest
 from django.db import transaction
+from django.utils import timezone
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from projects.errors import DomainError, ErrorCode
-from projects.models import Agreement
-from projects.selectors import IN_PORTFOLIO, FunderFunding, FundingSummary, funding_summary, portfolio_funding
+from projects.models import Agreement, FundingCommitment
+from projects.selectors import (
+    IN_PORTFOLIO,
+    FunderFunding,
+    FundingSummary,
+    Rates,
+    Unvalued,
+    funding_summary,
+    portfolio_funding,
+)
+from projects.selectors.funding import with_sort_keys
 from tests.factories import (
     TODAY,
     AgreementFactory,
@@ -21,11 +31,13 @@ from tests.factories import (
     DisbursementFactory,
     ExchangeRateFactory,
     OrganizationFactory,
+    TrancheFactory,
 )
 
 pytestmark = pytest.mark.django_db
 
 BASE = "EUR"  # tests/conftest.py sets BASE_CURRENCY
+DECEMBER_1 = datetime.date(2025, 12, 1)
 
 
 def rate(currency: str, value: str, valid_on: datetime.date = TODAY) -> None:
@@ -531,3 +543,236 @@ def test_agreements_whose_money_cannot_be_converted_are_left_out_of_every_figure
                 portfolio_funding(as_of=TODAY)
             assert refused.value.code == ErrorCode.MISSING_RATE and "UAH" in refused.value.message
         transaction.set_rollback(True)
+
+
+# Each rule stated as a reader of the figures would state it, with the figures worked out by hand.
+
+
+def test_released_not_yet_disbursed_is_what_tranches_released_less_what_was_paid_from_them(staff_user):
+    """GBP 1,000 firm (at 1.20: EUR 1,200) in three tranches: 400 and 300 released, 300 not; 250 and 300 paid
+    from the released ones. EUR 500 firm without tranches, 200 of it paid. A cancelled commitment's released
+    tranche counts nowhere."""
+    rate("GBP", "1.20")
+    agreement = AgreementFactory(budget=Decimal("5000.00"))
+    released = {"released_at": timezone.now(), "released_by": staff_user}
+    in_pounds = CommitmentFactory(agreement=agreement, amount=Decimal("1000.00"), currency="GBP")
+    first = TrancheFactory(commitment=in_pounds, amount=Decimal("400.00"), **released)
+    second = TrancheFactory(commitment=in_pounds, amount=Decimal("300.00"), **released)
+    TrancheFactory(commitment=in_pounds, amount=Decimal("300.00"))
+    DisbursementFactory(commitment=in_pounds, tranche=first, amount=Decimal("250.00"))
+    DisbursementFactory(commitment=in_pounds, tranche=second, amount=Decimal("300.00"))
+    plain = CommitmentFactory(agreement=agreement, amount=Decimal("500.00"))
+    DisbursementFactory(commitment=plain, amount=Decimal("200.00"))
+    withdrawn = CommitmentFactory(agreement=agreement, amount=Decimal("600.00"))
+    TrancheFactory(commitment=withdrawn, amount=Decimal("600.00"), **released)
+    FundingCommitment.objects.filter(pk=withdrawn.pk).update(status="cancelled")
+
+    expected = FundingSummary(
+        "EUR",
+        budget=Decimal("5000.00"),
+        committed=Decimal("1700.00"),
+        disbursed=Decimal("860.00"),
+        released=Decimal("840.00"),
+        paid_from_tranches=Decimal("660.00"),
+    )
+    assert funding_summary(agreement, as_of=TODAY) == expected
+    assert portfolio_funding(as_of=TODAY).total == expected
+    assert expected.released_not_disbursed == Decimal("180.00")
+
+
+def test_verified_figures_only_leave_out_unverified_commitments_and_payments_never_budgets(staff_user):
+    """Verified: EUR 300 firm (100 of its 150 paid verified), EUR 40 pledged. Not verified: EUR 200 firm,
+    EUR 60 pledged, and a payment of EUR 70 on the verified commitment."""
+    checked = {"verified_by": staff_user, "verified_at": timezone.now()}
+    agreement = AgreementFactory(budget=Decimal("1000.00"))
+    firm = CommitmentFactory(agreement=agreement, amount=Decimal("300.00"), **checked)
+    DisbursementFactory(commitment=firm, amount=Decimal("100.00"), **checked)
+    DisbursementFactory(commitment=firm, amount=Decimal("70.00"))
+    CommitmentFactory(agreement=agreement, amount=Decimal("40.00"), status="pledged", **checked)
+    unchecked = CommitmentFactory(agreement=agreement, amount=Decimal("200.00"))
+    DisbursementFactory(commitment=unchecked, amount=Decimal("50.00"), **checked)
+    CommitmentFactory(agreement=agreement, amount=Decimal("60.00"), status="pledged")
+
+    everything = portfolio_funding(as_of=TODAY, by=("agreement",)).by_agreement[agreement.pk]
+    verified = portfolio_funding(as_of=TODAY, by=("agreement",), verified_only=True).by_agreement[agreement.pk]
+
+    assert everything == FundingSummary(
+        "EUR", Decimal("1000.00"), Decimal("100.00"), Decimal("500.00"), Decimal("220.00")
+    )
+    # A verified payment counts even on a commitment not yet verified: each figure is checked on its own.
+    assert verified == FundingSummary("EUR", Decimal("1000.00"), Decimal("40.00"), Decimal("300.00"), Decimal("150.00"))
+
+
+def test_money_by_month_and_by_funder_and_year_is_dated_by_the_pledge_and_the_payment():
+    """The UK pledged EUR 500 firm on 1 Dec 2025 and paid 200 of it on 10 Jan 2026; Denmark pledged EUR 300
+    (not firm) on 31 Dec 2025 and EUR 100 firm on 15 Jan 2026."""
+    uk = OrganizationFactory(name="UK MoD", country="GB")
+    dk = OrganizationFactory(name="Danish MoD", country="DK")
+    agreement = AgreementFactory(budget=Decimal("2000.00"))
+    firm = CommitmentFactory(agreement=agreement, funder=uk, amount=Decimal("500.00"), pledged_on=DECEMBER_1)
+    DisbursementFactory(commitment=firm, amount=Decimal("200.00"), disbursed_on=datetime.date(2026, 1, 10))
+    CommitmentFactory(
+        agreement=agreement,
+        funder=dk,
+        amount=Decimal("300.00"),
+        status="pledged",
+        pledged_on=datetime.date(2025, 12, 31),
+    )
+    CommitmentFactory(agreement=agreement, funder=dk, amount=Decimal("100.00"), pledged_on=TODAY)
+
+    portfolio = portfolio_funding(as_of=TODAY, by=("month", "funder_year"))
+
+    assert portfolio.by_month == {
+        "2025-12": FunderFunding("2025-12", Decimal("300.00"), Decimal("500.00"), Decimal("0")),
+        "2026-01": FunderFunding("2026-01", Decimal("0"), Decimal("100.00"), Decimal("200.00")),
+    }
+    assert portfolio.by_funder_year == {
+        (uk.pk, 2025): FundingSummary("EUR", committed=Decimal("500.00")),
+        (uk.pk, 2026): FundingSummary("EUR", disbursed=Decimal("200.00")),
+        (dk.pk, 2025): FundingSummary("EUR", pledged=Decimal("300.00")),
+        (dk.pk, 2026): FundingSummary("EUR", committed=Decimal("100.00")),
+    }
+    assert portfolio.total == FundingSummary(
+        "EUR", Decimal("2000.00"), Decimal("300.00"), Decimal("600.00"), Decimal("200.00")
+    )
+    assert portfolio.agreement_count == 1
+
+
+@pytest.mark.parametrize(
+    ("by", "queries"),
+    [
+        ((), 2),
+        (("agreement",), 2),
+        (("funder",), 2),
+        (("funder_year",), 2),
+        (("month",), 2),
+        (("capability",), 3),
+        (("capability", "funder"), 3),
+        (("agreement", "capability", "funder"), 4),
+    ],
+)
+def test_the_total_is_the_same_whatever_is_broken_down_and_costs_no_query_of_its_own_beside_a_full_split(
+    by, queries, django_assert_num_queries
+):
+    """The rates, one query per breakdown, and one for the total only when no breakdown asked for splits every
+    amount once (by capability an agreement counts under each of its capabilities). EUR 1,000 and 500 budgets,
+    EUR 300 firm from the UK (100 paid), EUR 50 pledged by Denmark."""
+    drones = CapabilityFactory(name="Strike drones")
+    first, second = AgreementFactory(budget=Decimal("1000.00")), AgreementFactory(budget=Decimal("500.00"))
+    first.capabilities.set([drones])
+    firm = CommitmentFactory(agreement=first, funder=OrganizationFactory(country="GB"), amount=Decimal("300.00"))
+    DisbursementFactory(commitment=firm, amount=Decimal("100.00"))
+    CommitmentFactory(
+        agreement=second, funder=OrganizationFactory(country="DK"), amount=Decimal("50.00"), status="pledged"
+    )
+
+    with django_assert_num_queries(queries):
+        portfolio = portfolio_funding(as_of=TODAY, by=by)
+
+    assert portfolio.total == FundingSummary(
+        "EUR", Decimal("1500.00"), Decimal("50.00"), Decimal("300.00"), Decimal("100.00")
+    )
+    assert portfolio.agreement_count == 2
+
+
+def test_figures_are_valued_at_todays_rates_unless_a_day_is_asked_for():
+    today = timezone.localdate()
+    rate("GBP", "1.10", today - datetime.timedelta(days=3))
+    rate("GBP", "1.50", today + datetime.timedelta(days=3))
+    agreement = AgreementFactory(budget=Decimal("1000.00"))
+    CommitmentFactory(agreement=agreement, amount=Decimal("100.00"), currency="GBP")
+
+    assert funding_summary(agreement).committed == Decimal("110.00")
+    assert funding_summary(agreement, currency="GBP").budget == Decimal("909.09")  # EUR 1,000 at 1.10, to the cent
+    portfolio = portfolio_funding()
+    assert (portfolio.as_of, portfolio.total.committed) == (today, Decimal("110.00"))
+
+
+def test_a_cancelled_commitment_in_a_currency_without_a_rate_leaves_its_agreement_counted():
+    """Only live money in a currency without a rate leaves an agreement out; both agreements here are in EUR."""
+    counted = AgreementFactory(reference="UA-DK-2026-001", budget=Decimal("1000.00"))
+    CommitmentFactory(agreement=counted, amount=Decimal("400.00"), currency="UAH", status="cancelled")
+    CommitmentFactory(agreement=counted, amount=Decimal("100.00"))
+    left_out = AgreementFactory(reference="UA-PL-2026-002", budget=Decimal("500.00"))
+    CommitmentFactory(agreement=left_out, amount=Decimal("700.00"), currency="UAH", status="pledged")
+
+    portfolio = portfolio_funding(as_of=TODAY, leave_out_unconvertible=True)
+
+    assert portfolio.unvalued == (Unvalued(left_out.pk, "UA-PL-2026-002", ("UAH",)),)
+    assert portfolio.total == FundingSummary("EUR", budget=Decimal("1000.00"), committed=Decimal("100.00"))
+
+
+def test_sort_keys_value_each_agreement_at_the_latest_rate_of_its_own_currency_on_the_day():
+    """A: EUR 1,000 budget; EUR 300 and GBP 100 (at 1.20: EUR 120) firm; EUR 50 pledged and EUR 999 cancelled.
+    B: GBP 1,000 budget (EUR 1,200), EUR 200 firm. C: EUR 500 budget, EUR 100 firm and CHF 100 firm with no
+    CHF rate yet on the day. D: no budget, no money. Earlier and later GBP rates, and a newer USD one, do not
+    count."""
+    rate("GBP", "1.10", TODAY - datetime.timedelta(days=30))
+    rate("GBP", "1.20", TODAY - datetime.timedelta(days=10))
+    rate("GBP", "9.00", TODAY + datetime.timedelta(days=1))
+    rate("USD", "0.50", TODAY - datetime.timedelta(days=5))
+    rate("CHF", "1.05", TODAY + datetime.timedelta(days=1))
+    a = AgreementFactory(reference="A", budget=Decimal("1000.00"))
+    CommitmentFactory(agreement=a, amount=Decimal("300.00"))
+    CommitmentFactory(agreement=a, amount=Decimal("100.00"), currency="GBP")
+    CommitmentFactory(agreement=a, amount=Decimal("50.00"), status="pledged")
+    CommitmentFactory(agreement=a, amount=Decimal("999.00"), status="cancelled")
+    b = AgreementFactory(reference="B", budget=Decimal("1000.00"), currency="GBP")
+    CommitmentFactory(agreement=b, amount=Decimal("200.00"))
+    c = AgreementFactory(reference="C", budget=Decimal("500.00"))
+    CommitmentFactory(agreement=c, amount=Decimal("100.00"))
+    CommitmentFactory(agreement=c, amount=Decimal("100.00"), currency="CHF")
+    AgreementFactory(reference="D", budget=Decimal("0"))
+
+    keys = {
+        row.reference: (row.gap_in_base, None if row.coverage is None else round(row.coverage, 4))
+        for row in with_sort_keys(Agreement.objects.all(), TODAY)
+    }
+
+    assert keys == {
+        "A": (Decimal("580.00"), Decimal("0.4200")),
+        "B": (Decimal("1000.00"), Decimal("0.1667")),
+        "C": (None, None),
+        "D": (Decimal("0"), None),
+    }
+
+
+def test_verified_sort_keys_count_verified_firm_commitments_only(staff_user):
+    agreement = AgreementFactory(budget=Decimal("1000.00"))
+    CommitmentFactory(agreement=agreement, amount=Decimal("300.00"), verified_by=staff_user, verified_at=timezone.now())
+    CommitmentFactory(agreement=agreement, amount=Decimal("200.00"))
+
+    (everything,) = with_sort_keys(Agreement.objects.all(), TODAY)
+    (verified,) = with_sort_keys(Agreement.objects.all(), TODAY, verified_only=True)
+
+    assert (everything.gap_in_base, verified.gap_in_base) == (Decimal("500.00"), Decimal("700.00"))
+
+
+def test_coverage_is_the_firmly_committed_share_of_the_budget_to_four_places():
+    """EUR 300 firm and EUR 200 pledged of a EUR 900 budget: a third covered, two thirds unfunded."""
+    agreement = AgreementFactory(budget=Decimal("900.00"))
+    CommitmentFactory(agreement=agreement, amount=Decimal("300.00"))
+    CommitmentFactory(agreement=agreement, amount=Decimal("200.00"), status="pledged")
+
+    summary = funding_summary(agreement, as_of=TODAY)
+
+    assert (summary.coverage, summary.unfunded_share) == (Decimal("0.3333"), Decimal("0.6667"))
+    assert FundingSummary("EUR", budget=Decimal("0"), committed=Decimal("10.00")).coverage is None
+
+
+def test_summaries_add_up_in_one_currency_only():
+    euros = FundingSummary("EUR", budget=Decimal("10.00"), committed=Decimal("4.00"))
+
+    assert euros + euros == FundingSummary("EUR", budget=Decimal("20.00"), committed=Decimal("8.00"))
+    with pytest.raises(ValueError, match="same currency"):
+        euros + FundingSummary("GBP", budget=Decimal("10.00"))
+
+
+def test_the_rates_of_a_day_know_the_currencies_they_can_convert():
+    rate("GBP", "1.17", TODAY - datetime.timedelta(days=1))
+    rate("USD", "0.93", TODAY + datetime.timedelta(days=1))
+
+    rates = Rates(TODAY)
+
+    assert ("EUR" in rates, "GBP" in rates, "USD" in rates, "PLN" in rates) == (True, True, False, False)
+    assert rates.currencies() == {"EUR", "GBP"}

@@ -99,9 +99,9 @@ class FunderFunding:
 class Rates:
     """Latest rate of every currency on or before a date, loaded in one query."""
 
-    def __init__(self, as_of: date, base: str | None = None):
+    def __init__(self, as_of: date):
         self.as_of = as_of
-        self.base = base or settings.BASE_CURRENCY
+        self.base = settings.BASE_CURRENCY
         latest_day = (
             ExchangeRate.objects.filter(currency=OuterRef("currency"), valid_on__lte=as_of)
             .order_by("-valid_on")

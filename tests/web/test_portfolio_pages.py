@@ -116,6 +116,9 @@ def test_every_chart_names_countries_writes_its_values_and_links_its_data(manage
     assert "United Kingdom" in html and "Denmark" in html
 
 
+BUDGETS_NOT_SPLIT = "Budgets belong to agreements, not to funders or months: not split."
+
+
 def read_csv(client, group_by: str, as_of: str) -> list[list[str]]:
     response = client.get(reverse("portfolio-funding-csv", args=[group_by]) + f"?as_of={as_of}")
     assert response.status_code == 200 and response["Content-Type"].startswith("text/csv")
@@ -220,3 +223,21 @@ def test_new_pages_run_a_fixed_number_of_queries(manager_client, django_assert_n
     # periods too) and one for capabilities; agreements.
     with django_assert_num_queries(2 + 1 + 10):
         manager_client.get(reverse("changes"))
+
+
+def test_money_by_funder_and_by_month_downloads_too(manager_client, funded):
+    """On 31 Jan 2026 (GBP at 1.20): Denmark EUR 900,000 firm, 300,000 paid; the UK EUR 120,000 firm (December)
+    and EUR 240,000 pledged (January)."""
+    total = ["total", "", "240000.00", "1020000.00", "300000.00", BUDGETS_NOT_SPLIT]
+
+    assert read_csv(manager_client, "funder", "2026-01-31") == [
+        ["funder", "name", "pledged_EUR", "committed_EUR", "disbursed_EUR", "note"],
+        ["Danish MoD", "Danish MoD", "0.00", "900000.00", "300000.00", ""],
+        ["UK MoD", "UK MoD", "240000.00", "120000.00", "0.00", ""],
+        total,
+    ]
+    assert read_csv(manager_client, "month", "2026-01-31")[1:] == [
+        ["2025-12", "Dec 2025", "0.00", "1020000.00", "0.00", ""],
+        ["2026-01", "Jan 2026", "240000.00", "0.00", "300000.00", ""],
+        total,
+    ]
