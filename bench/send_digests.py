@@ -54,6 +54,7 @@ from projects.models import (  # noqa: E402
 from projects.notifications.models import Contact, Delivery, DeliveryStatus, Recipient  # noqa: E402
 from projects.notifications.planning import plan_digests  # noqa: E402
 from tracker.celery import app as celery_app  # noqa: E402
+from tracker.celery import freeze_startup_objects  # noqa: E402
 
 MANAGERS = 20
 
@@ -315,6 +316,7 @@ def main() -> None:
     args = parser.parse_args()
 
     server = SmtpServer()  # before the database connection opens, so the forked server holds none
+    freeze_startup_objects()  # as a worker process does when it starts
     settings.DATABASES["default"].setdefault("TEST", {})["NAME"] = "bench_notifications"
     connection.creation.create_test_db(verbosity=0, autoclobber=True)
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
