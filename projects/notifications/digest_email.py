@@ -12,6 +12,7 @@ from django.utils.translation import ngettext
 from projects.alerts.models import Alert
 from projects.choices import AgreementStatus, CommitmentStatus, Rag
 from projects.notifications.digests import AgreementNews, Digest
+from projects.notifications.email_templates import translations
 from projects.notifications.emails import (
     agreement_link,
     compose,
@@ -139,9 +140,10 @@ def section_parts(section: AgreementNews, due_soon_days: int) -> dict[str, str]:
 
 
 def section_template(part: str):
-    """The `section` macro of templates/email/digest_section.txt or .html (compiled once, kept by Jinja)."""
+    """The `section` macro of templates/email/digest_section.txt or .html, its `_` bound to the active language."""
     extension = "txt" if part == "text" else part
-    return engines["email"].get_template(f"digest_section.{extension}").template.module.section
+    template = engines["email"].get_template(f"digest_section.{extension}").template
+    return template.make_module({"_": translations().__getitem__}).section
 
 
 def section_values(section: AgreementNews) -> dict:

@@ -19,17 +19,36 @@ from django.utils.translation import gettext as django_gettext
 from django.utils.translation import ngettext, trans_real
 from jinja2 import Environment
 
-# The translations made so far, per catalogue object: a catalogue reloaded (new .mo files, changed
-# settings in tests) is a new object, so nothing stale is ever read.
-TRANSLATED: WeakKeyDictionary[Any, dict[str, str]] = WeakKeyDictionary()
+
+class Translations(dict):
+    """One catalogue's translations of the messages asked for so far; a new message is asked of Django once."""
+
+    def __missing__(self, message: str) -> str:
+        translated = self[message] = django_gettext(message)
+        return translated
+
+
+# Per catalogue object: a catalogue reloaded (new .mo files, changed settings in tests) is a new
+# object, so nothing stale is ever read.
+TRANSLATED: WeakKeyDictionary[Any, Translations] = WeakKeyDictionary()
+
+
+def translations() -> Translations:
+    """The active catalogue's translations.
+
+    Its `__getitem__` is a gettext for as long as that language stays active: bound as `_` in a
+    render's variables, it spares each call the look-up of the active language (about 3 µs).
+    """
+    catalogue = trans_real.catalog()
+    found = TRANSLATED.get(catalogue)
+    if found is None:
+        found = TRANSLATED[catalogue] = Translations()
+    return found
 
 
 def gettext(message: str) -> str:
     """Django's gettext in the active language, looked up once per catalogue and message."""
-    translated = TRANSLATED.setdefault(trans_real.catalog(), {})
-    if message not in translated:
-        translated[message] = django_gettext(message)
-    return translated[message]
+    return translations()[message]
 
 
 class EmailEnvironment(Environment):

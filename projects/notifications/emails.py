@@ -20,6 +20,7 @@ from django.utils.dateformat import format as format_date
 from django.utils.formats import get_format
 
 from projects.models import Milestone
+from projects.notifications.email_templates import translations
 from projects.notifications.models import Delivery, Recipient
 from projects.notifications.unsubscribe import unsubscribe_url
 
@@ -107,6 +108,7 @@ def compose(
         "recipient": f"{name} <{email}>",
         "unsubscribe_url": unsubscribe,
         "language": translation.get_language(),
+        "_": translations().__getitem__,  # the templates' gettext, bound to the message's language once
     }
     headers = {
         "List-Unsubscribe": f"<{unsubscribe}>",
