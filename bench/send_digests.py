@@ -54,6 +54,7 @@ from projects.models import (  # noqa: E402
 from projects.notifications.models import Contact, Delivery, DeliveryStatus, Recipient  # noqa: E402
 from projects.notifications.planning import plan_digests  # noqa: E402
 from tracker.celery import app as celery_app  # noqa: E402
+from tracker.celery import freeze_startup_objects  # noqa: E402
 
 MANAGERS = 20
 
@@ -255,21 +256,31 @@ def queue_only(today) -> list[int]:
         celery_app.conf.update(task_always_eager=True)
 
 
-def send_round(server: SmtpServer, label: str) -> tuple[float, float]:
-    """One `send_digests` run from a clean log, then the floor on its messages: (digests/s, floor messages/s)."""
+def send_round(server: SmtpServer, label: str) -> tuple[float, float, float, float]:
+    """One `send_digests` run from a clean log, then the floor on its messages.
+
+    Returns (digests/s, floor messages/s, CPU ms per digest, floor CPU ms per message): the CPU time of
+    this process alone (the SMTP server runs in another), the steadiest figure on a loaded machine.
+    """
     Delivery.objects.all().delete()
+    cpu = time.process_time()
     _, seconds, queries = timed(label, lambda: quietly("send_digests", frequency="weekly"))
+    cpu = time.process_time() - cpu
     sent = Delivery.objects.filter(status=DeliveryStatus.SENT).count()
     connections, messages = server.take()
+    floor_cpu = time.process_time()
     floor_rate = len(messages) / floor(server.port, messages)
+    floor_cpu = time.process_time() - floor_cpu
     server.take()
     sizes = [len(content) for _, _, content in messages]
+    cpu_ms, floor_cpu_ms = cpu * 1000 / max(sent, 1), floor_cpu * 1000 / max(len(messages), 1)
     print(
         f"   {sent} sent ({len(messages)} received over {connections} SMTP connections, mean"
         f" {statistics.mean(sizes) / 1024:.1f} KiB): {sent / seconds:.0f} digests/s,"
-        f" {queries / max(sent, 1):.2f} queries per digest; floor {floor_rate:.0f} messages/s"
+        f" {queries / max(sent, 1):.2f} queries per digest, CPU {cpu_ms:.2f} ms a digest;"
+        f" floor {floor_rate:.0f} messages/s, CPU {floor_cpu_ms:.2f} ms a message"
     )
-    return sent / seconds, floor_rate
+    return sent / seconds, floor_rate, cpu_ms, floor_cpu_ms
 
 
 def measure(args, server: SmtpServer) -> None:
@@ -282,12 +293,13 @@ def measure(args, server: SmtpServer) -> None:
     timed(f"1. plan {args.recipients} weekly digests (queued, not sent)", lambda: queue_only(today))
 
     rounds = [send_round(server, f"2.{n + 1} send_digests into SMTP (one process)") for n in range(args.rounds)]
-    rate = statistics.median(r for r, _ in rounds)
-    floor_rate = statistics.median(f for _, f in rounds)
-    ratio = statistics.median(f / r for r, f in rounds)
+    rate = statistics.median(r for r, *_ in rounds)
+    floor_rate = statistics.median(f for _, f, *_ in rounds)
+    ratio = statistics.median(f / r for r, f, *_ in rounds)
+    cpu, floor_cpu = statistics.median(c for *_, c, _ in rounds), statistics.median(c for *_, c in rounds)
     print(
-        f"3. median of {args.rounds}: {rate:.0f} digests/s; floor (the same messages, built, over one reused"
-        f" SMTP connection) {floor_rate:.0f} messages/s"
+        f"3. median of {args.rounds}: {rate:.0f} digests/s, CPU {cpu:.2f} ms a digest; floor (the same messages,"
+        f" built, over one reused SMTP connection) {floor_rate:.0f} messages/s, CPU {floor_cpu:.2f} ms a message"
     )
     print(f"4. ratio: a digest takes {ratio:.1f}x the floor's time per message (median of the rounds' ratios)")
 
@@ -304,6 +316,7 @@ def main() -> None:
     args = parser.parse_args()
 
     server = SmtpServer()  # before the database connection opens, so the forked server holds none
+    freeze_startup_objects()  # as a worker process does when it starts
     settings.DATABASES["default"].setdefault("TEST", {})["NAME"] = "bench_notifications"
     connection.creation.create_test_db(verbosity=0, autoclobber=True)
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"

@@ -13,6 +13,7 @@ import smtplib
 from collections import Counter
 from collections.abc import Iterable, Iterator
 
+from django import db
 from django.core import mail
 from django.core.mail import EmailMessage
 from django.db import transaction
@@ -108,16 +109,27 @@ def send_all(messages: dict[int, EmailMessage]) -> Counter:
 def send_once(delivery_id: int, message: EmailMessage, connection) -> str:
     """Claim the row, send, commit: the claim's row lock makes any other sender of this row wait, then skip it."""
     with transaction.atomic(durable=True):
-        claimed = Delivery.objects.filter(pk=delivery_id, status=DeliveryStatus.PENDING).update(
-            status=DeliveryStatus.SENT,
-            sent_at=timezone.now(),
-            subject=message.subject[:250],
-            attempts=F("attempts") + 1,
-        )
-        if not claimed:
+        if not claim(delivery_id, message.subject):
             return "already done"
         connection.send_messages([message])
     return DeliveryStatus.SENT
+
+
+def claim(delivery_id: int, subject: str) -> bool:
+    """Mark a pending row sent (in the caller's transaction); False when it is not pending any more.
+
+    The statement is written out: compiling the same `QuerySet.update` for every message cost as much
+    CPU as executing it.
+    """
+    table = db.connection.ops.quote_name(Delivery._meta.db_table)
+    sent_at = db.connection.ops.adapt_datetimefield_value(timezone.now())
+    with db.connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET status = %s, sent_at = %s, subject = %s, attempts = attempts + 1"  # noqa: S608
+            " WHERE id = %s AND status = %s",
+            [DeliveryStatus.SENT, sent_at, subject[:250], delivery_id, DeliveryStatus.PENDING],
+        )
+        return cursor.rowcount == 1
 
 
 def record_failure(delivery_ids: list[int], exc: OSError) -> None:

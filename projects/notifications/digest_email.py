@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
+from django.template import engines
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -11,6 +12,7 @@ from django.utils.translation import ngettext
 from projects.alerts.models import Alert
 from projects.choices import AgreementStatus, CommitmentStatus, Rag
 from projects.notifications.digests import AgreementNews, Digest
+from projects.notifications.email_templates import translations
 from projects.notifications.emails import (
     agreement_link,
     compose,
@@ -122,15 +124,29 @@ def news_values(section: AgreementNews) -> dict:
     }
 
 
-def section_values(section: AgreementNews) -> dict:
-    """Formatted once per language for every digest sharing the section."""
+def section_parts(section: AgreementNews, due_soon_days: int) -> dict[str, str]:
+    """The section's text and HTML, rendered once per language for every digest of the batch sharing it.
+
+    Most of a digest is its sections, and a batch's digests show the same few hundred: rendering each once
+    (with the `_()` lookups of its template) instead of once per message took most of rendering's time.
+    """
     language = translation.get_language()
     if language not in section.rendered:
-        section.rendered[language] = _section_values(section)
+        values = section_values(section)
+        section.rendered[language] = {
+            part: section_template(part)(values, due_soon_days, settings.BASE_CURRENCY) for part in ("text", "html")
+        }
     return section.rendered[language]
 
 
-def _section_values(section: AgreementNews) -> dict:
+def section_template(part: str):
+    """The `section` macro of templates/email/digest_section.txt or .html, its `_` bound to the active language."""
+    extension = "txt" if part == "text" else part
+    template = engines["email"].get_template(f"digest_section.{extension}").template
+    return template.make_module({"_": translations().__getitem__}).section
+
+
+def section_values(section: AgreementNews) -> dict:
     agreement, report = section.agreement, section.latest_report
     return {
         "title": f"{agreement['reference']} {agreement['title']}",
@@ -192,7 +208,7 @@ def digest_message(digest: Digest, delivery: Delivery | None = None) -> EmailMul
             template="digest",
             context={
                 "headline": headline_values(digest),
-                "sections": [section_values(section) for section in digest.sections],
+                "sections": [section_parts(section, digest.due_soon_days) for section in digest.sections],
                 "alerts": [alert_values(alert) for alert in digest.alerts],
                 "alerts_link": settings.SITE_URL + dashboard_path() + "#alerts",
                 "base_currency": settings.BASE_CURRENCY,

@@ -45,7 +45,7 @@ class AgreementNews:
     funding: FundingSummary | None = None
     latest_report: dict | None = None
     report_is_new: bool = False
-    # The e-mail's formatted values per language, made once for every digest sharing the section.
+    # The e-mail's rendered text and HTML per language, made once for every digest sharing the section.
     rendered: dict = field(default_factory=dict)
 
     @property
