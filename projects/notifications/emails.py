@@ -9,14 +9,10 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
-from email.generator import BytesGenerator
-from email.policy import Compat32, compat32
 from functools import lru_cache
-from io import BytesIO
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
-from django.core.mail.message import SafeMIMEMultipart
 from django.template import engines
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -100,50 +96,6 @@ def moment(when: datetime) -> str:
     return f"{long_day(local.date())}, {local:%H:%M} {local.tzname()}"
 
 
-@lru_cache(maxsize=4096)
-def folded_header(name: str, value: str, linesep: str, max_line_length: int, cte_type: str) -> bytes:
-    """A header as Python's compat32 generator writes it (the policy attributes its folding reads)."""
-    policy = compat32.clone(linesep=linesep, max_line_length=max_line_length, cte_type=cte_type)
-    return policy.fold_binary(name, value)
-
-
-class HeaderCachingGenerator(BytesGenerator):
-    """Python's bytes generator, writing a header it wrote before from the same folded bytes.
-
-    A batch's messages repeat most of their headers (From, MIME-Version, each part's Content-Type
-    and Content-Transfer-Encoding, List-Unsubscribe-Post, Auto-Submitted), and folding each again
-    was a fifth of a message's MIME time.
-    """
-
-    def _write_headers(self, msg) -> None:
-        policy = self.policy
-        for name, value in msg.raw_items():
-            if type(value) is str and type(policy) is Compat32:
-                self._fp.write(folded_header(name, value, policy.linesep, policy.max_line_length, policy.cte_type))
-            else:
-                self._fp.write(policy.fold_binary(name, value))
-        self.write(self._NL)
-
-
-class HeaderCachingMultipart(SafeMIMEMultipart):
-    """Django's text-and-HTML message, made into bytes by `HeaderCachingGenerator`."""
-
-    def as_bytes(self, unixfrom: bool = False, linesep: str = "\n") -> bytes:
-        out = BytesIO()
-        HeaderCachingGenerator(out, mangle_from_=False).flatten(self, unixfrom=unixfrom, linesep=linesep)
-        return out.getvalue()
-
-
-class NotificationEmail(EmailMultiAlternatives):
-    """An e-mail with alternatives whose MIME message writes repeated headers from a cache."""
-
-    def message(self):
-        message = super().message()
-        if type(message) is SafeMIMEMultipart:
-            message.__class__ = HeaderCachingMultipart  # the same message; only its bytes come faster
-        return message
-
-
 def compose(
     *, recipient: Recipient, topic: str, subject: str, template: str, context: dict, msgid: str | None
 ) -> EmailMultiAlternatives:
@@ -165,7 +117,7 @@ def compose(
     }
     if msgid:
         headers["Message-ID"] = msgid
-    message = NotificationEmail(
+    message = EmailMultiAlternatives(
         subject=subject,
         body=engines["email"].get_template(f"{template}.txt").render(context),
         to=[f"{name} <{email}>"],
