@@ -99,6 +99,7 @@ def test_a_webhook_log_shorter_than_a_week_refuses_to_start(tmp_path):
 
     assert refused.returncode != 0 and "WEBHOOK_LOG_DAYS must be 7 or more" in refused.stderr
 
+
 def test_the_env_file_sets_where_the_embedded_database_broker_and_mail_live(tmp_path):
     """VAR_DIR is read after `.env`, so a `.env` beside manage.py can move every file the defaults write."""
     (tmp_path / "tracker").mkdir()
