@@ -11,6 +11,7 @@ from django.utils.translation import ngettext
 
 from projects.alerts.models import Alert
 from projects.choices import AgreementStatus, CommitmentStatus, Rag
+from projects.models.base import in_language_of_page
 from projects.notifications.digests import AgreementNews, Digest
 from projects.notifications.email_templates import translations
 from projects.notifications.emails import (
@@ -72,7 +73,7 @@ def milestone_values(milestone: dict) -> dict:
     return {
         "title": milestone["title"],
         "due": short_day(milestone["due_on"]),
-        "responsible": milestone["responsible_name"],
+        "responsible": in_language_of_page(milestone["responsible_name"], milestone["responsible_name_uk"]),
         "link": f"{agreement_link(milestone['agreement_id'])}#milestone-{milestone['pk']}",
     }
 
@@ -107,7 +108,7 @@ def news_values(section: AgreementNews) -> dict:
         "completed": [completed_values(m) for m in section.completed],
         "commitments": [
             {
-                "funder": c["funder_name"],
+                "funder": in_language_of_page(c["funder_name"], c["funder_name_uk"]),
                 "amount": f"{money(c['amount'])} {c['currency']}",
                 "status": str(COMMITMENT_STATUSES[c["status"]]).lower(),
             }
@@ -115,7 +116,7 @@ def news_values(section: AgreementNews) -> dict:
         ],
         "disbursements": [
             {
-                "funder": d["funder_name"],
+                "funder": in_language_of_page(d["funder_name"], d["funder_name_uk"]),
                 "amount": f"{money(d['amount'])} {d['currency']}",
                 "on": short_day(d["disbursed_on"]),
             }
@@ -149,7 +150,7 @@ def section_template(part: str):
 def section_values(section: AgreementNews) -> dict:
     agreement, report = section.agreement, section.latest_report
     return {
-        "title": f"{agreement['reference']} {agreement['title']}",
+        "title": f"{agreement['reference']} {in_language_of_page(agreement['title'], agreement['title_uk'])}",
         "link": agreement_link(agreement["pk"]),
         "status": AGREEMENT_STATUSES[agreement["status"]],
         **news_values(section),

@@ -160,7 +160,9 @@ def portfolio_news(agreement_ids: set[int], *, since: datetime, until: datetime)
     )
     agreements = {
         a["pk"]: a
-        for a in agreements.values("pk", "reference", "title", "status", "programme_manager_id", "latest_report_id")
+        for a in agreements.values(
+            "pk", "reference", "title", "title_uk", "status", "programme_manager_id", "latest_report_id"
+        )
     }
     report_ids = [a["latest_report_id"] for a in agreements.values() if a["latest_report_id"]]
     reports = StatusReport.objects.filter(pk__in=report_ids).values(
@@ -194,12 +196,21 @@ def portfolio_news(agreement_ids: set[int], *, since: datetime, until: datetime)
                 "actual_quantity",
                 "unit",
                 responsible_name=F("responsible__name"),
+                responsible_name_uk=F("responsible__name_uk"),
             )
         ),
         commitments=_by_agreement(
             FundingCommitment.objects.filter(agreement_id__in=agreement_ids, **within)
             .order_by("created_at", "pk")
-            .values("agreement_id", "created_at", "amount", "currency", "status", funder_name=F("funder__name"))
+            .values(
+                "agreement_id",
+                "created_at",
+                "amount",
+                "currency",
+                "status",
+                funder_name=F("funder__name"),
+                funder_name_uk=F("funder__name_uk"),
+            )
         ),
         disbursements=_by_agreement(
             Disbursement.objects.filter(commitment__agreement_id__in=agreement_ids, **within)
@@ -211,6 +222,7 @@ def portfolio_news(agreement_ids: set[int], *, since: datetime, until: datetime)
                 agreement_id=F("commitment__agreement_id"),
                 currency=F("commitment__currency"),
                 funder_name=F("commitment__funder__name"),
+                funder_name_uk=F("commitment__funder__name_uk"),
             )
         ),
     )

@@ -96,3 +96,31 @@ def test_a_digest_in_ukrainian_formats_money_and_dates_the_ukrainian_way(
     english = message_to("petra@mod.example")
     assert english.subject == "Weekly digest 29 Nov 2026: 1 agreement with news"
     assert "Budget 1,000,000.00 EUR, committed 234,567.00, funding gap 765,433.00 EUR" in english.body
+
+
+def test_a_digest_in_ukrainian_names_agreements_funders_and_parties_by_their_ukrainian_names(
+    programme_on_15_november, django_capture_on_commit_callbacks
+):
+    programme = programme_on_15_november
+    Agreement.objects.filter(pk=programme.agreement.pk).update(title_uk="Спільне виробництво дронів-перехоплювачів")
+    Organization.objects.filter(pk=programme.producer.pk).update(name_uk="Київський завод дронів")
+    Recipient.objects.filter(contact=programme.contact).update(language="uk", digest_frequency=DigestFrequency.WEEKLY)
+    commitment = CommitmentFactory(
+        agreement=programme.agreement,
+        amount=Decimal("234567.00"),
+        funder__name="Norwegian MoD",
+        funder__name_uk="Міністерство оборони Норвегії",
+        funder__slug="no-mod",
+    )
+    with time_machine.travel(datetime.datetime(2026, 11, 29, 7, 0, tzinfo=UTC)):
+        DisbursementFactory(commitment=commitment, amount=Decimal("1234.50"), disbursed_on=datetime.date(2026, 11, 27))
+        with django_capture_on_commit_callbacks(execute=True):
+            plan_digests(DigestFrequency.WEEKLY, datetime.date(2026, 11, 29))
+
+    ukrainian = message_to("olena@drone-works.example").body
+    assert "UA-GB-2026-001 Спільне виробництво дронів-перехоплювачів" in ukrainian
+    assert "Міністерство оборони Норвегії: 1\xa0234,50 EUR" in ukrainian
+    assert "Київський завод дронів" in ukrainian
+    english = message_to("petra@mod.example").body
+    assert "UA-GB-2026-001 Interceptor drone co-production" in english
+    assert "Norwegian MoD: 1,234.50 EUR" in english and "Kyiv Drone Works" in english
