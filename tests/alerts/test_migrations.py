@@ -4,21 +4,13 @@ import datetime
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 
 from tests.factories import AgreementFactory, ChangeRequestFactory, CommitmentFactory, OrganizationFactory
+from tests.migrating import migrate, migrate_to_latest
 
 BEFORE = [("alerts", "0003_period_and_change_request_rules")]
 AFTER = [("alerts", "0004_subject_facts_worded_when_read")]
-
-
-def migrate(targets):
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(targets)
-    return executor.loader.project_state(targets).apps
 
 
 @pytest.mark.django_db(transaction=True)
@@ -81,4 +73,4 @@ def test_stored_labels_become_facts_and_back():
             f"#{request.pk} Change Agreement budget: A second production line"
         )
     finally:
-        migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())
+        migrate_to_latest()

@@ -3,21 +3,13 @@
 import datetime
 
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 
 from tests.factories import MilestoneFactory, UserFactory
+from tests.migrating import migrate, migrate_to_latest
 
 BEFORE = [("notifications", "0003_constraints_explained_beside_fields")]
 AFTER = [("notifications", "0005_one_reminder_message_per_recipient_and_day")]
 DAY = datetime.timedelta(days=1)
-
-
-def migrate(targets):
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(targets)
-    return executor.loader.project_state(targets).apps
 
 
 @pytest.mark.django_db(transaction=True)
@@ -66,4 +58,4 @@ def test_reminder_rows_are_folded_into_one_message_per_recipient_and_day():
             (third.pk, third.due_on, "before:7")
         ]
     finally:
-        migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())
+        migrate_to_latest()

@@ -1,23 +1,15 @@
 """The migration to reasons stored as codes keeps what the log said, now readable in either language."""
 
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 
 from tests.factories import OrganizationFactory
+from tests.migrating import migrate, migrate_to_latest
 
 BEFORE = [("webhooks", "0003_event_types_of_indicators_and_change_requests")]
 AFTER = [("webhooks", "0004_disabled_and_attempt_reasons_as_codes")]
 LOOPBACK = "Refused: localhost resolves to 127.0.0.1, a loopback address; webhooks go only to public addresses."
 TIMEOUT = "ReadTimeoutError: HTTPConnectionPool(host='127.0.0.1', port=8443): Read timed out. (read timeout=2.0)"
-
-
-def migrate(targets):
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(targets)
-    return executor.loader.project_state(targets).apps
 
 
 @pytest.mark.django_db(transaction=True)
@@ -73,4 +65,4 @@ def test_stored_english_reasons_become_codes_and_back():
             "Disabled by Alpha Dynamics."
         )
     finally:
-        migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())
+        migrate_to_latest()
