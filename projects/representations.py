@@ -74,7 +74,19 @@ class AgreementOut(serializers.ModelSerializer):
         ]
 
 
-class CommitmentOut(serializers.ModelSerializer):
+class ProvenanceOut(serializers.ModelSerializer):
+    """Source, reporter (a person's username or an organisation) and verification of a reported figure."""
+
+    FIELDS = ["source", "reported_by", "reported_by_organization", "verified_by", "verified_at"]
+
+    reported_by = serializers.SlugRelatedField(
+        source="reported_by_user", slug_field="username", read_only=True, allow_null=True
+    )
+    reported_by_organization = OrganizationRef(allow_null=True)
+    verified_by = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
+
+
+class CommitmentOut(ProvenanceOut):
     funder = OrganizationRef()
 
     class Meta:
@@ -88,12 +100,13 @@ class CommitmentOut(serializers.ModelSerializer):
             "status",
             "pledged_on",
             "reference",
+            *ProvenanceOut.FIELDS,
             "created_at",
             "updated_at",
         ]
 
 
-class DisbursementOut(serializers.ModelSerializer):
+class DisbursementOut(ProvenanceOut):
     agreement = serializers.IntegerField(source="commitment.agreement_id", read_only=True)
     currency = serializers.CharField(source="commitment.currency", read_only=True)
 
@@ -107,6 +120,7 @@ class DisbursementOut(serializers.ModelSerializer):
             "currency",
             "disbursed_on",
             "reference",
+            *ProvenanceOut.FIELDS,
             "created_at",
             "updated_at",
         ]
@@ -160,13 +174,8 @@ class IndicatorOut(serializers.ModelSerializer):
         ]
 
 
-class IndicatorPeriodOut(serializers.ModelSerializer):
+class IndicatorPeriodOut(ProvenanceOut):
     agreement = serializers.IntegerField(source="indicator.agreement_id", read_only=True)
-    reported_by = serializers.SlugRelatedField(
-        source="reported_by_user", slug_field="username", read_only=True, allow_null=True
-    )
-    reported_by_organization = OrganizationRef(allow_null=True)
-    verified_by = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
 
     class Meta:
         model = IndicatorPeriod

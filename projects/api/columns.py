@@ -49,3 +49,23 @@ TIMESTAMPS = ("created_at", "updated_at")
 def timestamps(row: dict, zone) -> dict:
     """`created_at` and `updated_at` in `zone`, the current time zone read once per page (reading it is slow)."""
     return {"created_at": moment(row["created_at"], zone), "updated_at": moment(row["updated_at"], zone)}
+
+
+PROVENANCE = (
+    "source",
+    "reported_by_user__username",
+    *organization_columns("reported_by_organization"),
+    "verified_by__username",
+    "verified_at",
+)
+
+
+def provenance(row: dict, zone) -> dict:
+    """Where a figure comes from, who reported it and who verified it, as `ProvenanceOut` writes them."""
+    return {
+        "source": row["source"],
+        "reported_by": row["reported_by_user__username"],
+        "reported_by_organization": organization_ref(row, "reported_by_organization"),
+        "verified_by": row["verified_by__username"],
+        "verified_at": None if row["verified_at"] is None else moment(row["verified_at"], zone),
+    }

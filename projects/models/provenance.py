@@ -7,6 +7,9 @@ from django.utils.translation import gettext_lazy as _
 
 from projects.models.base import FieldCheckConstraint
 
+# The relations that name who reported and who verified a figure: what a page or a representation selects with it.
+REPORTERS = ("reported_by_user", "reported_by_organization", "verified_by")
+
 
 class Provenance(models.Model):
     """Source, reporter and verification of a reported figure (money, an indicator's actual).

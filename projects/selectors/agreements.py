@@ -24,6 +24,7 @@ from projects.models import (
     StatusReport,
     Tranche,
 )
+from projects.models.provenance import REPORTERS
 
 NO_REPORT = "none"
 
@@ -95,9 +96,6 @@ def rag_distribution(agreements: Scope) -> list[RagCount]:
     ]
 
 
-REPORTED = ("reported_by_user", "reported_by_organization", "verified_by")  # a figure's provenance
-
-
 def agreement_page_queryset() -> QuerySet[Agreement]:
     """One agreement with everything its page lists, prefetched (a fixed number of queries)."""
     return Agreement.objects.select_related("programme_manager").prefetch_related(
@@ -105,8 +103,8 @@ def agreement_page_queryset() -> QuerySet[Agreement]:
         Prefetch("parties", queryset=AgreementParty.objects.select_related("organization")),
         Prefetch(
             "commitments",
-            queryset=FundingCommitment.objects.select_related(*REPORTED, "funder").prefetch_related(
-                Prefetch("disbursements", queryset=Disbursement.objects.select_related(*REPORTED)), "tranches"
+            queryset=FundingCommitment.objects.select_related(*REPORTERS, "funder").prefetch_related(
+                Prefetch("disbursements", queryset=Disbursement.objects.select_related(*REPORTERS)), "tranches"
             ),
         ),
         Prefetch(
@@ -121,9 +119,7 @@ def agreement_page_queryset() -> QuerySet[Agreement]:
             queryset=Indicator.objects.select_related("capability", "responsible").prefetch_related(
                 Prefetch(
                     "periods",
-                    queryset=IndicatorPeriod.objects.select_related(
-                        "reported_by_user", "reported_by_organization", "verified_by"
-                    ),
+                    queryset=IndicatorPeriod.objects.select_related(*REPORTERS),
                 )
             ),
         ),

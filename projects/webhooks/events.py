@@ -33,6 +33,7 @@ from projects.models import (
     StatusChange,
     StatusReport,
 )
+from projects.models.provenance import REPORTERS
 from projects.webhooks.choices import DeliveryStatus, EventType
 from projects.webhooks.models import Delivery, Endpoint, Event
 from projects.webhooks.tasks import queue_deliveries
@@ -54,7 +55,11 @@ class Subject:
 
 
 MILESTONE = Subject(lambda: Milestone.objects.select_related("responsible", "owner"), r.MilestoneOut, "agreement_id")
-COMMITMENT = Subject(lambda: FundingCommitment.objects.select_related("funder"), r.CommitmentOut, "agreement_id")
+COMMITMENT = Subject(
+    lambda: FundingCommitment.objects.select_related("funder", *REPORTERS),
+    r.CommitmentOut,
+    "agreement_id",
+)
 CHANGE_REQUEST = Subject(
     lambda: ChangeRequest.objects.select_related("author_user", "author_organization", "decided_by"),
     r.ChangeRequestOut,
@@ -72,7 +77,9 @@ SUBJECTS: dict[str, Subject] = {
     EventType.COMMITMENT_CREATED: COMMITMENT,
     EventType.COMMITMENT_UPDATED: COMMITMENT,
     EventType.DISBURSEMENT_CREATED: Subject(
-        lambda: Disbursement.objects.select_related("commitment"), r.DisbursementOut, "commitment__agreement_id"
+        lambda: Disbursement.objects.select_related("commitment", *REPORTERS),
+        r.DisbursementOut,
+        "commitment__agreement_id",
     ),
     EventType.STATUS_REPORT_CREATED: Subject(
         lambda: StatusReport.objects.select_related("author", "author_organization"),
@@ -80,9 +87,7 @@ SUBJECTS: dict[str, Subject] = {
         "agreement_id",
     ),
     EventType.INDICATOR_PERIOD_UPDATED: Subject(
-        lambda: IndicatorPeriod.objects.select_related(
-            "indicator", "reported_by_user", "reported_by_organization", "verified_by"
-        ),
+        lambda: IndicatorPeriod.objects.select_related("indicator", *REPORTERS),
         r.IndicatorPeriodOut,
         "indicator__agreement_id",
     ),

@@ -6,7 +6,16 @@ from django.utils import timezone
 
 from projects import filters, permissions
 from projects.api import serializers as s
-from projects.api.columns import TIMESTAMPS, day, money, organization_columns, organization_ref, timestamps
+from projects.api.columns import (
+    PROVENANCE,
+    TIMESTAMPS,
+    day,
+    money,
+    organization_columns,
+    organization_ref,
+    provenance,
+    timestamps,
+)
 from projects.api.views.base import ChangeableView, ListView, ObjectView, change_reason
 from projects.choices import ChangeOperation, ChangeTarget
 from projects.models import Disbursement, FundingCommitment
@@ -30,6 +39,7 @@ class CommitmentList(ListView):
         "status",
         "pledged_on",
         "reference",
+        *PROVENANCE,
         *TIMESTAMPS,
     )
 
@@ -48,6 +58,7 @@ class CommitmentList(ListView):
                 "status": row["status"],
                 "pledged_on": day(row["pledged_on"]),
                 "reference": row["reference"],
+                **provenance(row, zone),
                 **timestamps(row, zone),
             }
             for row in rows
@@ -121,6 +132,7 @@ class DisbursementList(ListView):
         "commitment__currency",
         "disbursed_on",
         "reference",
+        *PROVENANCE,
         *TIMESTAMPS,
     )
 
@@ -138,6 +150,7 @@ class DisbursementList(ListView):
                 "currency": row["commitment__currency"],
                 "disbursed_on": day(row["disbursed_on"]),
                 "reference": row["reference"],
+                **provenance(row, zone),
                 **timestamps(row, zone),
             }
             for row in rows

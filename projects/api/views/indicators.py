@@ -9,7 +9,16 @@ from rest_framework import generics
 from projects import filters, permissions
 from projects.actors import actor_of
 from projects.api import serializers as s
-from projects.api.columns import TIMESTAMPS, day, moment, organization_columns, organization_ref, timestamps
+from projects.api.columns import (
+    PROVENANCE,
+    TIMESTAMPS,
+    day,
+    moment,
+    organization_columns,
+    organization_ref,
+    provenance,
+    timestamps,
+)
 from projects.api.idempotency import idempotent
 from projects.api.preconditions import precondition
 from projects.api.views.base import ChangeableView, ListView, require_staff, require_write, sent, valid
@@ -112,12 +121,8 @@ class IndicatorPeriodList(ListView):
         "target",
         "actual",
         "state",
-        "source",
         "reported_at",
-        "reported_by_user__username",
-        *organization_columns("reported_by_organization"),
-        "verified_by__username",
-        "verified_at",
+        *PROVENANCE,
         *TIMESTAMPS,
     )
 
@@ -136,12 +141,8 @@ class IndicatorPeriodList(ListView):
                 "target": row["target"],
                 "actual": row["actual"],
                 "state": row["state"],
-                "source": row["source"],
                 "reported_at": None if row["reported_at"] is None else moment(row["reported_at"], zone),
-                "reported_by": row["reported_by_user__username"],
-                "reported_by_organization": organization_ref(row, "reported_by_organization"),
-                "verified_by": row["verified_by__username"],
-                "verified_at": None if row["verified_at"] is None else moment(row["verified_at"], zone),
+                **provenance(row, zone),
                 **timestamps(row, zone),
             }
             for row in rows
