@@ -36,6 +36,7 @@ from projects.models import (
     Milestone,
     Organization,
     StatusReport,
+    Tranche,
 )
 
 
@@ -150,6 +151,16 @@ class CommitmentFilter(SyncFilterSet):
     class Meta:
         model = FundingCommitment
         fields = ["agreement", "status"]
+
+
+class TrancheFilter(SyncFilterSet):
+    agreement = IdFilter(field_name="commitment__agreement_id")
+    commitment = IdFilter(field_name="commitment_id")
+    released = filters.BooleanFilter(field_name="released_at", lookup_expr="isnull", exclude=True)
+
+    class Meta:
+        model = Tranche
+        fields = ["commitment"]
 
 
 class DisbursementFilter(SyncFilterSet):

@@ -21,6 +21,7 @@ from projects.models import (
     Milestone,
     Organization,
     StatusReport,
+    Tranche,
 )
 
 
@@ -64,6 +65,10 @@ def access_commitment(actor: Actor, pk) -> FundingCommitment:
 
 def access_disbursement(actor: Actor, pk) -> Disbursement:
     return get_visible(Disbursement.objects.visible_to(actor), pk)
+
+
+def access_tranche(actor: Actor, pk) -> Tranche:
+    return get_visible(Tranche.objects.visible_to(actor).select_related("commitment", "released_by"), pk)
 
 
 def access_milestone(actor: Actor, pk) -> Milestone:

@@ -22,6 +22,7 @@ from projects.models import (
     Organization,
     StatusChange,
     StatusReport,
+    Tranche,
 )
 
 
@@ -121,6 +122,30 @@ class DisbursementOut(ProvenanceOut):
             "disbursed_on",
             "reference",
             *ProvenanceOut.FIELDS,
+            "created_at",
+            "updated_at",
+        ]
+
+
+class TrancheOut(serializers.ModelSerializer):
+    """A part of a commitment, in its currency, paid only once a programme manager has released it."""
+
+    agreement = serializers.IntegerField(source="commitment.agreement_id", read_only=True)
+    currency = serializers.CharField(source="commitment.currency", read_only=True)
+    released_by = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
+
+    class Meta:
+        model = Tranche
+        fields = [
+            "id",
+            "agreement",
+            "commitment",
+            "amount",
+            "currency",
+            "planned_on",
+            "milestone",
+            "released_at",
+            "released_by",
             "created_at",
             "updated_at",
         ]

@@ -35,6 +35,7 @@ PartyOut = representations.PartyOut
 AgreementOut = representations.AgreementOut
 CommitmentOut = representations.CommitmentOut
 DisbursementOut = representations.DisbursementOut
+TrancheOut = representations.TrancheOut
 MilestoneOut = representations.MilestoneOut
 IndicatorOut = representations.IndicatorOut
 IndicatorPeriodOut = representations.IndicatorPeriodOut

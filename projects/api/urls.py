@@ -16,6 +16,7 @@ from projects.api.views import (
     organizations,
     portfolio_funding,
     reports,
+    tranches,
     webhooks,
 )
 
@@ -46,6 +47,9 @@ urlpatterns = [
     path("commitments/<int:pk>/", funding.CommitmentDetail.as_view(), name="api-commitment"),
     path("disbursements/", funding.DisbursementList.as_view(), name="api-disbursements"),
     path("disbursements/<int:pk>/", funding.DisbursementDetail.as_view(), name="api-disbursement"),
+    path("tranches/", tranches.TrancheList.as_view(), name="api-tranches"),
+    path("tranches/<int:pk>/", tranches.TrancheDetail.as_view(), name="api-tranche"),
+    path("tranches/<int:pk>/release/", tranches.TrancheRelease.as_view(), name="api-tranche-release"),
     path("change-requests/", change_requests.ChangeRequestList.as_view(), name="api-change-requests"),
     path("change-requests/<int:pk>/", change_requests.ChangeRequestDetail.as_view(), name="api-change-request"),
     path(

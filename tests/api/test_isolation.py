@@ -125,6 +125,10 @@ ISOLATED_IN_TESTS_OF_THEIR_OWN = {
     "api-indicator-period-unlock",
     # The capacity figures over what the caller may see: tests/api/test_portfolio_capacity.py.
     "api-portfolio-capacity",
+    # Tranches (read-only but for release): tests/api/test_tranches.py.
+    "api-tranches",
+    "api-tranche",
+    "api-tranche-release",
 }
 
 
