@@ -45,6 +45,18 @@ def organization_ref(row: dict, relation: str) -> dict | None:
 
 TIMESTAMPS = ("created_at", "updated_at")
 
+# Money paid or planned against a commitment (a disbursement, a tranche): its agreement, commitment, amount, currency.
+COMMITMENT_MONEY = ("commitment__agreement_id", "commitment_id", "amount", "commitment__currency")
+
+
+def commitment_money(row: dict) -> dict:
+    return {
+        "agreement": row["commitment__agreement_id"],
+        "commitment": row["commitment_id"],
+        "amount": money(row["amount"]),
+        "currency": row["commitment__currency"],
+    }
+
 
 def timestamps(row: dict, zone) -> dict:
     """`created_at` and `updated_at` in `zone`, the current time zone read once per page (reading it is slow)."""

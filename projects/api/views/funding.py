@@ -7,8 +7,10 @@ from django.utils import timezone
 from projects import filters, permissions
 from projects.api import serializers as s
 from projects.api.columns import (
+    COMMITMENT_MONEY,
     PROVENANCE,
     TIMESTAMPS,
+    commitment_money,
     day,
     money,
     organization_columns,
@@ -126,10 +128,7 @@ class DisbursementList(ListView):
     )
     columns = (
         "id",
-        "commitment__agreement_id",
-        "commitment_id",
-        "amount",
-        "commitment__currency",
+        *COMMITMENT_MONEY,
         "disbursed_on",
         "reference",
         *PROVENANCE,
@@ -144,10 +143,7 @@ class DisbursementList(ListView):
         return [
             {
                 "id": row["id"],
-                "agreement": row["commitment__agreement_id"],
-                "commitment": row["commitment_id"],
-                "amount": money(row["amount"]),
-                "currency": row["commitment__currency"],
+                **commitment_money(row),
                 "disbursed_on": day(row["disbursed_on"]),
                 "reference": row["reference"],
                 **provenance(row, zone),

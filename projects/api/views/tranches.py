@@ -13,7 +13,7 @@ from rest_framework import generics
 from projects import filters, permissions
 from projects.actors import actor_of
 from projects.api import serializers as s
-from projects.api.columns import TIMESTAMPS, day, moment, money, timestamps
+from projects.api.columns import COMMITMENT_MONEY, TIMESTAMPS, commitment_money, day, moment, timestamps
 from projects.api.idempotency import idempotent
 from projects.api.views.base import ListView, ObjectView, require_staff, sent
 from projects.models import Tranche
@@ -29,10 +29,7 @@ class TrancheList(ListView):
     ordering = ("commitment_id", "planned_on", "id")
     columns = (
         "id",
-        "commitment__agreement_id",
-        "commitment_id",
-        "amount",
-        "commitment__currency",
+        *COMMITMENT_MONEY,
         "planned_on",
         "milestone_id",
         "released_at",
@@ -48,10 +45,7 @@ class TrancheList(ListView):
         return [
             {
                 "id": row["id"],
-                "agreement": row["commitment__agreement_id"],
-                "commitment": row["commitment_id"],
-                "amount": money(row["amount"]),
-                "currency": row["commitment__currency"],
+                **commitment_money(row),
                 "planned_on": day(row["planned_on"]),
                 "milestone": row["milestone_id"],
                 "released_at": None if row["released_at"] is None else moment(row["released_at"], zone),
