@@ -11,13 +11,12 @@ from django.utils.translation import gettext_lazy as _
 from projects.attribution import history_records
 from projects.choices import AGREEMENT_TRANSITIONS, SIGNED_STATUSES, AgreementKind, AgreementStatus, PartyRole
 from projects.models.base import (
-    CURRENCY_MESSAGE,
-    CURRENCY_PATTERN,
     FieldCheckConstraint,
     FieldUniqueConstraint,
     Timestamped,
     currency_field,
     in_language_of_page,
+    iso_currency,
     money_field,
     one_of,
 )
@@ -119,13 +118,7 @@ class Agreement(Timestamped):
                 violation_error_code="constraint",
                 violation_error_message=_("The budget cannot be negative."),
             ),
-            FieldCheckConstraint(
-                condition=Q(currency__regex=CURRENCY_PATTERN),
-                name="agreement_currency_iso4217",
-                field="currency",
-                violation_error_code="constraint",
-                violation_error_message=CURRENCY_MESSAGE,
-            ),
+            iso_currency(name="agreement_currency_iso4217"),
             FieldCheckConstraint(
                 condition=Q(ends_on__isnull=True) | Q(starts_on__isnull=True) | Q(ends_on__gte=F("starts_on")),
                 name="agreement_ends_after_start",

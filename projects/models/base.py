@@ -81,3 +81,14 @@ def one_of(field: str, choices: type[models.Choices], *, name: str, message) -> 
         violation_error_code="constraint",
         violation_error_message=message,
     )
+
+
+def iso_currency(*, name: str) -> FieldCheckConstraint:
+    """The `currency` field holds a three-letter ISO 4217 code (the database keeps the rule too)."""
+    return FieldCheckConstraint(
+        condition=models.Q(currency__regex=CURRENCY_PATTERN),
+        name=name,
+        field="currency",
+        violation_error_code="constraint",
+        violation_error_message=CURRENCY_MESSAGE,
+    )

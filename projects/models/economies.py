@@ -7,12 +7,11 @@ from django_countries import countries
 
 from projects.attribution import history_records
 from projects.models.base import (
-    CURRENCY_MESSAGE,
-    CURRENCY_PATTERN,
     FieldCheckConstraint,
     FieldUniqueConstraint,
     Timestamped,
     currency_field,
+    iso_currency,
     money_field,
 )
 
@@ -76,13 +75,7 @@ class CountryEconomy(Timestamped):
                 violation_error_code="constraint",
                 violation_error_message=_("The GDP must be greater than zero."),
             ),
-            FieldCheckConstraint(
-                condition=Q(currency__regex=CURRENCY_PATTERN),
-                name="country_economy_currency_iso4217",
-                field="currency",
-                violation_error_code="constraint",
-                violation_error_message=CURRENCY_MESSAGE,
-            ),
+            iso_currency(name="country_economy_currency_iso4217"),
             FieldCheckConstraint(
                 condition=~Q(source=""),
                 name="country_economy_has_source",

@@ -12,12 +12,11 @@ from projects.attribution import history_records
 from projects.choices import CommitmentStatus
 from projects.models.agreements import PartyScopedQuerySet
 from projects.models.base import (
-    CURRENCY_MESSAGE,
-    CURRENCY_PATTERN,
     FieldCheckConstraint,
     FieldUniqueConstraint,
     Timestamped,
     currency_field,
+    iso_currency,
     money_field,
     one_of,
 )
@@ -64,13 +63,7 @@ class FundingCommitment(Provenance, Timestamped):
                 name="commitment_status_valid",
                 message=_("Choose pledged, committed or cancelled."),
             ),
-            FieldCheckConstraint(
-                condition=Q(currency__regex=CURRENCY_PATTERN),
-                name="commitment_currency_iso4217",
-                field="currency",
-                violation_error_code="constraint",
-                violation_error_message=CURRENCY_MESSAGE,
-            ),
+            iso_currency(name="commitment_currency_iso4217"),
             FieldUniqueConstraint(
                 fields=["agreement", "reference"],
                 condition=~Q(reference=""),
@@ -165,13 +158,7 @@ class ExchangeRate(Timestamped):
                 violation_error_code="constraint",
                 violation_error_message=_("The rate must be greater than zero."),
             ),
-            FieldCheckConstraint(
-                condition=Q(currency__regex=CURRENCY_PATTERN),
-                name="exchange_rate_currency_iso4217",
-                field="currency",
-                violation_error_code="constraint",
-                violation_error_message=CURRENCY_MESSAGE,
-            ),
+            iso_currency(name="exchange_rate_currency_iso4217"),
             FieldUniqueConstraint(
                 fields=["currency", "valid_on"],
                 name="exchange_rate_unique_per_day",
