@@ -23,6 +23,7 @@ from projects.models import (
     StatusReport,
     Tranche,
 )
+from projects.models.provenance import REPORTERS
 
 
 def visible_organizations(actor: Actor) -> QuerySet[Organization]:
@@ -60,11 +61,11 @@ def access_party(agreement: Agreement, pk) -> AgreementParty:
 
 
 def access_commitment(actor: Actor, pk) -> FundingCommitment:
-    return get_visible(FundingCommitment.objects.visible_to(actor), pk)
+    return get_visible(FundingCommitment.objects.visible_to(actor).select_related("funder", *REPORTERS), pk)
 
 
 def access_disbursement(actor: Actor, pk) -> Disbursement:
-    return get_visible(Disbursement.objects.visible_to(actor), pk)
+    return get_visible(Disbursement.objects.visible_to(actor).select_related("commitment", *REPORTERS), pk)
 
 
 def access_tranche(actor: Actor, pk) -> Tranche:
