@@ -51,6 +51,7 @@ from projects.models import (  # noqa: E402
     Organization,
     StatusReport,
 )
+from projects.notifications import digest_email  # noqa: E402
 from projects.notifications.models import Contact, Delivery, DeliveryStatus, Recipient  # noqa: E402
 from projects.notifications.planning import plan_digests  # noqa: E402
 from tracker.celery import app as celery_app  # noqa: E402
@@ -263,6 +264,7 @@ def send_round(server: SmtpServer, label: str) -> tuple[float, float, float, flo
     this process alone (the SMTP server runs in another), the steadiest figure on a loaded machine.
     """
     Delivery.objects.all().delete()
+    digest_email.RENDERED_SECTIONS.clear()  # as a new period's news: no section rendered yet
     cpu = time.process_time()
     _, seconds, queries = timed(label, lambda: quietly("send_digests", frequency="weekly"))
     cpu = time.process_time() - cpu

@@ -120,6 +120,36 @@ def test_one_digest_per_period_and_none_for_recipients_who_turned_it_off(program
     assert len(mail.outbox) == 2
 
 
+def test_a_later_batch_shows_an_agreements_news_as_it_stands_not_as_an_earlier_batch_rendered_it(
+    programme, django_capture_on_commit_callbacks
+):
+    """Sections are rendered once for the batches of a process that show the same news, never reused for other news."""
+    Recipient.objects.filter(contact=programme.contact).update(language="uk")
+    with django_capture_on_commit_callbacks():
+        ids = plan_digests(DigestFrequency.WEEKLY, programme.today)
+    managers = Delivery.objects.filter(pk__in=ids, recipient__user=programme.manager).values_list("pk", flat=True)
+    deliver_batch(managers)
+    MilestoneFactory(
+        agreement=programme.agreement,
+        responsible=programme.producer,
+        title="Second assembly line commissioned",
+        status=MilestoneStatus.DONE,
+        completed_on=programme.today,
+        due_on=programme.today,
+    )
+    deliver_batch(ids)
+
+    first, *later = mail.outbox
+    assert "petra" in first.to[0] and "Second assembly line commissioned" not in first.body
+    assert sorted(m.to[0] for m in later) == [
+        "Oleh Owner <oleh@mod.example>",
+        "Olena Koval <olena@drone-works.example>",
+    ]
+    assert all("Second assembly line commissioned" in m.body for m in later)
+    english, ukrainian = sorted(later, key=lambda m: "olena" in m.to[0])
+    assert "Completed:" in english.body and "Завершено:" in ukrainian.body and "Completed:" not in ukrainian.body
+
+
 def follow_agreements(recipient, agreements: int, today) -> None:
     """Agreements with news of every kind, managed by the recipient's user."""
     for n in range(agreements):
