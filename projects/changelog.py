@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
 
-from django.db.models import Model, QuerySet
+from django.contrib.postgres.expressions import ArraySubquery
+from django.db.models import BooleanField, F, Func, Model, QuerySet
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext_lazy
@@ -127,7 +128,7 @@ def recent_changes(limit: int = 12) -> list[Change]:
     rows = {}
     for model in RECORDS:
         latest = versions(model).order_by("-history_date").values("id")[:limit]
-        rows[model] = versions(model).filter(id__in=latest)
+        rows[model] = versions(model).filter(of_records(latest))
     return _changes(rows)[:limit]
 
 
@@ -140,8 +141,26 @@ def changes_between(start: datetime, end: datetime) -> list[Change]:
     rows = {}
     for model in RECORDS:
         changed = versions(model).filter(history_date__gte=start, history_date__lt=end).values("id")
-        rows[model] = versions(model).filter(id__in=changed, history_date__lt=end)
+        rows[model] = versions(model).filter(of_records(changed), history_date__lt=end)
     return [change for change in _changes(rows) if change.at >= start]
+
+
+class IsAmong(Func):
+    """`value = ANY(array)`: PostgreSQL finds the values through an index on `value`."""
+
+    arg_joiner = " = ANY("
+    template = "%(expressions)s)"
+    output_field = BooleanField()
+
+
+def of_records(ids: QuerySet) -> IsAmong:
+    """Versions of the records `ids` selects, found through the `id` index once the ids are read.
+
+    As `id IN (subquery)`, PostgreSQL joined every version with its related rows before narrowing them
+    down (the joins outnumber its `join_collapse_limit`): 100 ms, not 1.4, for the latest 12 of 50,000.
+    `id = ANY(ARRAY(subquery))` reads the ids first, in the same query.
+    """
+    return IsAmong(F("id"), ArraySubquery(ids))
 
 
 def _changes(rows: dict[type[Model], QuerySet]) -> list[Change]:
