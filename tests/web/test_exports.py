@@ -131,7 +131,7 @@ def test_export_queries_are_constant(manager_client, django_assert_num_queries, 
         agreement = AgreementFactory(currency=["EUR", "USD", "PLN"][n % 3])
         commitment = CommitmentFactory(agreement=agreement, currency="USD", status=CommitmentStatus.COMMITTED)
         DisbursementFactory(commitment=commitment, amount=Decimal("1.00"))
-    # session, user, the filter's three choice lists, agreements, their capabilities, rates, commitment
-    # currencies, and the portfolio selector's two
-    with django_assert_num_queries(11):
+    # session, user, the filter's three choice lists, the rates of the sort keys, agreements, their
+    # capabilities, rates, commitment currencies, and the portfolio selector's two
+    with django_assert_num_queries(12):
         assert len(export(manager_client, "xlsx")) == agreements + 1
