@@ -221,12 +221,17 @@ SELECT ac.capability_id, c.currency, SUM(d.amount) FROM {disbursement} d JOIN {c
  WHERE a.status <> 'terminated' GROUP BY 1, 2;
 SELECT a.currency, SUM(a.budget), COUNT(*) FROM {agreement} a WHERE a.status <> 'terminated' GROUP BY 1;
 SELECT ac.capability_id, a.currency, SUM(a.budget) FROM {agreement} a JOIN {capabilities} ac ON ac.agreement_id = a.id
+ WHERE a.status <> 'terminated' GROUP BY 1, 2;
+SELECT date_trunc('month', c.pledged_on), c.currency, c.status, SUM(c.amount) FROM {commitment} c
+  JOIN {agreement} a ON a.id = c.agreement_id WHERE a.status <> 'terminated' AND c.status <> 'cancelled' GROUP BY 1, 2, 3;
+SELECT date_trunc('month', d.disbursed_on), c.currency, SUM(d.amount) FROM {disbursement} d
+  JOIN {commitment} c ON c.id = d.commitment_id JOIN {agreement} a ON a.id = c.agreement_id
  WHERE a.status <> 'terminated' GROUP BY 1, 2
 """
 
 
 def dashboard_floor() -> None:
-    """The grouped SQL that yields the dashboard's totals: by currency, status, capability and funder country."""
+    """The grouped SQL that yields the dashboard's totals: by currency, status, capability, funder country and month."""
     tables = {
         "agreement": Agreement._meta.db_table,
         "commitment": FundingCommitment._meta.db_table,
