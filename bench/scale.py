@@ -223,7 +223,8 @@ SELECT a.currency, SUM(a.budget), COUNT(*) FROM {agreement} a WHERE a.status <> 
 SELECT ac.capability_id, a.currency, SUM(a.budget) FROM {agreement} a JOIN {capabilities} ac ON ac.agreement_id = a.id
  WHERE a.status <> 'terminated' GROUP BY 1, 2;
 SELECT date_trunc('month', c.pledged_on), c.currency, c.status, SUM(c.amount) FROM {commitment} c
-  JOIN {agreement} a ON a.id = c.agreement_id WHERE a.status <> 'terminated' AND c.status <> 'cancelled' GROUP BY 1, 2, 3;
+  JOIN {agreement} a ON a.id = c.agreement_id
+ WHERE a.status <> 'terminated' AND c.status <> 'cancelled' GROUP BY 1, 2, 3;
 SELECT date_trunc('month', d.disbursed_on), c.currency, SUM(d.amount) FROM {disbursement} d
   JOIN {commitment} c ON c.id = d.commitment_id JOIN {agreement} a ON a.id = c.agreement_id
  WHERE a.status <> 'terminated' GROUP BY 1, 2
