@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import timedelta
 from decimal import Decimal
 
@@ -23,7 +24,7 @@ from projects.selectors import (
     rag_distribution,
 )
 from projects.selectors.breakdowns import group_name
-from projects.selectors.funding import with_sort_keys
+from projects.selectors.funding import Unvalued, with_sort_keys
 from projects.web.access import can_edit
 from projects.web.agreements import figures_verified_only
 from projects.web.portfolio import valuation_day
@@ -80,15 +81,22 @@ def month_rows(by_month: dict[str, FunderFunding]) -> list[tuple[str, list[Segme
     ]
 
 
-def largest_gaps(as_of, *, verified_only: bool) -> list[tuple[Agreement, FundingSummary]]:
+def largest_gaps(as_of, *, verified_only: bool, unvalued: Iterable[Unvalued]) -> list[tuple[Agreement, FundingSummary]]:
     """The agreements with the largest gaps in the base currency: picked in SQL, figures from the selector.
+
+    The `unvalued` (some of their money has no rate on `as_of`) have no gap to compare: left out here as
+    from the page's totals, which name them.
 
     Only the gap is selected, and the largest read before those without a gap are dropped: each
     agreement's gap is then computed once, not once for the filter, once for the order and once per
     column that reads it (40 ms instead of 115 over 10,000 agreements).
     """
     ranked = (
-        with_sort_keys(Agreement.objects.filter(IN_PORTFOLIO), as_of, verified_only=verified_only)
+        with_sort_keys(
+            Agreement.objects.filter(IN_PORTFOLIO).exclude(pk__in=[u.agreement_id for u in unvalued]),
+            as_of,
+            verified_only=verified_only,
+        )
         .order_by(F("gap_in_base").desc(nulls_last=True), "reference")
         .values_list("pk", "gap_in_base")[:LARGEST_GAPS]
     )
@@ -124,7 +132,7 @@ class DashboardView(LoginRequiredMixin, TemplateView):
             "capability_rows": gap_rows(funding.by_capability),
             "country_rows": country_rows(funding.by_country),
             "month_rows": month_rows(funding.by_month),
-            "largest_gaps": largest_gaps(as_of, verified_only=verified_only),
+            "largest_gaps": largest_gaps(as_of, verified_only=verified_only, unvalued=funding.unvalued),
             "as_of_form": as_of_form,
             "as_of_query": f"?as_of={as_of.isoformat()}",
             "today": today,

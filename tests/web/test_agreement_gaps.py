@@ -103,3 +103,17 @@ def test_the_list_shows_all_figures_or_verified_ones_only_says_which_and_sorts_o
     assert "Showing verified commitments and disbursements only (budgets in full)" in page
     assert '<a href="?sort=-gap">Show all reported figures</a>' in page
     assert '<input type="hidden" name="figures" value="verified">' in page
+
+
+def test_the_dashboard_leaves_an_agreement_with_a_pledge_in_a_currency_without_a_rate_out_of_its_largest_gaps(
+    manager_client, currencies
+):
+    """Its gap cannot be stated in the base currency: the page lists the others and names it among those left out."""
+    euro = Agreement.objects.get(reference="A-EUR")
+    CommitmentFactory(agreement=euro, amount=Decimal("1000.00"), currency="PLN", status="pledged")
+
+    response = manager_client.get(reverse("dashboard"))
+
+    assert response.status_code == 200
+    gaps = re.findall(r'data-gap-row="([^"]+)"', response.content.decode())
+    assert gaps == ["C-USD", "B-GBP"]
