@@ -215,7 +215,7 @@ def test_new_pages_run_a_fixed_number_of_queries(manager_client, django_assert_n
         DisbursementFactory(commitment=commitment)
         update_agreement(actor=Actor.system(), agreement_id=agreement.pk, title=f"Renamed {n}")
     # Session and user; then each page's own.
-    with django_assert_num_queries(2 + 4):  # the rates, the grouped sums, the plain sums, the capability counts
+    with django_assert_num_queries(2 + 3):  # the rates, the grouped and the plain sums, the capability counts
         manager_client.get(reverse("portfolio-funding-csv", args=["capability"]))
     with django_assert_num_queries(2 + 2):  # the rates, the grouped sums
         manager_client.get(reverse("portfolio-funding-csv", args=["month"]))
