@@ -159,7 +159,7 @@ def sums_by(agreements: Scope, names: Collection[str], *, verified_only: bool = 
     """Each named breakdown's grouped sums (`grouped_sums`), all read in one statement.
 
     PostgreSQL runs the parts of one statement side by side on its parallel workers, and separate
-    statements one after another: the dashboard's three breakdowns took 107 ms together, 131–181 ms apart.
+    statements one after another: the dashboard's three breakdowns take 135–150 ms together, 172 ms apart.
     """
     columns = {alias for name in names for alias in KEYS[name]}
     parts = [
