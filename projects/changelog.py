@@ -9,13 +9,14 @@ value, which the pages show.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
 
 from django.contrib.postgres.expressions import ArraySubquery
-from django.db.models import BooleanField, F, Func, Model, QuerySet
+from django.db.models import BooleanField, F, Func, Model, QuerySet, Value
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext_lazy
@@ -122,14 +123,19 @@ def agreement_changes(agreement: Agreement) -> list[Change]:
 def recent_changes(limit: int = 12) -> list[Change]:
     """The latest changes across the portfolio, newest first.
 
-    Every version of the records changed most recently is loaded, so that even the oldest change
-    shown is compared with the version before it.
+    The latest versions of every kind of record are read in one query, then every version of the records
+    they belong to, so that even the oldest change shown is compared with the version before it: only the
+    kinds of record changed lately are loaded.
     """
-    rows = {}
-    for model in RECORDS:
-        latest = versions(model).order_by("-history_date").values("id")[:limit]
-        rows[model] = versions(model).filter(of_records(latest))
-    return _changes(rows)[:limit]
+    latest = [
+        versions(model).order_by("-history_date").values("id", "history_date", record=Value(record))[:limit]
+        for model, record in RECORDS.items()
+    ]
+    changed = defaultdict(set)
+    for version in latest[0].union(*latest[1:], all=True).order_by("-history_date")[:limit]:
+        changed[version["record"]].add(version["id"])
+    rows = {model: versions(model).filter(id__in=changed[record]) for model, record in RECORDS.items()}
+    return _changes(rows, limit=limit)
 
 
 def changes_between(start: datetime, end: datetime) -> list[Change]:
@@ -142,7 +148,7 @@ def changes_between(start: datetime, end: datetime) -> list[Change]:
     for model in RECORDS:
         changed = versions(model).filter(history_date__gte=start, history_date__lt=end).values("id")
         rows[model] = versions(model).filter(of_records(changed), history_date__lt=end)
-    return [change for change in _changes(rows) if change.at >= start]
+    return _changes(rows, since=start)
 
 
 class IsAmong(Func):
@@ -163,11 +169,21 @@ def of_records(ids: QuerySet) -> IsAmong:
     return IsAmong(F("id"), ArraySubquery(ids))
 
 
-def _changes(rows: dict[type[Model], QuerySet]) -> list[Change]:
-    changes = []
+def _changes(
+    rows: dict[type[Model], QuerySet], *, limit: int | None = None, since: datetime | None = None
+) -> list[Change]:
+    """The changes in `rows`, newest first: the first `limit`, made at `since` or later.
+
+    Versions are compared first and only the changes kept are described (labels, display values,
+    subjects): the dashboard loads a few hundred versions to show twelve changes.
+    """
+    moves = []
     for model, queryset in rows.items():
-        changes += _record_changes(model, list(_with_related(model, queryset)))
-    return sorted(changes, key=lambda c: (c.at, c.record, c.object_id), reverse=True)
+        moves += _record_moves(model, list(_with_related(model, queryset)))
+    if since is not None:
+        moves = [move for move in moves if move.row.history_date >= since]
+    moves.sort(key=lambda m: (m.row.history_date, RECORDS[m.model], m.row.id), reverse=True)
+    return [move.described() for move in moves[:limit]]
 
 
 def _with_related(model: type[Model], rows: QuerySet) -> QuerySet:
@@ -176,25 +192,41 @@ def _with_related(model: type[Model], rows: QuerySet) -> QuerySet:
     return rows.select_related("history_user", "history_organization", *related)
 
 
-def _record_changes(model: type[Model], rows: list) -> list[Change]:
+@dataclass(frozen=True)
+class Move:
+    """One version of a record beside the one before it (none for a creation), and the fields and links that
+    differ between them (every field for a creation): a change not yet described."""
+
+    model: type[Model]
+    row: object
+    before: object | None
+    fields: list
+    links: list[Links]
+
+    def described(self) -> Change:
+        changed = [_field_change(field, self.before, self.row) for field in self.fields]
+        if self.before is not None:
+            changed.sort(key=lambda change: change.field)
+            changed += _link_changes(self.links, self.before, self.row)
+        return _change(self.model, self.row, changed)
+
+
+def _record_moves(model: type[Model], rows: list) -> list[Move]:
     fields = [field for field in model._meta.concrete_fields if field.name not in UNTRACKED]
     links = _many_to_many_links(model, rows)
-    changes = []
+    moves = []
     for row, before in _with_previous(rows):
         if row.history_type == "+":
-            changed = [_field_change(field, None, row) for field in fields]
+            moves.append(Move(model, row, None, fields, []))
         elif row.history_type == "~" and before is not None:
-            changed = [
-                _field_change(field, before, row) for field in fields if _value(before, field) != _value(row, field)
-            ]
-            changed.sort(key=lambda change: change.field)
-            changed += _link_changes(links, before, row)
-            if not changed and not row.history_change_reason:
-                continue  # a save that changed nothing tracked (e.g. the timestamp after a capability change)
+            changed = [field for field in fields if _value(before, field) != _value(row, field)]
+            moved = [link for link in links if link.of(before)[0] != link.of(row)[0]]
+            if changed or moved or row.history_change_reason:
+                moves.append(Move(model, row, before, changed, moved))
+            # else a save that changed nothing tracked (e.g. the timestamp after a capability change)
         else:
-            changed = []
-        changes.append(_change(model, row, changed))
-    return changes
+            moves.append(Move(model, row, before, [], []))
+    return moves
 
 
 def _with_previous(rows: Iterable) -> Iterator[tuple[object, object | None]]:

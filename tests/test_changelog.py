@@ -2,7 +2,7 @@
 
 import pytest
 
-from projects.changelog import EMPTY, agreement_changes
+from projects.changelog import EMPTY, agreement_changes, recent_changes
 from projects.services.agreements import update_agreement
 from projects.services.milestones import create_milestone
 from tests.factories import TODAY, AgreementFactory, CapabilityFactory, PartyFactory
@@ -43,3 +43,31 @@ def test_a_created_record_lists_its_first_values_stored_and_shown(staff):
     )
     assert (status.label, status.new, status.new_value) == ("status", "Planned", "planned")
     assert (target.new, target.new_value) == (EMPTY, None)
+
+
+def test_recent_changes_are_the_newest_of_any_kind_and_only_the_kinds_changed_lately_are_read(
+    staff, django_assert_num_queries
+):
+    party = PartyFactory(agreement__title="Line 1")
+    agreement = party.agreement
+    update_agreement(actor=staff, agreement_id=agreement.pk, title="Line 2")
+    for title in ("First batch", "Second batch"):
+        create_milestone(
+            actor=staff, agreement_id=agreement.pk, title=title, due_on=TODAY, responsible=party.organization
+        )
+
+    # The latest versions of every kind of record, then the milestones, the agreements and their capabilities.
+    with django_assert_num_queries(4):
+        changes = recent_changes(limit=3)
+    with django_assert_num_queries(2):
+        assert [change.subject for change in recent_changes(limit=2)] == [
+            "Milestone “Second batch”",
+            "Milestone “First batch”",
+        ]
+
+    assert [(change.subject, change.action) for change in changes] == [
+        ("Milestone “Second batch”", "created"),
+        ("Milestone “First batch”", "created"),
+        (f"Agreement {agreement.reference}", "changed"),
+    ]
+    assert [(f.field, f.old, f.new) for f in changes[-1].fields] == [("title", "Line 1", "Line 2")]
