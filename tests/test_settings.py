@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from django.db import connection
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 PRODUCTION = {
@@ -130,3 +131,11 @@ def test_the_env_file_sets_where_the_embedded_database_broker_and_mail_live(tmp_
         f"{var_dir}/broker-processed",
         f"{var_dir}/broker-control",
     ]
+
+
+@pytest.mark.postgres
+def test_postgresql_connections_run_queries_without_compiling_them(db):
+    """The tracker's queries take milliseconds: JIT compilation, on above a cost, would take longer than they do."""
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW jit")
+        assert cursor.fetchone() == ("off",)
