@@ -294,9 +294,7 @@ def add_funding(digests: list[Digest], today: date) -> None:
     if not covered:
         return
     try:
-        funding = portfolio_funding(
-            Agreement.objects.filter(pk__in=covered), as_of=today, by=("agreement",)
-        ).by_agreement
+        funding = portfolio_funding(Q(pk__in=covered), as_of=today, by=("agreement",)).by_agreement
     except DomainError as exc:
         if exc.code != ErrorCode.MISSING_RATE:
             raise
