@@ -1,53 +1,89 @@
-"""A local SMTP server (aiosmtpd) that keeps the envelopes it accepts, and the floor of sending them again."""
+"""A local SMTP server (aiosmtpd) in a process of its own, and the floor of sending its messages again.
+
+In its own process the server does not take the sender's CPU time (the GIL), as a real mail server
+would not: start it before the database connection opens, so that the forked process holds none.
+"""
 
 from __future__ import annotations
 
+import multiprocessing
 import smtplib
 import socket
-import threading
 import time
 
 from aiosmtpd.controller import Controller
-from aiosmtpd.smtp import Envelope
+
+# What the server keeps of a message: the envelope's sender and recipients, and the bytes received.
+Message = tuple[str, list[str], bytes]
+
+
+class Sink:
+    """An aiosmtpd handler that keeps each accepted message and counts the connections made."""
+
+    def __init__(self):
+        self.messages: list[Message] = []
+        self.connections = 0
+
+    async def handle_DATA(self, server, session, envelope) -> str:
+        self.messages.append((envelope.mail_from, list(envelope.rcpt_tos), envelope.original_content))
+        return "250 Message accepted for delivery"
+
+
+class CountingController(Controller):
+    """Counts SMTP connections: the server builds one protocol instance per connection."""
+
+    def factory(self):
+        self.handler.connections += 1
+        return super().factory()
+
+
+def serve(port: int, pipe) -> None:
+    """The server's process: answers each "take" with what it received since the last one."""
+    sink = Sink()
+    server = CountingController(sink, hostname=MailSink.host, port=port, server_hostname="bench.localhost")
+    server.start()
+    sink.connections = 0  # the controller's own readiness check
+    pipe.send("ready")
+    while pipe.recv() != "stop":
+        time.sleep(0.2)  # let the last message's DATA finish
+        pipe.send((sink.connections, sink.messages))
+        sink.connections, sink.messages = 0, []
+    server.stop()
 
 
 class MailSink:
-    """Runs on 127.0.0.1 in a thread while the `with` block lasts."""
+    """Runs on 127.0.0.1, in a forked process, while the `with` block lasts."""
 
     host = "127.0.0.1"
 
     def __init__(self):
-        self.lock = threading.Lock()
-        self.envelopes: list[Envelope] = []
-        with socket.socket() as sock:
-            sock.bind((self.host, 0))
-            self.port = sock.getsockname()[1]
-        self.controller = Controller(self, hostname=self.host, port=self.port, server_hostname="bench.localhost")
+        with socket.socket() as probe:
+            probe.bind((self.host, 0))
+            self.port = probe.getsockname()[1]
+        self.pipe, child = multiprocessing.Pipe()
+        self.process = multiprocessing.get_context("fork").Process(target=serve, args=(self.port, child), daemon=True)
 
     def __enter__(self) -> MailSink:
-        self.controller.start()
+        self.process.start()
+        if self.pipe.recv() != "ready":
+            raise RuntimeError("The SMTP server did not start.")
         return self
 
     def __exit__(self, *exc) -> None:
-        self.controller.stop()
+        self.pipe.send("stop")
+        self.process.join(10)
 
-    async def handle_DATA(self, server, session, envelope: Envelope) -> str:
-        with self.lock:
-            self.envelopes.append(envelope)
-        return "250 Message accepted for delivery"
+    def take(self) -> tuple[int, list[Message]]:
+        """(SMTP connections, messages) received since the last call; the sink starts empty again."""
+        self.pipe.send("take")
+        return self.pipe.recv()
 
-    def take(self) -> list[Envelope]:
-        """What arrived so far; the sink starts empty again."""
-        with self.lock:
-            taken, self.envelopes = self.envelopes, []
-        return taken
-
-    def resend_over_one_connection(self, envelopes: list[Envelope]) -> float:
-        """Seconds to send the same messages again over one reused SMTP connection."""
+    def resend_over_one_connection(self, messages: list[Message]) -> float:
+        """Seconds to send the same messages again over one reused SMTP connection (then dropped)."""
         started = time.perf_counter()
         with smtplib.SMTP(self.host, self.port) as smtp:
-            for envelope in envelopes:
-                smtp.sendmail(envelope.mail_from, envelope.rcpt_tos, envelope.original_content or envelope.content)
+            for sender, recipients, content in messages:
+                smtp.sendmail(sender, recipients, content)
         elapsed = time.perf_counter() - started
         self.take()
         return elapsed

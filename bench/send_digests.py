@@ -14,10 +14,7 @@ aiosmtpd server in a process of its own, then:
 """
 
 import argparse
-import multiprocessing
 import os
-import smtplib
-import socket
 import statistics
 import sys
 import time
@@ -31,7 +28,6 @@ os.environ.setdefault("LOG_LEVEL", "WARNING")  # one log line per task would dro
 os.environ.setdefault("DEBUG", "true")  # the development defaults: a throwaway database, a local SMTP server
 
 import django  # noqa: E402
-from aiosmtpd.controller import Controller  # noqa: E402
 
 django.setup()
 
@@ -41,6 +37,7 @@ from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
+from bench.mail_sink import MailSink  # noqa: E402
 from projects.choices import AgreementStatus, CommitmentStatus, MilestoneStatus, PartyRole, Rag  # noqa: E402
 from projects.models import (  # noqa: E402
     Agreement,
@@ -167,63 +164,6 @@ class QueryCounter:
         return execute(sql, params, many, context)
 
 
-class Sink:
-    """An aiosmtpd handler that keeps each accepted message's envelope and bytes."""
-
-    def __init__(self):
-        self.messages: list[tuple[str, list[str], bytes]] = []
-        self.connections = 0
-
-    async def handle_DATA(self, server, session, envelope):
-        self.messages.append((envelope.mail_from, list(envelope.rcpt_tos), envelope.original_content))
-        return "250 OK"
-
-
-class CountingController(Controller):
-    """Counts SMTP connections: the server builds one protocol instance per connection."""
-
-    def factory(self):
-        self.handler.connections += 1
-        return super().factory()
-
-
-def serve(port: int, pipe) -> None:
-    """The SMTP server's process: answers "take" with what it received since the last "take"."""
-    sink = Sink()
-    server = CountingController(sink, hostname="127.0.0.1", port=port)
-    server.start()
-    sink.connections = 0  # the controller's own readiness check
-    pipe.send("ready")
-    while pipe.recv() != "stop":
-        time.sleep(0.2)  # let the last message's DATA finish
-        pipe.send((sink.connections, sink.messages))
-        sink.connections, sink.messages = 0, []
-    server.stop()
-
-
-class SmtpServer:
-    """A local SMTP server in its own process, so it does not take this process's CPU time (GIL)."""
-
-    def __init__(self):
-        with socket.socket() as probe:
-            probe.bind(("127.0.0.1", 0))
-            self.port = probe.getsockname()[1]
-        self.pipe, child = multiprocessing.Pipe()
-        self.process = multiprocessing.Process(target=serve, args=(self.port, child), daemon=True)
-        self.process.start()
-        if self.pipe.recv() != "ready":
-            raise RuntimeError("The SMTP server did not start.")
-
-    def take(self) -> tuple[int, list[tuple[str, list[str], bytes]]]:
-        """(SMTP connections, messages) received since the last call."""
-        self.pipe.send("take")
-        return self.pipe.recv()
-
-    def stop(self) -> None:
-        self.pipe.send("stop")
-        self.process.join(10)
-
-
 def timed(label: str, func):
     counter = QueryCounter()
     start = time.perf_counter()
@@ -239,15 +179,6 @@ def quietly(command: str, **options) -> None:
         call_command(command, stdout=devnull, **options)
 
 
-def floor(port: int, messages: list[tuple[str, list[str], bytes]]) -> float:
-    """Seconds to send these messages, already built, over one reused SMTP connection."""
-    start = time.perf_counter()
-    with smtplib.SMTP("127.0.0.1", port) as smtp:
-        for sender, recipients, content in messages:
-            smtp.sendmail(sender, recipients, content)
-    return time.perf_counter() - start
-
-
 def queue_only(today) -> list[int]:
     """Planning alone: the queued tasks go to a broker nobody reads."""
     celery_app.conf.update(task_always_eager=False)
@@ -257,7 +188,7 @@ def queue_only(today) -> list[int]:
         celery_app.conf.update(task_always_eager=True)
 
 
-def send_round(server: SmtpServer, label: str) -> tuple[float, float, float, float]:
+def send_round(server: MailSink, label: str) -> tuple[float, float, float, float]:
     """One `send_digests` run from a clean log, then the floor on its messages.
 
     Returns (digests/s, floor messages/s, CPU ms per digest, floor CPU ms per message): the CPU time of
@@ -271,9 +202,8 @@ def send_round(server: SmtpServer, label: str) -> tuple[float, float, float, flo
     sent = Delivery.objects.filter(status=DeliveryStatus.SENT).count()
     connections, messages = server.take()
     floor_cpu = time.process_time()
-    floor_rate = len(messages) / floor(server.port, messages)
+    floor_rate = len(messages) / server.resend_over_one_connection(messages)
     floor_cpu = time.process_time() - floor_cpu
-    server.take()
     sizes = [len(content) for _, _, content in messages]
     cpu_ms, floor_cpu_ms = cpu * 1000 / max(sent, 1), floor_cpu * 1000 / max(len(messages), 1)
     print(
@@ -285,7 +215,7 @@ def send_round(server: SmtpServer, label: str) -> tuple[float, float, float, flo
     return sent / seconds, floor_rate, cpu_ms, floor_cpu_ms
 
 
-def measure(args, server: SmtpServer) -> None:
+def measure(args, server: MailSink) -> None:
     timed("build portfolio", lambda: build_portfolio(args.recipients, args.agreements, args.organizations))
     print(
         f"   {args.recipients} recipients; a contact follows ~{args.agreements * 2 / args.organizations:.0f}"
@@ -317,20 +247,19 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3, help="send_digests runs (each followed by its floor)")
     args = parser.parse_args()
 
-    server = SmtpServer()  # before the database connection opens, so the forked server holds none
-    freeze_startup_objects()  # as a worker process does when it starts
-    settings.DATABASES["default"].setdefault("TEST", {})["NAME"] = "bench_notifications"
-    connection.creation.create_test_db(verbosity=0, autoclobber=True)
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", server.port
-    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
-    settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
-    celery_app.conf.update(broker_url="memory://", task_always_eager=True)
-    try:
-        measure(args, server)
-    finally:
-        server.stop()
-        connection.creation.destroy_test_db("bench_notifications", verbosity=0)
+    with MailSink() as server:  # before the database connection opens, so the forked server holds none
+        freeze_startup_objects()  # as a worker process does when it starts
+        settings.DATABASES["default"].setdefault("TEST", {})["NAME"] = "bench_notifications"
+        connection.creation.create_test_db(verbosity=0, autoclobber=True)
+        settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+        settings.EMAIL_HOST, settings.EMAIL_PORT = server.host, server.port
+        settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+        settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
+        celery_app.conf.update(broker_url="memory://", task_always_eager=True)
+        try:
+            measure(args, server)
+        finally:
+            connection.creation.destroy_test_db("bench_notifications", verbosity=0)
 
 
 if __name__ == "__main__":
