@@ -16,7 +16,7 @@ from datetime import datetime
 from functools import cache
 
 from django.contrib.postgres.expressions import ArraySubquery
-from django.db.models import BooleanField, F, Func, Model, QuerySet, Value
+from django.db.models import Model, Q, QuerySet, Value
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext_lazy
@@ -151,22 +151,14 @@ def changes_between(start: datetime, end: datetime) -> list[Change]:
     return _changes(rows, since=start)
 
 
-class IsAmong(Func):
-    """`value = ANY(array)`: PostgreSQL finds the values through an index on `value`."""
-
-    arg_joiner = " = ANY("
-    template = "%(expressions)s)"
-    output_field = BooleanField()
-
-
-def of_records(ids: QuerySet) -> IsAmong:
+def of_records(ids: QuerySet) -> Q:
     """Versions of the records `ids` selects, found through the `id` index once the ids are read.
 
     As `id IN (subquery)`, PostgreSQL joined every version with its related rows before narrowing them
     down (the joins outnumber its `join_collapse_limit`): 100 ms, not 1.4, for the latest 12 of 50,000.
     `id = ANY(ARRAY(subquery))` reads the ids first, in the same query.
     """
-    return IsAmong(F("id"), ArraySubquery(ids))
+    return Q(id__among=ArraySubquery(ids))
 
 
 def _changes(

@@ -27,7 +27,7 @@ def open_alerts(limit: int = DASHBOARD_ALERTS) -> OpenAlerts:
 
 def open_alerts_of(agreement_ids: set[int]) -> QuerySet[Alert]:
     """Open alerts on these agreements, oldest condition first (one query for a whole batch of digests)."""
-    return Alert.objects.showing().filter(agreement_id__in=agreement_ids).order_by("since", "pk")
+    return Alert.objects.showing().filter(agreement_id__among=agreement_ids).order_by("since", "pk")
 
 
 def alert_rules() -> QuerySet[AlertRule]:

@@ -1,5 +1,6 @@
 """The domain models, one module per area."""
 
+import projects.models.lookups  # noqa: F401  (registers `__among`)
 from projects.models.agreements import Agreement, AgreementParty, StatusChange
 from projects.models.change_requests import ChangeRequest
 from projects.models.economies import CountryEconomy

@@ -155,7 +155,7 @@ def portfolio_news(agreement_ids: set[int], *, since: datetime, until: datetime)
     """The agreements' news in [since, until) and their open milestones due soon or late: 7 queries."""
     today = timezone.localdate(until)
     latest_report = StatusReport.objects.filter(agreement=OuterRef("pk")).order_by("-reported_on", "-pk")
-    agreements = Agreement.objects.filter(pk__in=agreement_ids).annotate(
+    agreements = Agreement.objects.filter(pk__among=agreement_ids).annotate(
         latest_report_id=Subquery(latest_report.values("pk")[:1])
     )
     agreements = {
@@ -165,12 +165,12 @@ def portfolio_news(agreement_ids: set[int], *, since: datetime, until: datetime)
         )
     }
     report_ids = [a["latest_report_id"] for a in agreements.values() if a["latest_report_id"]]
-    reports = StatusReport.objects.filter(pk__in=report_ids).values(
+    reports = StatusReport.objects.filter(pk__among=report_ids).values(
         "agreement_id", "reported_on", "rag", "summary", "created_at"
     )
     within = {"created_at__gte": since, "created_at__lt": until}
     due_soon = today + timedelta(days=settings.NOTIFICATIONS_DUE_SOON_DAYS)
-    milestones = Milestone.objects.filter(agreement_id__in=agreement_ids).filter(
+    milestones = Milestone.objects.filter(agreement_id__among=agreement_ids).filter(
         Q(status=MilestoneStatus.DONE, completed_on__gte=timezone.localdate(since), completed_on__lte=today)
         | Q(due_on__lte=due_soon) & ~Q(status__in=(MilestoneStatus.DONE, MilestoneStatus.CANCELLED))
     )
@@ -180,7 +180,7 @@ def portfolio_news(agreement_ids: set[int], *, since: datetime, until: datetime)
         agreements=agreements,
         reports={report["agreement_id"]: report for report in reports},
         transitions=_by_agreement(
-            StatusChange.objects.filter(agreement_id__in=agreement_ids, changed_at__gte=since, changed_at__lt=until)
+            StatusChange.objects.filter(agreement_id__among=agreement_ids, changed_at__gte=since, changed_at__lt=until)
             .order_by("changed_at", "pk")
             .values("agreement_id", "from_status", "to_status", "changed_at", "reason")
         ),
@@ -200,7 +200,7 @@ def portfolio_news(agreement_ids: set[int], *, since: datetime, until: datetime)
             )
         ),
         commitments=_by_agreement(
-            FundingCommitment.objects.filter(agreement_id__in=agreement_ids, **within)
+            FundingCommitment.objects.filter(agreement_id__among=agreement_ids, **within)
             .order_by("created_at", "pk")
             .values(
                 "agreement_id",
@@ -213,7 +213,7 @@ def portfolio_news(agreement_ids: set[int], *, since: datetime, until: datetime)
             )
         ),
         disbursements=_by_agreement(
-            Disbursement.objects.filter(commitment__agreement_id__in=agreement_ids, **within)
+            Disbursement.objects.filter(commitment__agreement_id__among=agreement_ids, **within)
             .order_by("created_at", "pk")
             .values(
                 "created_at",
@@ -294,7 +294,7 @@ def add_funding(digests: list[Digest], today: date) -> None:
     if not covered:
         return
     try:
-        funding = portfolio_funding(Q(pk__in=covered), as_of=today, by=("agreement",)).by_agreement
+        funding = portfolio_funding(Q(pk__among=covered), as_of=today, by=("agreement",)).by_agreement
     except DomainError as exc:
         if exc.code != ErrorCode.MISSING_RATE:
             raise
