@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
+from django.db.models import Choices
 from django.template import engines
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -13,7 +14,7 @@ from projects.alerts.models import Alert
 from projects.choices import AgreementStatus, CommitmentStatus, Rag
 from projects.models.base import in_language_of_page
 from projects.notifications.digests import AgreementNews, Digest
-from projects.notifications.email_templates import translations
+from projects.notifications.email_templates import per_catalogue, translations
 from projects.notifications.emails import (
     agreement_link,
     compose,
@@ -30,10 +31,12 @@ from projects.notifications.models import Delivery
 from projects.selectors import FundingSummary
 
 RAG_COLOURS = {Rag.RED: "#b91c1c", Rag.AMBER: "#b45309", Rag.GREEN: "#15803d"}
-# The labels of the stored values, looked up once (the rows are `values()` dicts, not model instances).
-AGREEMENT_STATUSES, COMMITMENT_STATUSES, RAGS = (
-    dict(choices.choices) for choices in (AgreementStatus, CommitmentStatus, Rag)
-)
+
+
+def labels(choices: type[Choices]) -> dict[str, str]:
+    """The stored values' labels in the active language (the rows are `values()` dicts, not model instances):
+    looked up once per catalogue, where a batch's commitments alone asked gettext thousands of times."""
+    return per_catalogue(choices, lambda: {value: str(label) for value, label in choices.choices})
 
 
 def overdue_text(count: int) -> str:
@@ -90,7 +93,8 @@ def completed_values(milestone: dict) -> dict:
 
 
 def transition_values(change: dict) -> dict:
-    before, after = AGREEMENT_STATUSES[change["from_status"]], AGREEMENT_STATUSES[change["to_status"]]
+    statuses = labels(AgreementStatus)
+    before, after = statuses[change["from_status"]], statuses[change["to_status"]]
     return {
         "change": f"{before} \N{RIGHTWARDS ARROW} {after}",
         "text_change": f"{before} -> {after}",
@@ -110,7 +114,7 @@ def news_values(section: AgreementNews) -> dict:
             {
                 "funder": in_language_of_page(c["funder_name"], c["funder_name_uk"]),
                 "amount": f"{money(c['amount'])} {c['currency']}",
-                "status": str(COMMITMENT_STATUSES[c["status"]]).lower(),
+                "status": labels(CommitmentStatus)[c["status"]].lower(),
             }
             for c in section.new_commitments
         ],
@@ -159,10 +163,15 @@ def rendered_section(values: dict, due_soon_days: int) -> dict[str, str]:
 
 
 def section_template(part: str):
-    """The `section` macro of templates/email/digest_section.txt or .html, its `_` bound to the active language."""
+    """The `section` macro of templates/email/digest_section.txt or .html, its `_` bound to the active language
+    (bound once per catalogue: binding runs the whole template)."""
     extension = "txt" if part == "text" else part
-    template = engines["email"].get_template(f"digest_section.{extension}").template
-    return template.make_module({"_": translations().__getitem__}).section
+
+    def bound():
+        template = engines["email"].get_template(f"digest_section.{extension}").template
+        return template.make_module({"_": translations().__getitem__}).section
+
+    return per_catalogue(("section", part), bound)
 
 
 def section_values(section: AgreementNews) -> dict:
@@ -170,7 +179,7 @@ def section_values(section: AgreementNews) -> dict:
     return {
         "title": f"{agreement['reference']} {in_language_of_page(agreement['title'], agreement['title_uk'])}",
         "link": agreement_link(agreement["pk"]),
-        "status": str(AGREEMENT_STATUSES[agreement["status"]]),
+        "status": labels(AgreementStatus)[agreement["status"]],
         **news_values(section),
         "funding": funding_values(section.funding) if section.funding else None,
         "report": report_values(report) if report else None,
@@ -178,7 +187,7 @@ def section_values(section: AgreementNews) -> dict:
 
 
 def report_values(report: dict) -> dict:
-    rag = str(RAGS[report["rag"]])
+    rag = labels(Rag)[report["rag"]]
     return {
         "on": short_day(report["reported_on"]),
         "rag": rag,

@@ -12,16 +12,26 @@ kept per catalogue: Django's gettext walks a chain of fallback catalogues for ev
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable, Hashable
+from typing import Any, TypeVar
 from weakref import WeakKeyDictionary
 
 from django.utils.translation import gettext as django_gettext
 from django.utils.translation import ngettext, trans_real
 from jinja2 import Environment
 
+T = TypeVar("T")
+
 
 class Translations(dict):
-    """One catalogue's translations of the messages asked for so far; a new message is asked of Django once."""
+    """One catalogue's translations of the messages asked for so far; a new message is asked of Django once.
+
+    `kept` holds what else is made once per catalogue (see `per_catalogue`).
+    """
+
+    def __init__(self):
+        super().__init__()
+        self.kept: dict[Hashable, Any] = {}
 
     def __missing__(self, message: str) -> str:
         translated = self[message] = django_gettext(message)
@@ -44,6 +54,14 @@ def translations() -> Translations:
     if found is None:
         found = TRANSLATED[catalogue] = Translations()
     return found
+
+
+def per_catalogue(key: Hashable, build: Callable[[], T]) -> T:
+    """What `build` makes in the active language, made once per catalogue and key (labels, bound macros)."""
+    kept = translations().kept
+    if key not in kept:
+        kept[key] = build()
+    return kept[key]
 
 
 def gettext(message: str) -> str:

@@ -148,6 +148,7 @@ def test_a_later_batch_shows_an_agreements_news_as_it_stands_not_as_an_earlier_b
     assert all("Second assembly line commissioned" in m.body for m in later)
     english, ukrainian = sorted(later, key=lambda m: "olena" in m.to[0])
     assert "Completed:" in english.body and "Завершено:" in ukrainian.body and "Completed:" not in ukrainian.body
+    assert "(Active" in english.body and "(Виконується" in ukrainian.body  # the agreement's status, in each language
 
 
 def follow_agreements(recipient, agreements: int, today) -> None:

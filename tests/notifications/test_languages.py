@@ -118,7 +118,7 @@ def test_a_digest_in_ukrainian_names_agreements_funders_and_parties_by_their_ukr
             plan_digests(DigestFrequency.WEEKLY, datetime.date(2026, 11, 29))
 
     ukrainian = message_to("olena@drone-works.example").body
-    assert "UA-GB-2026-001 Спільне виробництво дронів-перехоплювачів" in ukrainian
+    assert "UA-GB-2026-001 Спільне виробництво дронів-перехоплювачів (Виконується" in ukrainian
     assert "Міністерство оборони Норвегії: 1\xa0234,50 EUR" in ukrainian
     assert "Київський завод дронів" in ukrainian
     english = message_to("petra@mod.example").body
