@@ -71,3 +71,15 @@ def test_recent_changes_are_the_newest_of_any_kind_and_only_the_kinds_changed_la
         (f"Agreement {agreement.reference}", "changed"),
     ]
     assert [(f.field, f.old, f.new) for f in changes[-1].fields] == [("title", "Line 1", "Line 2")]
+
+    # However long the history, the same queries: the latest versions, then the kinds among them.
+    for n in range(10):
+        create_milestone(
+            actor=staff, agreement_id=agreement.pk, title=f"Batch {n}", due_on=TODAY, responsible=party.organization
+        )
+    with django_assert_num_queries(2):
+        assert [change.subject for change in recent_changes(limit=3)] == [
+            "Milestone “Batch 9”",
+            "Milestone “Batch 8”",
+            "Milestone “Batch 7”",
+        ]
