@@ -15,8 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
 
-from django.contrib.postgres.expressions import ArraySubquery
-from django.db.models import Model, Q, QuerySet, Value
+from django.db.models import Model, QuerySet, Value
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext_lazy
@@ -128,7 +127,10 @@ def recent_changes(limit: int = 12) -> list[Change]:
     kinds of record changed lately are loaded.
     """
     latest = [
-        versions(model).order_by("-history_date").values("id", "history_date", record=Value(record))[:limit]
+        versions(model)
+        .filter(pk__in=versions(model).order_by("-history_date").values("pk")[:limit])
+        .values("id", "history_date", record=Value(record))
+        .order_by()
         for model, record in RECORDS.items()
     ]
     changed = defaultdict(set)
@@ -147,18 +149,8 @@ def changes_between(start: datetime, end: datetime) -> list[Change]:
     rows = {}
     for model in RECORDS:
         changed = versions(model).filter(history_date__gte=start, history_date__lt=end).values("id")
-        rows[model] = versions(model).filter(of_records(changed), history_date__lt=end)
+        rows[model] = versions(model).filter(id__among=changed, history_date__lt=end)
     return _changes(rows, since=start)
-
-
-def of_records(ids: QuerySet) -> Q:
-    """Versions of the records `ids` selects, found through the `id` index once the ids are read.
-
-    As `id IN (subquery)`, PostgreSQL joined every version with its related rows before narrowing them
-    down (the joins outnumber its `join_collapse_limit`): 100 ms, not 1.4, for the latest 12 of 50,000.
-    `id = ANY(ARRAY(subquery))` reads the ids first, in the same query.
-    """
-    return Q(id__among=ArraySubquery(ids))
 
 
 def _changes(

@@ -1,13 +1,17 @@
-"""`make run` from the README serves the admin login page with its embedded defaults, writing only under VAR_DIR
-(and the compiled translation catalogues beside their sources)."""
+"""`make run` from the README serves the admin login page and, signed in, the pages with its embedded defaults
+(SQLite, the filesystem broker), writing only under VAR_DIR (and the compiled translation catalogues beside their
+sources)."""
 
 import contextlib
+import http.cookiejar
 import os
+import re
 import shutil
 import signal
 import socket
 import subprocess
 import time
+import urllib.parse
 import urllib.request
 from pathlib import Path
 
@@ -42,7 +46,7 @@ def git_status() -> str:
 
 
 @pytest.mark.slow
-def test_make_run_serves_admin_login_with_embedded_defaults_and_writes_only_under_var_dir(tmp_path):
+def test_make_run_serves_the_admin_login_and_the_pages_with_embedded_defaults_writing_only_under_var_dir(tmp_path):
     """Run from a copy of the checkout (with this checkout's virtualenv), so any stray file shows."""
     checkout, var_dir, port = tmp_path / "checkout", tmp_path / "var", free_port()
     shutil.copytree(ROOT, checkout, ignore=NOT_THE_PROJECT, symlinks=True)
@@ -77,6 +81,14 @@ def test_make_run_serves_admin_login_with_embedded_defaults_and_writes_only_unde
         assert 'name="username"' in body
         assert "manager / tracker-demo" in output
         assert (var_dir / "tracker.sqlite3").exists()
+        signed_in = sign_in(f"http://127.0.0.1:{port}", "manager", "tracker-demo")
+        for path, shows in [
+            ("/", "</strong> changed Agreement"),
+            ("/changes/", "What changed"),
+            ("/agreements/", "UA-"),
+        ]:
+            with signed_in.open(f"http://127.0.0.1:{port}{path}", timeout=30) as response:
+                assert (response.status, shows in response.read().decode()) == (200, True), path
     finally:
         stop_group(process)
     after = files_of(checkout)
@@ -84,6 +96,17 @@ def test_make_run_serves_admin_login_with_embedded_defaults_and_writes_only_unde
     changed = [name for name in after if after[name] != before.get(name) and not name.endswith(".mo")]
     assert sorted(changed) == []
     assert git_status() == root_status
+
+
+def sign_in(site: str, username: str, password: str) -> urllib.request.OpenerDirector:
+    """A browser-like opener signed in through the login form (its CSRF token and session cookie kept)."""
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
+    with opener.open(f"{site}/accounts/login/", timeout=30) as response:
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', response.read().decode()).group(1)
+    form = urllib.parse.urlencode({"username": username, "password": password, "csrfmiddlewaretoken": token})
+    with opener.open(f"{site}/accounts/login/", data=form.encode(), timeout=30) as response:
+        assert response.url == f"{site}/", "not signed in"
+    return opener
 
 
 def stop_group(process: subprocess.Popen) -> None:

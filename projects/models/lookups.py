@@ -1,26 +1,27 @@
 """`field__among=values`: one array parameter however many the values, for the batches that read hundreds."""
 
-from django.db.models import Field, ForeignObject, Lookup
+from django.db.models import Field, ForeignObject
+from django.db.models.lookups import In
 
 
-class Among(Lookup):
-    """`field = ANY(array)`: PostgreSQL finds the values through an index on the field, as for `IN`.
+class Among(In):
+    """`IN`, written for PostgreSQL as `field = ANY(array)`: it finds the values through an index on the field
+    as for `IN`, but they travel as one array parameter, and a subquery's rows are read into one first.
 
-    The values travel as one array (or come from a subquery read as one, `ArraySubquery`): `__in` writes a
-    placeholder per value, which Django and psycopg build and parse again on every query (a digest batch's
-    thousand agreements cost 2–3 ms a query that way).
+    `__in` writes a placeholder per value, which Django and psycopg build and parse again on every query
+    (a digest batch's thousand agreements cost 2–3 ms a query that way). As `IN (subquery)`, PostgreSQL
+    may join every row with its related rows before narrowing them down (the history reader's latest
+    versions: 100 ms instead of 1.4). Other databases (SQLite under `make run`) get the plain `IN`.
     """
 
     lookup_name = "among"
-    prepare_rhs = False
 
-    def get_db_prep_lookup(self, value, connection):
-        return "%s", [list(value)]
-
-    def as_sql(self, compiler, connection):
+    def as_postgresql(self, compiler, connection):
         lhs, lhs_params = self.process_lhs(compiler, connection)
+        if self.rhs_is_direct_value():
+            return f"{lhs} = ANY(%s)", (*lhs_params, list(self.rhs))
         rhs, rhs_params = self.process_rhs(compiler, connection)
-        return f"{lhs} = ANY({rhs})", (*lhs_params, *rhs_params)
+        return f"{lhs} = ANY(ARRAY{rhs})", (*lhs_params, *rhs_params)
 
 
 # Foreign keys take only the lookups registered on them, not those of every field.
