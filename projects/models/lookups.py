@@ -19,7 +19,9 @@ class Among(In):
     def as_postgresql(self, compiler, connection):
         lhs, lhs_params = self.process_lhs(compiler, connection)
         if self.rhs_is_direct_value():
-            return f"{lhs} = ANY(%s)", (*lhs_params, list(self.rhs))
+            field = self.lhs.output_field
+            values = [field.get_db_prep_value(value, connection, prepared=True) for value in self.rhs]
+            return f"{lhs} = ANY(%s)", (*lhs_params, values)
         rhs, rhs_params = self.process_rhs(compiler, connection)
         return f"{lhs} = ANY(ARRAY{rhs})", (*lhs_params, *rhs_params)
 
