@@ -168,10 +168,12 @@ def sums_by(agreements: Scope, names: Collection[str], *, verified_only: bool = 
     return found
 
 
-@lru_cache(maxsize=256)
+@lru_cache(maxsize=64)
 def _sums_statement(scope: Q, names: tuple[str, ...], verified_only: bool) -> QuerySet:
     """The statement of `sums_by`, built once per process for each scope and set of breakdowns (Django took
-    5 ms to build the dashboard's fifteen parts); each read compiles a copy of it."""
+    5 ms to build the dashboard's fifteen parts); each read compiles a copy of it. The pages ask for a few
+    scopes over and over; a digest batch's scope (its agreements' ids) is new each time, which is why
+    only the latest 64 are kept."""
     columns = {alias for name in names for alias in KEYS[name]}
     parts = [
         part
