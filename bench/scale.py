@@ -74,6 +74,7 @@ from projects.models import Agreement, AgreementParty, Disbursement, FundingComm
 from projects.notifications import digest_email, reminders  # noqa: E402
 from projects.notifications.models import Delivery, Recipient  # noqa: E402
 from tracker.celery import app as celery_app  # noqa: E402
+from tracker.celery import freeze_startup_objects  # noqa: E402
 
 PAGE = 100
 DEEP_PAGE = 90
@@ -272,6 +273,7 @@ def digest_row(digests: int, rounds: int, sink: MailSink) -> None:
     settings.EMAIL_HOST, settings.EMAIL_PORT = sink.host, sink.port
     settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
     settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
+    freeze_startup_objects()  # as a worker process does when it starts
     measured = []
     # The portfolio's new money is news for a day after it was built: the digests are sent an hour after
     # it, whenever that was, so that every run sends the same news.

@@ -16,9 +16,10 @@ class Timestamped(models.Model):
         abstract = True
 
 
-def in_language_of_page(english: str, ukrainian: str) -> str:
-    """A record's name as the page's reader wants it: its Ukrainian name, if it has one, on Ukrainian pages."""
-    return ukrainian if ukrainian and translation.get_language() == "uk" else english
+def in_language_of_page(english: str, ukrainian: str, language: str | None = None) -> str:
+    """A record's name as the page's reader wants it: its Ukrainian name, if it has one, on Ukrainian pages
+    (`language`, else the active one)."""
+    return ukrainian if ukrainian and (language or translation.get_language()) == "uk" else english
 
 
 def money_field(**options) -> models.DecimalField:

@@ -60,28 +60,28 @@ def digest_subject(digest: Digest) -> str:
     return f"{digest_name(digest)} {short_day(digest.today)}: {news}{late}{alerts}"
 
 
-def funding_values(funding: FundingSummary) -> dict:
+def funding_values(funding: FundingSummary, language: str | None = None) -> dict:
     share = funding.unfunded_share
     return {
-        "budget": money(funding.budget),
-        "committed": money(funding.committed),
-        "pledged": money(funding.pledged),
-        "disbursed": money(funding.disbursed),
-        "gap": money(funding.gap),
+        "budget": money(funding.budget, language),
+        "committed": money(funding.committed, language),
+        "pledged": money(funding.pledged, language),
+        "disbursed": money(funding.disbursed, language),
+        "gap": money(funding.gap, language),
         "share": percent(share) if share is not None else "",
     }
 
 
-def milestone_values(milestone: dict) -> dict:
+def milestone_values(milestone: dict, language: str) -> dict:
     return {
         "title": milestone["title"],
-        "due": short_day(milestone["due_on"]),
-        "responsible": in_language_of_page(milestone["responsible_name"], milestone["responsible_name_uk"]),
+        "due": short_day(milestone["due_on"], language),
+        "responsible": in_language_of_page(milestone["responsible_name"], milestone["responsible_name_uk"], language),
         "link": f"{agreement_link(milestone['agreement_id'])}#milestone-{milestone['pk']}",
     }
 
 
-def completed_values(milestone: dict) -> dict:
+def completed_values(milestone: dict, language: str) -> dict:
     progress = ""
     if milestone["target_quantity"]:
         progress = _(" (%(actual)s of %(target)s %(unit)s)") % {
@@ -89,40 +89,41 @@ def completed_values(milestone: dict) -> dict:
             "target": milestone["target_quantity"],
             "unit": milestone["unit"],
         }
-    return {"title": milestone["title"], "on": short_day(milestone["completed_on"]), "progress": progress}
+    return {"title": milestone["title"], "on": short_day(milestone["completed_on"], language), "progress": progress}
 
 
-def transition_values(change: dict) -> dict:
+def transition_values(change: dict, language: str) -> dict:
     statuses = labels(AgreementStatus)
     before, after = statuses[change["from_status"]], statuses[change["to_status"]]
     return {
         "change": f"{before} \N{RIGHTWARDS ARROW} {after}",
         "text_change": f"{before} -> {after}",
-        "on": short_day(timezone.localtime(change["changed_at"])),
+        "on": short_day(timezone.localtime(change["changed_at"]), language),
         "reason": change["reason"],
     }
 
 
-def news_values(section: AgreementNews) -> dict:
+def news_values(section: AgreementNews, language: str) -> dict:
     """What happened: status changes, milestones late, due and done, new money."""
+    statuses = labels(CommitmentStatus)
     return {
-        "transitions": [transition_values(c) for c in section.transitions],
-        "overdue": [milestone_values(m) for m in section.overdue],
-        "due_soon": [milestone_values(m) for m in section.due_soon],
-        "completed": [completed_values(m) for m in section.completed],
+        "transitions": [transition_values(c, language) for c in section.transitions],
+        "overdue": [milestone_values(m, language) for m in section.overdue],
+        "due_soon": [milestone_values(m, language) for m in section.due_soon],
+        "completed": [completed_values(m, language) for m in section.completed],
         "commitments": [
             {
-                "funder": in_language_of_page(c["funder_name"], c["funder_name_uk"]),
-                "amount": f"{money(c['amount'])} {c['currency']}",
-                "status": labels(CommitmentStatus)[c["status"]].lower(),
+                "funder": in_language_of_page(c["funder_name"], c["funder_name_uk"], language),
+                "amount": f"{money(c['amount'], language)} {c['currency']}",
+                "status": statuses[c["status"]].lower(),
             }
             for c in section.new_commitments
         ],
         "disbursements": [
             {
-                "funder": in_language_of_page(d["funder_name"], d["funder_name_uk"]),
-                "amount": f"{money(d['amount'])} {d['currency']}",
-                "on": short_day(d["disbursed_on"]),
+                "funder": in_language_of_page(d["funder_name"], d["funder_name_uk"], language),
+                "amount": f"{money(d['amount'], language)} {d['currency']}",
+                "on": short_day(d["disbursed_on"], language),
             }
             for d in section.new_disbursements
         ],
@@ -137,7 +138,7 @@ def section_parts(section: AgreementNews, due_soon_days: int) -> dict[str, str]:
     """
     language = translation.get_language()
     if language not in section.rendered:
-        section.rendered[language] = rendered_section(section_values(section), due_soon_days)
+        section.rendered[language] = rendered_section(section_values(section, language), due_soon_days)
     return section.rendered[language]
 
 
@@ -174,22 +175,25 @@ def section_template(part: str):
     return per_catalogue(("section", part), bound)
 
 
-def section_values(section: AgreementNews) -> dict:
+def section_values(section: AgreementNews, language: str) -> dict:
+    """The section's values in `language`, the active one, passed down: a section writes dozens of amounts,
+    days and names, and looking the active language up for each cost more than writing them."""
     agreement, report = section.agreement, section.latest_report
+    title = in_language_of_page(agreement["title"], agreement["title_uk"], language)
     return {
-        "title": f"{agreement['reference']} {in_language_of_page(agreement['title'], agreement['title_uk'])}",
+        "title": f"{agreement['reference']} {title}",
         "link": agreement_link(agreement["pk"]),
         "status": labels(AgreementStatus)[agreement["status"]],
-        **news_values(section),
-        "funding": funding_values(section.funding) if section.funding else None,
-        "report": report_values(report) if report else None,
+        **news_values(section, language),
+        "funding": funding_values(section.funding, language) if section.funding else None,
+        "report": report_values(report, language) if report else None,
     }
 
 
-def report_values(report: dict) -> dict:
+def report_values(report: dict, language: str) -> dict:
     rag = labels(Rag)[report["rag"]]
     return {
-        "on": short_day(report["reported_on"]),
+        "on": short_day(report["reported_on"], language),
         "rag": rag,
         "badge": rag.upper(),
         "colour": RAG_COLOURS.get(report["rag"], "#6b7280"),

@@ -64,9 +64,11 @@ def separators(language: str) -> dict[int, str]:
         return str.maketrans({",": get_format("THOUSAND_SEPARATOR"), ".": get_format("DECIMAL_SEPARATOR")})
 
 
-def money(amount: Decimal) -> str:
-    """1,234,567.89 (1 234 567,89 in Ukrainian): cents rounded half up, thousands grouped."""
-    return f"{amount.quantize(CENT, rounding=ROUND_HALF_UP):,.2f}".translate(separators(translation.get_language()))
+def money(amount: Decimal, language: str | None = None) -> str:
+    """1,234,567.89 (1 234 567,89 in Ukrainian): cents rounded half up, thousands grouped; in `language`,
+    else the active one."""
+    separated = separators(language or translation.get_language())
+    return f"{amount.quantize(CENT, rounding=ROUND_HALF_UP):,.2f}".translate(separated)
 
 
 def percent(share: Decimal) -> str:
@@ -80,9 +82,11 @@ def formatted_day(day: date, pattern: str, language: str) -> str:
         return format_date(day, pattern)
 
 
-def short_day(day: date) -> str:
-    """29 Nov 2026; 29 листопада 2026 in Ukrainian (each language's DATE_FORMAT)."""
-    return formatted_day(day, get_format("DATE_FORMAT"), translation.get_language())
+def short_day(day: date, language: str | None = None) -> str:
+    """29 Nov 2026; 29 листопада 2026 in Ukrainian (each language's DATE_FORMAT); in `language`, else the
+    active one."""
+    language = language or translation.get_language()
+    return formatted_day(day, get_format("DATE_FORMAT", language), language)
 
 
 def long_day(day: date) -> str:
