@@ -330,7 +330,7 @@ def main() -> None:
     parser.add_argument("--agreements", type=int, default=10_000)
     parser.add_argument("--repeats", type=int, default=7)
     parser.add_argument("--digests", type=int, default=200, help="how many digests to send")
-    parser.add_argument("--rounds", type=int, default=3, help="how many times to send them (each beside its floor)")
+    parser.add_argument("--rounds", type=int, default=5, help="how many times to send them (each beside its floor)")
     parser.add_argument("--rebuild", action="store_true", help="build the portfolio again even if it is there")
     parser.add_argument(
         "--only", nargs="+", choices=["api", "dashboard", "digests", "reminders"], help="these rows only"
