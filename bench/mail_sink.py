@@ -10,8 +10,11 @@ import multiprocessing
 import smtplib
 import socket
 import time
+from collections.abc import Callable
+from dataclasses import dataclass
 
 from aiosmtpd.controller import Controller
+from django.conf import settings
 
 # What the server keeps of a message: the envelope's sender and recipients, and the bytes received.
 Message = tuple[str, list[str], bytes]
@@ -78,12 +81,37 @@ class MailSink:
         self.pipe.send("take")
         return self.pipe.recv()
 
-    def resend_over_one_connection(self, messages: list[Message]) -> float:
-        """Seconds to send the same messages again over one reused SMTP connection (then dropped)."""
-        started = time.perf_counter()
+    def serve_django(self) -> None:
+        """Point Django's SMTP backend at this server: plain SMTP, no login."""
+        settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+        settings.EMAIL_HOST, settings.EMAIL_PORT = self.host, self.port
+        settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+        settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
+
+    def measure(self, send: Callable[[], object]) -> Sending:
+        """Run `send`, which mails through this server, then send what arrived again over one reused SMTP
+        connection (the floor): the seconds and this process's CPU seconds of each (the server's are not)."""
+        started, cpu = time.perf_counter(), time.process_time()
+        result = send()
+        seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
+        connections, messages = self.take()
+        started, floor_cpu = time.perf_counter(), time.process_time()
         with smtplib.SMTP(self.host, self.port) as smtp:
             for sender, recipients, content in messages:
                 smtp.sendmail(sender, recipients, content)
-        elapsed = time.perf_counter() - started
+        floor, floor_cpu = time.perf_counter() - started, time.process_time() - floor_cpu
         self.take()
-        return elapsed
+        return Sending(result, messages, connections, seconds, cpu, floor, floor_cpu)
+
+
+@dataclass(frozen=True)
+class Sending:
+    """What `send` returned and mailed, over how many connections, and the seconds it and its floor took."""
+
+    result: object
+    messages: list[Message]
+    connections: int
+    seconds: float
+    cpu: float
+    floor: float
+    floor_cpu: float

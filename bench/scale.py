@@ -269,32 +269,29 @@ def digest_row(digests: int, rounds: int, sink: MailSink) -> None:
     Recipient.objects.update(digest_frequency="off")
     Recipient.objects.filter(pk__in=chosen).update(digest_frequency="daily")
     celery_app.conf.update(broker_url="memory://localhost/", task_always_eager=True, task_eager_propagates=True)
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST, settings.EMAIL_PORT = sink.host, sink.port
-    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
-    settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
+    sink.serve_django()
     freeze_startup_objects()  # as a worker process does when it starts
     measured = []
     # The portfolio's new money is news for a day after it was built: the digests are sent an hour after
     # it, whenever that was, so that every run sends the same news.
     built = FundingCommitment.objects.aggregate(built=Max("created_at"))["built"]
+
+    def send_digests() -> None:
+        with time_machine.travel(built + timedelta(hours=1), tick=True):
+            call_command("send_digests", frequency="daily", stdout=StringIO())
+
     for _ in range(rounds):
         Delivery.objects.filter(kind="digest").delete()
         digest_email.RENDERED_SECTIONS.clear()
-        started, cpu = time.perf_counter(), time.process_time()
-        with time_machine.travel(built + timedelta(hours=1), tick=True):
-            call_command("send_digests", frequency="daily", stdout=StringIO())
-        elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu
-        _, messages = sink.take()
-        if not messages:
+        run = sink.measure(send_digests)
+        if not run.messages:
             raise SystemExit("send_digests sent nothing: no digest to measure.")
-        floor_cpu = time.process_time()
-        floor = sink.resend_over_one_connection(messages)
-        floor_cpu = time.process_time() - floor_cpu
-        sent = len(messages)
-        measured.append((sent / elapsed, sent / floor, cpu / sent, floor_cpu / sent, elapsed / floor))
+        sent = len(run.messages)
+        measured.append(
+            (sent / run.seconds, sent / run.floor, run.cpu / sent, run.floor_cpu / sent, run.seconds / run.floor)
+        )
     rate, floor_rate, cpu, floor_cpu, ratio = (statistics.median(column) for column in zip(*measured, strict=True))
-    size = statistics.mean(len(content) for _, _, content in messages)
+    size = statistics.mean(len(content) for _, _, content in run.messages)
     line(
         f"digests into a local SMTP server ({sent} sent of {len(chosen)} due, {rounds} rounds)",
         f"{ratio:.2f}×",

@@ -196,18 +196,14 @@ def send_round(server: MailSink, label: str) -> tuple[float, float, float, float
     """
     Delivery.objects.all().delete()
     digest_email.RENDERED_SECTIONS.clear()  # as a new period's news: no section rendered yet
-    cpu = time.process_time()
-    _, seconds, queries = timed(label, lambda: quietly("send_digests", frequency="weekly"))
-    cpu = time.process_time() - cpu
+    run = server.measure(lambda: timed(label, lambda: quietly("send_digests", frequency="weekly")))
+    _, _, queries = run.result
     sent = Delivery.objects.filter(status=DeliveryStatus.SENT).count()
-    connections, messages = server.take()
-    floor_cpu = time.process_time()
-    floor_rate = len(messages) / server.resend_over_one_connection(messages)
-    floor_cpu = time.process_time() - floor_cpu
-    sizes = [len(content) for _, _, content in messages]
-    cpu_ms, floor_cpu_ms = cpu * 1000 / max(sent, 1), floor_cpu * 1000 / max(len(messages), 1)
+    seconds, floor_rate = run.seconds, len(run.messages) / run.floor
+    sizes = [len(content) for _, _, content in run.messages]
+    cpu_ms, floor_cpu_ms = run.cpu * 1000 / max(sent, 1), run.floor_cpu * 1000 / max(len(run.messages), 1)
     print(
-        f"   {sent} sent ({len(messages)} received over {connections} SMTP connections, mean"
+        f"   {sent} sent ({len(run.messages)} received over {run.connections} SMTP connections, mean"
         f" {statistics.mean(sizes) / 1024:.1f} KiB): {sent / seconds:.0f} digests/s,"
         f" {queries / max(sent, 1):.2f} queries per digest, CPU {cpu_ms:.2f} ms a digest;"
         f" floor {floor_rate:.0f} messages/s, CPU {floor_cpu_ms:.2f} ms a message"
@@ -251,10 +247,7 @@ def main() -> None:
         freeze_startup_objects()  # as a worker process does when it starts
         settings.DATABASES["default"].setdefault("TEST", {})["NAME"] = "bench_notifications"
         connection.creation.create_test_db(verbosity=0, autoclobber=True)
-        settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-        settings.EMAIL_HOST, settings.EMAIL_PORT = server.host, server.port
-        settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
-        settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
+        server.serve_django()
         celery_app.conf.update(broker_url="memory://", task_always_eager=True)
         try:
             measure(args, server)
